@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from './config/config.ts';
+
+/** The backend a run uses and why it was chosen, shown in the UI and written into every report. */
+export interface BackendChoice {
+  name: Exclude<BackendName, 'auto'>;
+  reason: string;
+  /** Backends tried before this one, each with why it was skipped. */
+  skipped: { name: string; reason: string }[];
+  /** GPU adapter description when webgpu was picked (vendor / architecture / description). */
+  adapter?: string;
+}
+
+export interface BackendOptions {
+  /** Directory or URL prefix where tfjs-backend-wasm's .wasm files live (Node: node_modules path). */
+  wasmPaths?: string;
+  /** Order tried by 'auto'. The browser default includes webgl; Node has none. */
+  autoOrder?: readonly Exclude<BackendName, 'auto'>[];
+}
+
+export const BROWSER_AUTO_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const NODE_AUTO_ORDER = ['webgpu', 'wasm', 'cpu'] as const;
+
+interface NavigatorWithGpu {
+  gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> };
+}
+
+async function describeAdapter(): Promise<string | undefined> {
+  const nav = (globalThis as { navigator?: NavigatorWithGpu }).navigator;
+  if (!nav?.gpu) return undefined;
+  try {
+    const adapter = await nav.gpu.requestAdapter();
+    const info = adapter?.info ?? {};
+    const parts = ['vendor', 'architecture', 'device', 'description']
+      .map((k) => info[k])
+      .filter((v): v is string => typeof v === 'string' && v.length > 0);
+    return parts.length > 0 ? parts.join(' / ') : 'unnamed adapter';
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadWebGpuBackend(): Promise<string | null> {
+  const nav = (globalThis as { navigator?: NavigatorWithGpu }).navigator;
+  if (!nav?.gpu) return 'navigator.gpu is missing (no WebGPU in this browser/runtime)';
+  const adapter = await nav.gpu.requestAdapter().catch(() => null);
+  if (!adapter) return 'navigator.gpu.requestAdapter() returned no adapter';
+  // The webgpu backend registers itself on import only when navigator.gpu exists, so import it lazily.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return null;
+}
+
+async function tryBackend(name: Exclude<BackendName, 'auto'>, options: BackendOptions): Promise<string | null> {
+  try {
+    if (name === 'webgpu') {
+      const why = await loadWebGpuBackend();
+      if (why) return why;
+    }
+    if (name === 'webgl' && typeof document === 'undefined' && typeof OffscreenCanvas === 'undefined') {
+      return 'no canvas (WebGL needs a DOM or OffscreenCanvas)';
+    }
+    if (name === 'wasm' && options.wasmPaths) setWasmPaths(options.wasmPaths);
+    if (!tf.findBackendFactory(name)) return 'backend not registered';
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'initialisation failed';
+    await tf.ready();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * Selects a tfjs backend. `preference` 'auto' tries `autoOrder` and keeps the first that initialises; a named
+ * backend is used or the call throws with the reason it failed (no silent fallback for an explicit choice).
+ */
+export async function selectBackend(preference: BackendName, options: BackendOptions = {}): Promise<BackendChoice> {
+  const order = preference === 'auto' ? (options.autoOrder ?? BROWSER_AUTO_ORDER) : [preference];
+  const skipped: { name: string; reason: string }[] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name, options);
+    if (failure === null) {
+      const adapter = name === 'webgpu' ? await describeAdapter() : undefined;
+      const reason =
+        preference === 'auto'
+          ? skipped.length === 0
+            ? `${name}: first choice of auto (${order.join(' → ')})`
+            : `${name}: ${skipped.map((s) => `${s.name} unavailable (${s.reason})`).join('; ')}`
+          : `${name}: requested`;
+      return { name, reason, skipped, adapter };
+    }
+    skipped.push({ name, reason: failure });
+  }
+  const detail = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new Error(`no usable tfjs backend (${detail})`);
+}

@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './merge.ts';
+export * from './presets.ts';
