@@ -1,0 +1,74 @@
+/**
+ * The trainer's public surface, shared by the in-thread engine (CLI, tests) and the worker client (page).
+ * Plain numbers and typed arrays only: these objects cross the worker boundary unchanged.
+ */
+import type { DistillConfig } from './config/config.ts';
+import type { BackendChoice } from './backend.ts';
+
+/** Loss components of one step, each already weighted? No: raw (unweighted) values; `total` is Σ alpha·loss. */
+export interface LossComponents {
+  total: number;
+  kd?: number;
+  hard?: number;
+  cos?: number;
+  mse?: number;
+}
+
+/** One entry of the per-step history (report.json `history`). */
+export interface StepRecord extends LossComponents {
+  step: number; // 1-based optimiser step
+  lr: number;
+  grad_norm: number; // global gradient norm before clipping
+  ms_per_step: number; // wall time averaged over the report window (values are read back asynchronously)
+  tokens_per_s: number; // non-pad input tokens processed per second, same window
+}
+
+/** Metrics on the held-out split (and per language when the set has `langs`). */
+export interface EvalMetrics {
+  label_loyalty: number; // share of distilled positions where argmax student = argmax teacher
+  prob_loyalty: number; // mean of 1 − √JSD(p_teacher ‖ p_student), log base 2, T = 1
+  kl: number; // mean KL(p_teacher ‖ p_student) in nats, T = 1
+  teacher_accuracy: number | null; // against labels; null when the set has no labels
+  student_accuracy: number | null;
+  n_positions: number;
+  /** Held-out losses with the run's weights (same components as training). */
+  loss?: LossComponents;
+  per_lang?: Record<string, Omit<EvalMetrics, 'per_lang' | 'loss'>>;
+}
+
+export interface EvalRecord {
+  step: number;
+  metrics: EvalMetrics;
+}
+
+export interface TrainerCallbacks {
+  /** Called in batches of report_every steps, in order, once the values are read back. */
+  onStep?: (records: StepRecord[]) => void;
+  onEval?: (record: EvalRecord) => void;
+  /** The run ended: all steps done, stopped, or failed. */
+  onDone?: (summary: { reason: 'completed' | 'stopped' | 'error'; step: number; error?: string }) => void;
+}
+
+export type TrainerStatus = 'idle' | 'running' | 'paused' | 'done' | 'disposed';
+
+export interface Trainer {
+  readonly config: Readonly<DistillConfig>;
+  readonly backend: BackendChoice;
+  /** Trainable parameters of the student (the exported model; excludes the cosine projection). */
+  readonly paramCount: number;
+  status(): TrainerStatus;
+  /** Current optimiser step (0 before training). */
+  currentStep(): number;
+  /** Runs until config.steps, pause() or stop(). Resolves when the loop yields. */
+  start(): Promise<void>;
+  /** Asks the loop to stop after the current step (resume with start()). */
+  pause(): void;
+  /** Ends the run; start() afterwards does nothing. */
+  stop(): void;
+  /** Runs exactly n steps (default 1) even when paused; used by tests and the step button. */
+  step(n?: number): Promise<void>;
+  /** Evaluates on the held-out split now. */
+  evaluate(): Promise<EvalRecord>;
+  /** Releases every tensor the trainer owns. */
+  dispose(): void;
+}
