@@ -5,7 +5,7 @@
 import type { DistillConfig } from './config/config.ts';
 import type { BackendChoice } from './backend.ts';
 
-/** Loss components of one step, each already weighted? No: raw (unweighted) values; `total` is Σ alpha·loss. */
+/** Loss components of one step: raw (unweighted) values; `total` is Σ alpha_i · loss_i. */
 export interface LossComponents {
   total: number;
   kd?: number;
