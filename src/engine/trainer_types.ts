@@ -69,6 +69,37 @@ export interface Trainer {
   step(n?: number): Promise<void>;
   /** Evaluates on the held-out split now. */
   evaluate(): Promise<EvalRecord>;
+  /** The student's weights (HF-style names) and its config.json content (HF keys + the training config). */
+  exportStudent(): Promise<StudentExport>;
+  /** Student predictions for a few examples, for the compare view (top-k per position, T = 1). */
+  predictExamples(indices: readonly number[], topk: number): Promise<ExamplePrediction[]>;
+  /** Student forward latency: median ms per example at the run's batch size, after warm-up. */
+  measureLatency(): Promise<{ ms_per_example: number }>;
   /** Releases every tensor the trainer owns. */
   dispose(): void;
+}
+
+/** One named array of the exported student; dtype follows safetensors names. */
+export interface NamedArray {
+  name: string;
+  dtype: 'F32' | 'I32';
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+export interface StudentExport {
+  tensors: NamedArray[];
+  /** config.json: hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, vocab_size,
+   * max_position_embeddings, … plus `distill` (the resolved DistillConfig) and the backend used. */
+  config: Record<string, unknown>;
+}
+
+/** Student top-k at each position of one example (classification: one "position", the pooled output). */
+export interface ExamplePrediction {
+  index: number;
+  /** Int32 [P, k] ids and Float32 [P, k] probabilities, P = L (token tasks) or 1 (classification). */
+  topIds: Int32Array;
+  topProbs: Float32Array;
+  k: number;
+  positions: number;
 }
