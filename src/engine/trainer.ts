@@ -1,0 +1,362 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice } from './backend.ts';
+import type { DistillConfig } from './config/config.ts';
+import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels, type Batch } from './data/batches.ts';
+import { splitExamples, type Split } from './data/split.ts';
+import { createHiddenProjection } from './losses/cosine.ts';
+import { hfConfig, studentSpec } from './model/spec.ts';
+import { createStudent, isDecayed, type Student } from './model/student.ts';
+import { clipByGlobalNorm, createAdamW } from './optim/adamw.ts';
+import { learningRate } from './optim/schedule.ts';
+import { createRng } from './rng.ts';
+import type {
+  EvalRecord,
+  ExamplePrediction,
+  NamedArray,
+  StepRecord,
+  StudentExport,
+  Trainer,
+  TrainerCallbacks,
+  TrainerStatus,
+} from './trainer_types.ts';
+import { evaluateBatches } from './train/evaluate.ts';
+import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
+import type { DistillSet } from './types.ts';
+
+export interface TrainerOptions {
+  /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
+  backend?: BackendChoice;
+}
+
+/** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
+export const PROJECTION_NAME = 'distill.hidden_projection.weight';
+
+/** Refuses configs the data cannot serve, with the reason in one line. */
+export function checkCompatible(set: DistillSet, config: Readonly<DistillConfig>): void {
+  if (set.seqLen > config.max_len) {
+    throw new Error(`the set's sequence length ${set.seqLen} exceeds max_len ${config.max_len}: raise max_len`);
+  }
+  const hasLabels = set.labels !== undefined || set.task === 'clm';
+  if (config.alpha_hard > 0 && !hasLabels) throw new Error('alpha_hard > 0 needs labels, and this set has none');
+  if (config.alpha_cos > 0 && !set.teacherHidden) {
+    throw new Error('alpha_cos > 0 needs teacher_hidden, and this set has none');
+  }
+  if (config.distill_positions === 'labelled' && !hasLabels) {
+    throw new Error("distill_positions 'labelled' needs labels, and this set has none");
+  }
+  if (set.n < 2) throw new Error(`the set has ${set.n} example(s); at least 2 are needed (train + held-out)`);
+}
+
+/**
+ * Creates a trainer over a loaded set. The lifecycle (start / pause / step / stop / dispose) follows
+ * trainer_types.ts; callbacks receive plain numbers in batches of report_every steps.
+ *
+ * Per step, on the device: forward, Σ alpha·loss, gradients, global-norm clip, AdamW. Nothing is read back
+ * until report_every steps have queued, then one asynchronous read returns every loss component.
+ */
+export async function createTrainer(
+  set: DistillSet,
+  config: Readonly<DistillConfig>,
+  callbacks: TrainerCallbacks = {},
+  options: TrainerOptions = {},
+): Promise<Trainer> {
+  checkCompatible(set, config);
+  await tf.ready();
+  const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
+  const spec = studentSpec(config, set.task, set.vocabSize, set.numClasses);
+  const student: Student = createStudent(spec, config.seed);
+  const projection = config.alpha_cos > 0 && set.teacherHidden
+    ? createHiddenProjection(spec.dModel, set.teacherHidden.size, config.seed + 1)
+    : null;
+  const trainable = new Map(student.params);
+  if (projection) trainable.set(PROJECTION_NAME, projection);
+  const nameOf = new Map<string, string>([...trainable].map(([name, v]) => [v.name, name]));
+  const optimizer = createAdamW(
+    trainable,
+    { beta1: config.beta1, beta2: config.beta2, eps: config.adam_eps, weightDecay: config.weight_decay },
+    (name) => name === PROJECTION_NAME || isDecayed(name),
+  );
+
+  const labels = set.labels ?? (set.task === 'clm' ? shiftedCausalLabels(set) : undefined);
+  const batcher = createBatcher(set, labels, config.distill_positions);
+  const split: Split = splitExamples(set, config.eval_fraction, config.seed);
+  const evalIndices = split.eval.slice(0, config.eval_max_examples);
+  const stream = createIndexStream(split.train.length > 0 ? split.train : split.eval, config.batch_size, config.seed);
+  const dropoutRng = createRng(config.seed ^ 0xd209);
+  const terms = activeTerms(config, labels !== undefined, set.teacherHidden !== undefined);
+  const varList = [...trainable.values()];
+  const schedule = {
+    lr: config.lr,
+    warmupSteps: config.warmup_steps,
+    totalSteps: config.steps,
+    schedule: config.schedule,
+    minLrRatio: config.min_lr_ratio,
+  };
+
+  let status: TrainerStatus = 'idle';
+  let step = 0;
+  let pauseRequested = false;
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  /** Steps whose loss vectors are still on the device: [total, kd, hard, cos, mse, grad_norm]. */
+  let pending: { step: number; lr: number; tokens: number; values: tf.Tensor1D }[] = [];
+  let windowStart = performance.now();
+
+  function trainStep(): void {
+    const indices = stream.next();
+    const batch = batcher.batchOf(indices, config.batch_size);
+    const lr = learningRate(step + 1, schedule);
+    const dropoutSeed = dropoutRng.seed();
+    try {
+      const values = tf.tidy(() => {
+        let parts: tf.Tensor1D | null = null;
+        const { grads } = tf.variableGrads(() => {
+          const out = objective(student, batch, config, projection, { training: true, dropoutSeed });
+          parts = tf.keep(out.vector);
+          return out.total;
+        }, varList);
+        const byName: Record<string, tf.Tensor> = {};
+        for (const [varName, g] of Object.entries(grads)) byName[nameOf.get(varName) ?? varName] = g;
+        const { grads: clipped, norm } = clipByGlobalNorm(byName, config.clip_norm);
+        optimizer.apply(clipped, lr);
+        const kept = parts as unknown as tf.Tensor1D;
+        const vector = tf.concat([kept, norm.reshape([1])]) as tf.Tensor1D;
+        kept.dispose();
+        return vector;
+      });
+      step += 1;
+      pending.push({ step, lr, tokens: batch.tokenCount, values });
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+
+  /** Reads every pending step's values in one asynchronous transfer and reports them. */
+  async function flush(): Promise<void> {
+    if (pending.length === 0) return;
+    const window = pending;
+    pending = [];
+    const stacked = tf.stack(window.map((p) => p.values));
+    window.forEach((p) => p.values.dispose());
+    const data = await stacked.data();
+    stacked.dispose();
+    const now = performance.now();
+    const msPerStep = (now - windowStart) / window.length;
+    windowStart = now;
+    const width = LOSS_SLOTS.length + 1;
+    const records: StepRecord[] = window.map((p, i) => {
+      const row = data.subarray(i * width, (i + 1) * width);
+      const record: StepRecord = {
+        step: p.step,
+        total: row[0],
+        lr: p.lr,
+        grad_norm: row[LOSS_SLOTS.length],
+        ms_per_step: msPerStep,
+        tokens_per_s: msPerStep > 0 ? (p.tokens * 1000) / msPerStep : 0,
+      };
+      LOSS_SLOTS.forEach((slot, j) => {
+        if (slot !== 'total' && terms.includes(slot)) record[slot] = row[j];
+      });
+      return record;
+    });
+    callbacks.onStep?.(records);
+    const bad = records.find((r) => !Number.isFinite(r.total) || !Number.isFinite(r.grad_norm));
+    if (bad) throw new NonFiniteError(bad.step, bad.total, bad.grad_norm);
+  }
+
+  function* evalBatches(indices: readonly number[]): Generator<Batch> {
+    for (let i = 0; i < indices.length; i += config.batch_size) {
+      const batch = batcher.batchOf(indices.slice(i, i + config.batch_size), config.batch_size);
+      try {
+        yield batch;
+      } finally {
+        disposeBatch(batch);
+      }
+    }
+  }
+
+  async function evaluate(): Promise<EvalRecord> {
+    const metrics = await evaluateBatches(
+      {
+        student,
+        config,
+        projection,
+        langs: set.metadata.langs,
+        hasLabels: labels !== undefined,
+        activeTerms: terms,
+        positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
+      },
+      evalBatches(evalIndices),
+    );
+    const record = { step, metrics };
+    callbacks.onEval?.(record);
+    windowStart = performance.now(); // evaluation time is not training time
+    return record;
+  }
+
+  const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+  async function loop(maxSteps: number, respectPause: boolean): Promise<void> {
+    status = 'running';
+    windowStart = performance.now();
+    let done = 0;
+    try {
+      while (done < maxSteps && !stopped && !(respectPause && pauseRequested) && step < config.steps) {
+        trainStep();
+        done += 1;
+        const evalDue = (config.eval_every > 0 && step % config.eval_every === 0) || step === config.steps;
+        if (pending.length >= config.report_every || evalDue) {
+          await flush();
+          await yieldToEventLoop();
+        }
+        if (evalDue) await evaluate();
+      }
+      await flush();
+      if (step >= config.steps || stopped) {
+        status = 'done';
+        callbacks.onDone?.({ reason: stopped ? 'stopped' : 'completed', step });
+      } else {
+        status = 'paused';
+      }
+    } catch (err) {
+      pending.forEach((p) => p.values.dispose());
+      pending = [];
+      status = 'paused';
+      const message = err instanceof Error ? err.message : String(err);
+      callbacks.onDone?.({ reason: 'error', step, error: message });
+      throw err;
+    }
+  }
+
+  function run(maxSteps: number, respectPause: boolean): Promise<void> {
+    if (status === 'disposed') return Promise.reject(new Error('trainer disposed'));
+    if (running) return running;
+    pauseRequested = false;
+    running = loop(maxSteps, respectPause).finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  async function exportStudent(): Promise<StudentExport> {
+    const tensors: NamedArray[] = [];
+    for (const [name, v] of student.params) {
+      tensors.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
+    }
+    if (projection) tensors.push({ name: PROJECTION_NAME, dtype: 'F32', shape: [...projection.shape], data: (await projection.data()) as Float32Array });
+    return {
+      tensors,
+      config: {
+        ...hfConfig(spec),
+        num_parameters: student.paramCount,
+        distill: { ...config },
+        backend: backend.name,
+        steps_trained: step,
+        split: { source: split.source, n_train: split.train.length, n_eval: split.eval.length },
+      },
+    };
+  }
+
+  async function predictExamples(indices: readonly number[], k: number): Promise<ExamplePrediction[]> {
+    const out: ExamplePrediction[] = [];
+    for (let i = 0; i < indices.length; i += config.batch_size) {
+      const chunk = indices.slice(i, i + config.batch_size);
+      const batch = batcher.batchOf(chunk, config.batch_size);
+      try {
+        const width = set.task === 'classification' ? (set.numClasses ?? 1) : set.vocabSize;
+        const kk = Math.min(k, width);
+        const { values, idx } = tf.tidy(() => {
+          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits;
+          const top = tf.topk(tf.softmax(logits.reshape([-1, width])), kk);
+          return { values: top.values, idx: top.indices };
+        });
+        const [probs, ids] = await Promise.all([values.data(), idx.data()]);
+        values.dispose();
+        idx.dispose();
+        const positions = set.task === 'classification' ? 1 : set.seqLen;
+        chunk.forEach((index, row) => {
+          const from = row * positions * kk;
+          out.push({
+            index,
+            k: kk,
+            positions,
+            topIds: Int32Array.from(ids.subarray(from, from + positions * kk)),
+            topProbs: Float32Array.from(probs.subarray(from, from + positions * kk)),
+          });
+        });
+      } finally {
+        disposeBatch(batch);
+      }
+    }
+    return out;
+  }
+
+  async function measureLatency(): Promise<{ ms_per_example: number }> {
+    const pool = evalIndices.length > 0 ? evalIndices : split.train;
+    const batch = batcher.batchOf(pool, config.batch_size);
+    try {
+      const once = async () => {
+        const logits = tf.tidy(() => student.forward(batch.inputIds, batch.mask, { training: false }).logits.sum());
+        await logits.data();
+        logits.dispose();
+      };
+      await once();
+      await once();
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await once();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return { ms_per_example: times[2] / config.batch_size };
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+
+  return {
+    config,
+    backend,
+    paramCount: student.paramCount,
+    status: () => status,
+    currentStep: () => step,
+    start: () => run(Number.POSITIVE_INFINITY, true),
+    pause: () => {
+      pauseRequested = true;
+    },
+    stop: () => {
+      stopped = true;
+      if (!running && status !== 'disposed') {
+        status = 'done';
+        callbacks.onDone?.({ reason: 'stopped', step });
+      }
+    },
+    step: (n = 1) => run(n, false),
+    evaluate,
+    exportStudent,
+    predictExamples,
+    measureLatency,
+    dispose: () => {
+      stopped = true;
+      pending.forEach((p) => p.values.dispose());
+      pending = [];
+      student.dispose();
+      projection?.dispose();
+      optimizer.dispose();
+      status = 'disposed';
+    },
+  };
+}
+
+/** A loss or gradient norm that is NaN or ±Inf: the run pauses with this error. */
+export class NonFiniteError extends Error {
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    readonly gradNorm: number,
+  ) {
+    super(`non-finite ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} at step ${step} (loss ${loss}, grad norm ${gradNorm})`);
+    this.name = 'NonFiniteError';
+  }
+}
