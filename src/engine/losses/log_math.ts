@@ -1,0 +1,35 @@
+/**
+ * Log-space helpers shared by the alignment and the divergences. Each is tie-safe and finite-gradient for
+ * finite inputs (no `where` over a branch whose gradient is infinite).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
+
+/**
+ * log(exp(a) + exp(b)), elementwise, computed as m + log(exp(a − m) + exp(b − m)) with m = max(a, b).
+ * The gradient through m is (1 − Σ softmax) = 0, so ties (a = b) get the exact gradient ½, ½.
+ */
+export function logAddExp<T extends Tensor>(a: T, b: T): T {
+  const m = tf.maximum(a, b);
+  return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(b, m)))));
+}
+
+/**
+ * Log of the mixture w·p + (1 − w)·q from log p and log q: logAddExp(log w + log p, log(1 − w) + log q).
+ * w = 0 and w = 1 return log q and log p themselves (no log 0).
+ */
+export function logMix<T extends Tensor>(logP: T, logQ: T, weightP: number): T {
+  if (!(weightP >= 0 && weightP <= 1)) throw new Error(`mixture weight must be in [0, 1], got ${weightP}`);
+  if (weightP === 0) return logQ;
+  if (weightP === 1) return logP;
+  return logAddExp(tf.add(logP, Math.log(weightP)), tf.add(logQ, Math.log1p(-weightP)));
+}
+
+/**
+ * log(max(1 − exp(x), floor)) for x ≤ 0 (x slightly > 0 from rounding is clamped too). 1 − exp(x) is computed
+ * as −expm1(x), accurate when x → 0⁻ (a tail whose mass is tiny). The floor keeps log finite when the mass is 0;
+ * the gradient is 0 where the floor binds.
+ */
+export function logOneMinusExp<T extends Tensor>(x: T, floor: number): T {
+  return tf.log(tf.maximum(tf.neg(tf.expm1(x)), floor));
+}
