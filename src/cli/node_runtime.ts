@@ -6,6 +6,8 @@
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { NODE_AUTO_ORDER, selectBackend, type BackendChoice } from '../engine/backend.ts';
+import type { BackendName } from '../engine/config/config.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -14,10 +16,17 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 let installed = false;
 
-export async function installNodeWebGpu(): Promise<boolean> {
+/**
+ * Installs navigator.gpu. Without a vendor GPU driver, `allowSoftware` points Vulkan at SwiftShader (a CPU
+ * emulation: right for correctness tests, slower than wasm for training); otherwise returns false with the
+ * reason, so 'auto' moves on to wasm.
+ */
+export async function installNodeWebGpu(allowSoftware = true): Promise<true | string> {
   if (installed) return true;
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD) && !hasHardwareVulkan()) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const explicitDriver = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
+  if (!explicitDriver && !hasHardwareVulkan()) {
+    if (!allowSoftware) return 'no hardware GPU driver (SwiftShader would emulate WebGPU on the CPU: ask for --backend webgpu to force it)';
+    if (existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   try {
     const webgpu = (await import('webgpu')) as { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
@@ -28,8 +37,8 @@ export async function installNodeWebGpu(): Promise<boolean> {
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     installed = true;
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return `the webgpu (Dawn) package failed to load: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 
@@ -42,4 +51,27 @@ function hasHardwareVulkan(): boolean {
 /** Directory holding tfjs-backend-wasm's .wasm files, with a trailing slash (setWasmPaths wants a prefix). */
 export function nodeWasmPaths(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+}
+
+/**
+ * Backend selection for Node (CLI, bench): 'auto' tries a hardware WebGPU adapter, then wasm, then cpu; an
+ * explicit 'webgpu' also accepts SwiftShader. The returned choice lists why each skipped backend was skipped.
+ */
+export async function selectNodeBackend(preference: BackendName): Promise<BackendChoice> {
+  const wasmPaths = nodeWasmPaths();
+  if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
+  if (preference === 'webgpu') {
+    const ok = await installNodeWebGpu(true);
+    if (ok !== true) throw new Error(`webgpu unavailable: ${ok}`);
+    return selectBackend('webgpu', { wasmPaths });
+  }
+  if (preference !== 'auto') return selectBackend(preference, { wasmPaths });
+  const gpu = await installNodeWebGpu(false);
+  const order = gpu === true ? NODE_AUTO_ORDER : (['wasm', 'cpu'] as const);
+  const choice = await selectBackend('auto', { wasmPaths, autoOrder: order });
+  if (gpu !== true) {
+    choice.skipped.unshift({ name: 'webgpu', reason: gpu });
+    choice.reason = `${choice.name}: webgpu unavailable (${gpu})`;
+  }
+  return choice;
 }

@@ -12,6 +12,7 @@ import { createRng } from './rng.ts';
 import type {
   EvalRecord,
   ExamplePrediction,
+  LogitsPrediction,
   NamedArray,
   StepRecord,
   StudentExport,
@@ -26,6 +27,8 @@ import type { DistillSet } from './types.ts';
 export interface TrainerOptions {
   /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
   backend?: BackendChoice;
+  /** Examples to evaluate on instead of the held-out split (e.g. `distill eval --split all`). */
+  evalIndices?: readonly number[];
 }
 
 /** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
@@ -80,7 +83,7 @@ export async function createTrainer(
   const labels = set.labels ?? (set.task === 'clm' ? shiftedCausalLabels(set) : undefined);
   const batcher = createBatcher(set, labels, config.distill_positions);
   const split: Split = splitExamples(set, config.eval_fraction, config.seed);
-  const evalIndices = split.eval.slice(0, config.eval_max_examples);
+  const evalIndices = options.evalIndices ? [...options.evalIndices] : split.eval.slice(0, config.eval_max_examples);
   const stream = createIndexStream(split.train.length > 0 ? split.train : split.eval, config.batch_size, config.seed);
   const dropoutRng = createRng(config.seed ^ 0xd209);
   const terms = activeTerms(config, labels !== undefined, set.teacherHidden !== undefined);
@@ -257,6 +260,21 @@ export async function createTrainer(
     };
   }
 
+  function loadStudent(tensors: readonly NamedArray[]): void {
+    const byName = new Map(tensors.map((t) => [t.name, t]));
+    for (const [name, v] of trainable) {
+      const t = byName.get(name);
+      if (!t) {
+        if (name === PROJECTION_NAME) continue; // a student exported without a projection keeps its fresh one
+        throw new Error(`student weights lack "${name}"`);
+      }
+      if (t.shape.join(',') !== v.shape.join(',')) {
+        throw new Error(`student weight "${name}": expected shape [${v.shape}], found [${t.shape}]`);
+      }
+      tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
+    }
+  }
+
   async function predictExamples(indices: readonly number[], k: number): Promise<ExamplePrediction[]> {
     const out: ExamplePrediction[] = [];
     for (let i = 0; i < indices.length; i += config.batch_size) {
@@ -289,6 +307,40 @@ export async function createTrainer(
       }
     }
     return out;
+  }
+
+  async function predictLogits(indices: readonly number[], topk?: number): Promise<LogitsPrediction> {
+    const classification = set.task === 'classification';
+    const width = classification ? (set.numClasses ?? 1) : set.vocabSize;
+    const positions = classification ? 1 : set.seqLen;
+    const k = topk ? Math.min(topk, width) : 0;
+    const rowFloats = positions * (k || width);
+    const logitsOut = new Float32Array(indices.length * rowFloats);
+    const idsOut = k ? new Int32Array(indices.length * rowFloats) : undefined;
+    const lseOut = k ? new Float32Array(indices.length * positions) : undefined;
+    for (let i = 0; i < indices.length; i += config.batch_size) {
+      const chunk = indices.slice(i, i + config.batch_size);
+      const batch = batcher.batchOf(chunk, config.batch_size);
+      try {
+        const outs = tf.tidy(() => {
+          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits.reshape([-1, width]);
+          if (!k) return [logits];
+          const top = tf.topk(logits, k);
+          return [top.values, top.indices, tf.logSumExp(logits, 1)];
+        });
+        const data = await Promise.all(outs.map((t) => t.data()));
+        outs.forEach((t) => t.dispose());
+        const n = chunk.length;
+        logitsOut.set(data[0].subarray(0, n * rowFloats), i * rowFloats);
+        idsOut?.set(data[1].subarray(0, n * rowFloats), i * rowFloats);
+        lseOut?.set(data[2].subarray(0, n * positions), i * positions);
+      } finally {
+        disposeBatch(batch);
+      }
+    }
+    const lead = classification ? [indices.length] : [indices.length, positions];
+    if (idsOut && lseOut) return { kind: 'topk', ids: idsOut, logits: logitsOut, logsumexp: lseOut, shape: [...lead, k] };
+    return { kind: 'dense', logits: logitsOut, shape: [...lead, width] };
   }
 
   async function measureLatency(): Promise<{ ms_per_example: number }> {
@@ -335,7 +387,9 @@ export async function createTrainer(
     step: (n = 1) => run(n, false),
     evaluate,
     exportStudent,
+    loadStudent,
     predictExamples,
+    predictLogits,
     measureLatency,
     dispose: () => {
       stopped = true;

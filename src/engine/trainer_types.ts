@@ -69,10 +69,17 @@ export interface Trainer {
   step(n?: number): Promise<void>;
   /** Evaluates on the held-out split now. */
   evaluate(): Promise<EvalRecord>;
+  /** Replaces the student's (and projection's) weights with exported ones; names and shapes must match. */
+  loadStudent(tensors: readonly NamedArray[]): void;
   /** The student's weights (HF-style names) and its config.json content (HF keys + the training config). */
   exportStudent(): Promise<StudentExport>;
   /** Student predictions for a few examples, for the compare view (top-k per position, T = 1). */
   predictExamples(indices: readonly number[], topk: number): Promise<ExamplePrediction[]>;
+  /**
+   * The student's raw logits (T = 1) for examples `indices`, in order: dense [n, L, V] / [n, C], or with
+   * `topk` the k largest per position with the full logsumexp (the same layout as a top-k teacher).
+   */
+  predictLogits(indices: readonly number[], topk?: number): Promise<LogitsPrediction>;
   /** Student forward latency: median ms per example at the run's batch size, after warm-up. */
   measureLatency(): Promise<{ ms_per_example: number }>;
   /** Releases every tensor the trainer owns. */
@@ -93,6 +100,10 @@ export interface StudentExport {
    * max_position_embeddings, … plus `distill` (the resolved DistillConfig) and the backend used. */
   config: Record<string, unknown>;
 }
+
+export type LogitsPrediction =
+  | { kind: 'dense'; logits: Float32Array; shape: number[] }
+  | { kind: 'topk'; ids: Int32Array; logits: Float32Array; logsumexp: Float32Array; shape: number[] /* [n, L, k] */ };
 
 /** Student top-k at each position of one example (classification: one "position", the pooled output). */
 export interface ExamplePrediction {

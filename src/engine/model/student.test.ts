@@ -90,7 +90,11 @@ describe('student forward', () => {
 
   it('refuses sequences longer than max_len', () => {
     const s = make(mlmSpec);
-    expect(() => tf.tidy(() => s.forward(tf.zeros([1, 9], 'int32') as tf.Tensor2D, tf.ones([1, 9]) as tf.Tensor2D, { training: false }))).toThrow(/max_len/);
+    expect(() =>
+      tf.tidy(() => {
+        s.forward(tf.zeros([1, 9], 'int32') as tf.Tensor2D, tf.ones([1, 9]) as tf.Tensor2D, { training: false });
+      }),
+    ).toThrow(/max_len/);
   });
 
   it('leaves no tensor behind when called inside tf.tidy', () => {
