@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { mergeConfig } from './config/merge.ts';
+import { presetOverrides } from './config/presets.ts';
+import { syntheticSet } from './testing/synthetic.ts';
+import { createTrainer } from './trainer.ts';
+import type { EvalRecord, StepRecord } from './trainer_types.ts';
+
+const isWebGpu = () => tf.getBackend() === 'webgpu';
+// Small enough for the CPU backend and SwiftShader's emulated WebGPU.
+const tiny = { n_layers: 1, d_model: 16, n_heads: 2, d_ff: 32, max_len: 8, batch_size: 8, dropout: 0, report_every: 5, eval_every: 0, warmup_steps: 2 };
+
+describe('trainer', () => {
+  it('keeps the tensor count flat over many steps', async () => {
+    const set = syntheticSet({ topk: 4 });
+    const trainer = await createTrainer(set, mergeConfig(tiny, { steps: 200 }));
+    await trainer.step(3); // warm-up allocations (optimiser moments exist from the start)
+    const before = tf.memory().numTensors;
+    await trainer.step(isWebGpu() ? 12 : 40);
+    await trainer.evaluate();
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it('releases every tensor on dispose', async () => {
+    const before = tf.memory().numTensors;
+    const trainer = await createTrainer(syntheticSet(), mergeConfig(tiny, { steps: 4 }));
+    await trainer.start();
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('learns: KD loss falls and loyalty rises over the run', async () => {
+    const steps = isWebGpu() ? 40 : 150;
+    const history: StepRecord[] = [];
+    const evals: EvalRecord[] = [];
+    const set = syntheticSet({ n: 64 });
+    const trainer = await createTrainer(set, mergeConfig(tiny, { steps, lr: 1e-2, d_model: 32, d_ff: 64, eval_fraction: 0.25 }), {
+      onStep: (r) => history.push(...r),
+      onEval: (e) => evals.push(e),
+    });
+    const initial = await trainer.evaluate();
+    await trainer.start();
+    expect(history.map((h) => h.step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+    const first = history.slice(0, 5).reduce((s, h) => s + (h.kd ?? 0), 0) / 5;
+    const last = history.slice(-5).reduce((s, h) => s + (h.kd ?? 0), 0) / 5;
+    expect(last).toBeLessThan(first * 0.8);
+    const final = evals[evals.length - 1];
+    expect(final.step).toBe(steps); // the last step always evaluates
+    expect(final.metrics.prob_loyalty).toBeGreaterThan(initial.metrics.prob_loyalty);
+    expect(history.every((h) => h.ms_per_step > 0 && h.tokens_per_s > 0 && h.lr > 0)).toBe(true);
+    trainer.dispose();
+  });
+
+  it('is reproducible: the same seed gives the same losses', async () => {
+    const run = async (seed: number) => {
+      const out: number[] = [];
+      const t = await createTrainer(syntheticSet(), mergeConfig(tiny, { steps: 6, seed, dropout: 0.1 }), { onStep: (r) => out.push(...r.map((x) => x.total)) });
+      await t.start();
+      t.dispose();
+      return out;
+    };
+    const a = await run(7);
+    const b = await run(7);
+    const c = await run(8);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it('pauses between steps and resumes where it stopped', async () => {
+    const steps: number[] = [];
+    let trainer: Awaited<ReturnType<typeof createTrainer>> | null = null;
+    trainer = await createTrainer(syntheticSet(), mergeConfig(tiny, { steps: 20, report_every: 2 }), {
+      onStep: (r) => {
+        steps.push(...r.map((x) => x.step));
+        if (r[r.length - 1].step === 6) trainer?.pause();
+      },
+    });
+    await trainer.start();
+    expect(trainer.status()).toBe('paused');
+    expect(trainer.currentStep()).toBe(6);
+    await trainer.start();
+    expect(trainer.status()).toBe('done');
+    expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    trainer.dispose();
+  });
+
+  it('reports every loss component of the distilbert triple loss', async () => {
+    const records: StepRecord[] = [];
+    const set = syntheticSet({ hiddenSize: 12 });
+    const trainer = await createTrainer(set, mergeConfig(tiny, presetOverrides('distilbert'), { steps: 4 }), { onStep: (r) => records.push(...r) });
+    await trainer.start();
+    const r = records[0];
+    expect(r.kd).toBeGreaterThan(0);
+    expect(r.hard).toBeGreaterThan(0);
+    expect(r.cos).toBeGreaterThan(0);
+    expect(r.total).toBeCloseTo(5 * (r.kd ?? 0) + 2 * (r.hard ?? 0) + 1 * (r.cos ?? 0), 3);
+    trainer.dispose();
+  });
+
+  it('trains classification and clm students', async () => {
+    for (const task of ['classification', 'clm'] as const) {
+      const set = syntheticSet({ task, withLabels: task === 'classification' });
+      const trainer = await createTrainer(set, mergeConfig(tiny, { steps: 3, alpha_hard: 1 }));
+      await trainer.start();
+      const { metrics } = await trainer.evaluate();
+      expect(metrics.n_positions).toBeGreaterThan(0);
+      expect(metrics.student_accuracy).not.toBeNull(); // clm labels are derived by shifting input_ids
+      trainer.dispose();
+    }
+  });
+
+  it('round-trips the student through exportStudent / loadStudent', async () => {
+    const set = syntheticSet({ topk: 4, withLogsumexp: false });
+    const a = await createTrainer(set, mergeConfig(tiny, { steps: 5 }));
+    await a.start();
+    const exported = await a.exportStudent();
+    expect(exported.config.hidden_size).toBe(16);
+    expect(exported.config.num_hidden_layers).toBe(1);
+    const b = await createTrainer(set, mergeConfig(tiny, { steps: 5, seed: 99 }));
+    b.loadStudent(exported.tensors);
+    const [pa, pb] = [await a.predictLogits([0, 1]), await b.predictLogits([0, 1])];
+    expect(pb.kind === 'dense' && pa.kind === 'dense' && Math.max(...pb.logits.map((x, i) => Math.abs(x - pa.logits[i])))).toBeLessThan(1e-5);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('stops with an error on a non-finite loss', async () => {
+    const set = syntheticSet();
+    set.teacher = { ...set.teacher, logits: new Float32Array((set.teacher as { logits: Float32Array }).logits).fill(Number.NaN, 0, 40) } as typeof set.teacher;
+    const done: { reason: string; error?: string }[] = [];
+    const trainer = await createTrainer(set, mergeConfig(tiny, { steps: 10, report_every: 1 }), { onDone: (d) => done.push(d) });
+    await expect(trainer.start()).rejects.toThrow(/non-finite/);
+    expect(done[0]?.reason).toBe('error');
+    trainer.dispose();
+  });
+
+  it('refuses a recipe the data cannot feed', async () => {
+    await expect(createTrainer(syntheticSet(), mergeConfig(tiny, { alpha_cos: 1 }))).rejects.toThrow(/teacher_hidden/);
+    await expect(createTrainer(syntheticSet({ withLabels: false }), mergeConfig(tiny, { alpha_hard: 1 }))).rejects.toThrow(/labels/);
+    await expect(createTrainer(syntheticSet({ seqLen: 12 }), mergeConfig(tiny))).rejects.toThrow(/max_len/);
+  });
+});
