@@ -58,8 +58,8 @@ export function alignDistributions(
   }
   const teacherTail = tailLogit(teacher.logits, teacher.logsumexp); // [P]
   const studentTail = tailLogit(studentTopK, tf.logSumExp(studentLogits, 1)); // [P]
-  const teacherBuckets = tf.concat([teacher.logits, tf.reshape(teacherTail, [-1, 1])], 1); // [P, K+1]
-  const studentBuckets = tf.concat([studentTopK, tf.reshape(studentTail, [-1, 1])], 1); // [P, K+1]
+  const teacherBuckets = tf.concat2d([teacher.logits, tf.reshape(teacherTail, [-1, 1])], 1); // [P, K+1]
+  const studentBuckets = tf.concat2d([studentTopK, tf.reshape(studentTail, [-1, 1])], 1); // [P, K+1]
   return { logP: tf.logSoftmax(temper(teacherBuckets)), logQ: tf.logSoftmax(temper(studentBuckets)) };
 }
 

@@ -3,7 +3,7 @@
  * computed at all). Each term is one registry entry; the components are returned unweighted.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { DistillConfig } from '../config/config.ts';
 import { cosineLoss } from './cosine.ts';
 import { hardLoss } from './hard.ts';
@@ -18,7 +18,7 @@ export interface LossInputs {
   labels?: Tensor1D; // [P] int32, −100 = none: needed when alpha_hard > 0
   studentHidden?: Tensor2D; // [P, D]: needed when alpha_cos > 0
   teacherHidden?: Tensor2D; // [P, H]
-  projection?: Tensor2D | null; // [D, H] (createHiddenProjection), null when D = H
+  projection?: Tensor | null; // [D, H] (createHiddenProjection), null when D = H
 }
 
 export type LossConfig = Pick<

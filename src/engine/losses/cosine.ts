@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { weightedMean } from './weighted_mean.ts';
 
 /** Guards cos against a zero vector: cos = ⟨a, b⟩ / √max(‖a‖²‖b‖², COSINE_EPS²) (PyTorch's eps = 1e-8). */
@@ -15,14 +15,15 @@ export function cosineLoss(
   studentHidden /* [P, D] */: Tensor2D,
   teacherHidden /* [P, H] */: Tensor2D,
   weights /* [P] */: Tensor1D,
-  projection?: Tensor2D | null /* [D, H] */,
+  projection?: Tensor | null /* [D, H] */,
 ): Scalar {
   const [d, h] = [studentHidden.shape[1], teacherHidden.shape[1]];
-  if (projection ? projection.shape[0] !== d || projection.shape[1] !== h : d !== h) {
+  const fits = projection ? projection.rank === 2 && projection.shape[0] === d && projection.shape[1] === h : d === h;
+  if (!fits) {
     const w = projection ? `projection [${projection.shape.join(', ')}]` : 'no projection';
     throw new Error(`cosineLoss: student width ${d}, teacher width ${h}, ${w}`);
   }
-  const a = projection ? tf.matMul(studentHidden, projection) : studentHidden; // [P, H]
+  const a = projection ? tf.matMul(studentHidden, projection as Tensor2D) : studentHidden; // [P, H]
   const dot = tf.sum(tf.mul(a, teacherHidden), 1); // [P]
   const normProductSq = tf.mul(tf.sum(tf.square(a), 1), tf.sum(tf.square(teacherHidden), 1)); // [P]
   const cos = tf.mul(dot, tf.rsqrt(tf.maximum(normProductSq, COSINE_EPS * COSINE_EPS)));
@@ -34,7 +35,7 @@ export function cosineLoss(
  * cosine then compares the vectors directly). W ~ N(0, 2/(D + H)) (Glorot normal), seeded; a Gaussian matrix
  * is close to orthogonal up to scale, and the cosine ignores scale. Not part of the exported student.
  */
-export function createHiddenProjection(d: number, h: number, seed: number): Variable<tf.Rank.R2> | null {
+export function createHiddenProjection(d: number, h: number, seed: number): Variable | null {
   if (d === h) return null;
   return tf.tidy(() => tf.variable(tf.randomNormal([d, h], 0, Math.sqrt(2 / (d + h)), 'float32', seed), true));
 }

@@ -13,9 +13,9 @@ export function hardLoss(studentLogits /* [P, V] or [B, C] */: Tensor2D, labels 
   const rows = studentLogits.shape[0];
   if (labels.shape[0] !== rows) throw new Error(`hardLoss: ${labels.shape[0]} labels for ${rows} positions`);
   const ints = tf.cast(labels, 'int32');
-  const labelled = tf.notEqual(ints, IGNORE_INDEX); // [P] bool
+  const labelled: Tensor1D = tf.notEqual(ints, IGNORE_INDEX); // [P] bool
   const safeLabels = tf.where(labelled, ints, tf.zerosLike(ints)); // −100 → 0 so the gather stays in range
   const labelLogit = tf.reshape(gatherRows(studentLogits, tf.reshape(safeLabels, [rows, 1])), [rows]); // [P]
-  const ce = tf.sub(tf.logSumExp(studentLogits, 1), labelLogit); // [P]
+  const ce: Tensor1D = tf.sub(tf.logSumExp(studentLogits, 1), labelLogit); // [P]
   return weightedMean(ce, tf.cast(labelled, 'float32'));
 }

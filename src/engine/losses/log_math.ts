@@ -31,5 +31,5 @@ export function logMix<T extends Tensor>(logP: T, logQ: T, weightP: number): T {
  * the gradient is 0 where the floor binds.
  */
 export function logOneMinusExp<T extends Tensor>(x: T, floor: number): T {
-  return tf.log(tf.maximum(tf.neg(tf.expm1(x)), floor));
+  return tf.log(tf.maximum(tf.neg(tf.expm1(x)), floor)) as T;
 }
