@@ -127,7 +127,7 @@ describe('trainer', () => {
 
   it('stops with an error on a non-finite loss', async () => {
     const set = syntheticSet();
-    set.teacher = { ...set.teacher, logits: new Float32Array((set.teacher as { logits: Float32Array }).logits).fill(Number.NaN, 0, 40) } as typeof set.teacher;
+    set.teacher = { ...set.teacher, logits: new Float32Array((set.teacher as { logits: Float32Array }).logits).fill(Number.NaN) } as typeof set.teacher;
     const done: { reason: string; error?: string }[] = [];
     const trainer = await createTrainer(set, mergeConfig(tiny, { steps: 10, report_every: 1 }), { onDone: (d) => done.push(d) });
     await expect(trainer.start()).rejects.toThrow(/non-finite/);
