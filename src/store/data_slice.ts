@@ -1,0 +1,58 @@
+/** Data slice: the loaded distillation set as the page sees it (a summary; the arrays live in the worker). */
+import type { StateCreator } from 'zustand';
+import type { SetSummary } from '../worker/protocol.ts';
+import type { AppState } from './store.ts';
+
+export interface DataState {
+  status: 'empty' | 'loading' | 'loaded' | 'error';
+  fileName: string | null;
+  bytesRead: number;
+  totalBytes: number;
+  summary: SetSummary | null;
+  /** Token strings by id (metadata vocab), when the file ships one. */
+  vocab: string[] | null;
+  labelNames: string[] | null;
+  error: string | null;
+}
+
+export interface DataSlice {
+  data: DataState;
+  dataLoading(fileName: string, totalBytes: number): void;
+  dataProgress(bytesRead: number, totalBytes: number): void;
+  dataLoaded(summary: SetSummary, vocab?: string[], labelNames?: string[]): void;
+  dataFailed(fileName: string, error: string): void;
+}
+
+export const EMPTY_DATA: DataState = {
+  status: 'empty',
+  fileName: null,
+  bytesRead: 0,
+  totalBytes: 0,
+  summary: null,
+  vocab: null,
+  labelNames: null,
+  error: null,
+};
+
+export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
+  data: EMPTY_DATA,
+  dataLoading: (fileName, totalBytes) => set({ data: { ...EMPTY_DATA, status: 'loading', fileName, totalBytes } }),
+  dataProgress: (bytesRead, totalBytes) =>
+    set((s) => (s.data.status === 'loading' ? { data: { ...s.data, bytesRead, totalBytes } } : {})),
+  dataLoaded: (summary, vocab, labelNames) =>
+    set((s) => ({
+      data: {
+        ...s.data,
+        status: 'loaded',
+        fileName: summary.fileName,
+        bytesRead: summary.fileBytes,
+        totalBytes: summary.fileBytes,
+        summary,
+        vocab: vocab ?? null,
+        labelNames: labelNames ?? null,
+        error: null,
+      },
+    })),
+  // A bad file leaves the message; the previously loaded set is gone in the worker too, so the card clears.
+  dataFailed: (fileName, error) => set({ data: { ...EMPTY_DATA, status: 'error', fileName, error } }),
+});

@@ -1,0 +1,39 @@
+/**
+ * Metrics slice: the current run's step history and held-out evaluations, appended in the batches the worker
+ * posts (report_every steps at a time), so charts re-render once per batch, not once per step.
+ */
+import type { StateCreator } from 'zustand';
+import type { EvalRecord, StepRecord } from '../engine/trainer_types.ts';
+import type { AppState } from './store.ts';
+
+export interface MetricsState {
+  history: StepRecord[];
+  evals: EvalRecord[];
+}
+
+export interface MetricsSlice {
+  metrics: MetricsState;
+  appendSteps(records: readonly StepRecord[]): void;
+  /** Adds an evaluation; one at the same step replaces the earlier one. */
+  appendEval(record: EvalRecord): void;
+  resetMetrics(): void;
+}
+
+export const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) => ({
+  metrics: { history: [], evals: [] },
+  appendSteps: (records) =>
+    set((s) => {
+      if (records.length === 0) return {};
+      const last = s.metrics.history.at(-1)?.step ?? 0;
+      const fresh = records.filter((r) => r.step > last);
+      return { metrics: { ...s.metrics, history: [...s.metrics.history, ...fresh] } };
+    }),
+  appendEval: (record) =>
+    set((s) => {
+      const evals = s.metrics.evals.filter((e) => e.step !== record.step);
+      evals.push(record);
+      evals.sort((a, b) => a.step - b.step);
+      return { metrics: { ...s.metrics, evals } };
+    }),
+  resetMetrics: () => set({ metrics: { history: [], evals: [] } }),
+});

@@ -1,0 +1,285 @@
+/**
+ * The one place the page binds the training worker to the store: worker events become store actions, and
+ * the panels' verbs (load, train, pause, export, …) become worker requests. Also owns the URL hash (config as
+ * a link) and the runs database. No React here; App creates one controller in a single effect.
+ */
+import type { AppStore } from '../store/store.ts';
+import type { TrainingClient } from '../worker/client.ts';
+import type { ConfusionData, ExampleView, WorkerEvent } from '../worker/protocol.ts';
+import type { RunsDb, StoredWeights } from '../store/runs_db.ts';
+import { datasetOf, parseReport, type RunRecord } from '../store/run_record.ts';
+import { configFromHash, configToHash } from '../store/url_config.ts';
+import { DEMO_SET_URL } from './demo.ts';
+
+export interface ControllerDeps {
+  client: TrainingClient;
+  store: AppStore;
+  /** Resolves to the runs database, or rejects when IndexedDB is unavailable (runs are then kept in memory). */
+  db: Promise<RunsDb>;
+  fetch?: typeof fetch;
+  /** The page location (hash read at start, rewritten on config edits). */
+  location?: { hash: string };
+  replaceHash?: (hash: string) => void;
+}
+
+export interface Controller {
+  init(): Promise<void>;
+  loadFile(file: Blob, name: string): Promise<void>;
+  loadDemo(): Promise<void>;
+  train(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  evaluate(): Promise<void>;
+  example(index: number, topk: number): Promise<ExampleView>;
+  confusion(maxExamples: number): Promise<ConfusionData>;
+  measureLatency(): Promise<void>;
+  /** The stored student of a run (null when the run has no weights). */
+  runWeights(id: string): Promise<StoredWeights | null>;
+  deleteRun(id: string): Promise<void>;
+  /** Re-imports an exported report.json, optionally with its student.safetensors (+ config.json text). */
+  importRun(report: Blob, reportName: string, weights?: { safetensors: Blob; configJson?: string }): Promise<RunRecord>;
+  /** Puts a stored run's config back into the form (and the URL). */
+  useRunConfig(id: string): void;
+  dispose(): void;
+}
+
+export function createController(deps: ControllerDeps): Controller {
+  const { client, store } = deps;
+  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const unsubscribers: (() => void)[] = [];
+  let finalizing: Promise<void> | null = null;
+  let loadSeq = 0;
+
+  const act = () => store.getState();
+  const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+  function onEvent(event: WorkerEvent) {
+    switch (event.type) {
+      case 'progress':
+        act().dataProgress(event.bytesRead, event.totalBytes);
+        break;
+      case 'backend':
+        act().runBackend(event.choice);
+        break;
+      case 'steps': {
+        act().appendSteps(event.records);
+        const last = event.records.at(-1);
+        if (last) act().runStep(last.step);
+        break;
+      }
+      case 'eval':
+        act().appendEval(event.record);
+        break;
+      case 'status':
+        if (event.status === 'running' || event.status === 'paused') act().runStatus(event.status, event.step);
+        break;
+      case 'done':
+        act().runEnded(event.reason, event.step, event.error);
+        if (event.reason !== 'error') finalizing = finalizeRun().finally(() => (finalizing = null));
+        break;
+      case 'error':
+        if (event.id === undefined) act().runFailed(event.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** After a run ends: make sure there is a final evaluation, measure latency, store config + weights. */
+  async function finalizeRun() {
+    const { run, metrics, data } = act();
+    if (!run.runId || !run.config) return;
+    try {
+      if (metrics.evals.length === 0 || metrics.evals.at(-1)!.step < run.step) act().appendEval(await client.evaluate());
+      act().runLatency(await client.measureLatency());
+      const files = await client.exportStudent();
+      const s = act();
+      const record: RunRecord = {
+        id: run.runId,
+        name: runName(s.config.preset, run.config.seed, run.runId),
+        createdAt: run.startedAt ?? Date.now(),
+        config: run.config,
+        backend: s.run.backend,
+        dataset: data.summary ? datasetOf(data.summary) : null,
+        paramCount: s.run.paramCount,
+        status: s.run.status === 'stopped' ? 'stopped' : 'done',
+        history: s.metrics.history,
+        evals: s.metrics.evals,
+        final: s.metrics.evals.at(-1)?.metrics ?? null,
+        studentMsPerExample: s.run.studentMsPerExample,
+        hasWeights: true,
+        imported: false,
+      };
+      await saveRun(record, { id: record.id, safetensors: files.safetensors, configJson: files.configJson });
+      act().runSaved();
+    } catch (err) {
+      act().runsFailed(`could not finish the run record: ${message(err)}`);
+    }
+  }
+
+  async function saveRun(record: RunRecord, weights?: StoredWeights) {
+    act().upsertRun(record);
+    try {
+      await (await deps.db).put(record, weights);
+      act().runsFailed(null);
+    } catch (err) {
+      act().runsFailed(`runs are not saved in this browser (IndexedDB: ${message(err)})`);
+    }
+  }
+
+  async function loadBlob(file: Blob | ArrayBuffer, name: string, size: number) {
+    const seq = ++loadSeq;
+    act().dataLoading(name, size);
+    act().resetMetrics();
+    act().runReset();
+    try {
+      const loaded = await client.load(file, name);
+      if (seq !== loadSeq) return;
+      act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
+      fitConfigToData(loaded.summary.seqLen);
+    } catch (err) {
+      if (seq === loadSeq) act().dataFailed(name, message(err));
+    }
+  }
+
+  /** A set longer than max_len cannot train: raise max_len to the set's length (the form shows it). */
+  function fitConfigToData(seqLen: number) {
+    if (act().config.values.max_len < seqLen) act().setConfigValue('max_len', seqLen);
+  }
+
+  function syncHash() {
+    const { values, preset, error } = act().config;
+    if (error || !deps.replaceHash) return;
+    deps.replaceHash(configToHash(values, preset));
+  }
+
+  return {
+    async init() {
+      unsubscribers.push(client.subscribe(onEvent));
+      const hash = deps.location?.hash ?? '';
+      try {
+        const fromHash = configFromHash(hash);
+        if (fromHash) act().replaceConfig(fromHash.config, fromHash.preset);
+      } catch (err) {
+        act().runsFailed(`the link's config was refused: ${message(err)}`);
+      }
+      unsubscribers.push(store.subscribe((s, prev) => (s.config !== prev.config ? syncHash() : undefined)));
+      const [capabilities, runs] = await Promise.allSettled([client.probe(), deps.db.then((db) => db.list())]);
+      if (capabilities.status === 'fulfilled') act().setCapabilities(capabilities.value);
+      if (runs.status === 'fulfilled') act().setRuns(runs.value);
+      else act().runsFailed(`runs are not saved in this browser (IndexedDB: ${message(runs.reason)})`);
+    },
+    loadFile: (file, name) => loadBlob(file, name, file.size),
+    async loadDemo() {
+      const name = DEMO_SET_URL.split('/').at(-1) ?? DEMO_SET_URL;
+      act().dataLoading(name, 0);
+      try {
+        const response = await doFetch(DEMO_SET_URL);
+        if (!response.ok) throw new Error(`could not fetch the demo set ${DEMO_SET_URL} (HTTP ${response.status})`);
+        const buffer = await readWithProgress(response, (read, total) => act().dataProgress(read, total));
+        await loadBlob(buffer, name, buffer.byteLength);
+      } catch (err) {
+        act().dataFailed(name, message(err));
+      }
+    },
+    async train() {
+      const s = act();
+      if (s.data.status !== 'loaded') throw new Error('load a data set first');
+      if (s.config.error) throw new Error(s.config.error.message);
+      if (finalizing) await finalizing;
+      const runId = `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4).toString(36)}`;
+      act().resetMetrics();
+      act().runConfiguring(runId, { ...s.config.values });
+      try {
+        const configured = await client.configure({ ...s.config.values });
+        act().runConfigured(configured.paramCount, configured.config, configured.backend);
+        await client.start();
+      } catch (err) {
+        act().runFailed(message(err));
+      }
+    },
+    pause: () => client.pause().catch((err) => act().runFailed(message(err))),
+    resume: () => client.resume().catch((err) => act().runFailed(message(err))),
+    stop: () => client.stop().catch((err) => act().runFailed(message(err))),
+    async evaluate() {
+      act().appendEval(await client.evaluate());
+    },
+    example: (index, topk) => client.example(index, topk),
+    confusion: (maxExamples) => client.confusion(maxExamples),
+    async measureLatency() {
+      act().runLatency(await client.measureLatency());
+    },
+    async runWeights(id) {
+      return (await deps.db).getWeights(id);
+    },
+    async deleteRun(id) {
+      act().removeRun(id);
+      try {
+        await (await deps.db).delete(id);
+      } catch (err) {
+        act().runsFailed(`could not delete the run: ${message(err)}`);
+      }
+    },
+    async importRun(report, reportName, weights) {
+      const id = `import-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4).toString(36)}`;
+      const record = parseReport(await report.text(), reportName, id);
+      let stored: StoredWeights | undefined;
+      if (weights) {
+        const bytes = new Uint8Array(await weights.safetensors.arrayBuffer());
+        checkSafetensors(bytes);
+        stored = { id, safetensors: bytes, configJson: weights.configJson ?? JSON.stringify(record.config, null, 2) };
+        record.hasWeights = true;
+      }
+      await saveRun(record, stored);
+      return record;
+    },
+    useRunConfig(id) {
+      const run = act().runs.list.find((r) => r.id === id);
+      if (run) act().replaceConfig(run.config, null);
+    },
+    dispose() {
+      for (const u of unsubscribers.splice(0)) u();
+    },
+  };
+}
+
+function runName(preset: string | null, seed: number, runId: string): string {
+  const time = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return `${preset ?? 'custom'} · seed ${seed} · ${time} (${runId.slice(-4)})`;
+}
+
+/** Reads a fetch response to the end, reporting bytes as they arrive. */
+async function readWithProgress(response: Response, onProgress: (read: number, total: number) => void): Promise<ArrayBuffer> {
+  const total = Number(response.headers.get('content-length') ?? 0);
+  if (!response.body) return response.arrayBuffer();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    read += value.byteLength;
+    onProgress(read, Math.max(total, read));
+  }
+  const out = new Uint8Array(read);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out.buffer;
+}
+
+/** A quick sanity check of a safetensors file: 8-byte little-endian header length and a JSON header. */
+function checkSafetensors(bytes: Uint8Array) {
+  if (bytes.byteLength < 8) throw new Error('the weights file is too short to be safetensors');
+  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  if (headerLength > bytes.byteLength - 8) throw new Error('the weights file is not safetensors (header length past the end)');
+  try {
+    JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw new Error('the weights file is not safetensors (header is not JSON)');
+  }
+}

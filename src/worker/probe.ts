@@ -1,0 +1,50 @@
+/** What this worker could run on, found without initialising any tfjs backend. */
+import type { Capabilities } from './protocol.ts';
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+interface NavigatorLike {
+  gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> };
+  hardwareConcurrency?: number;
+}
+
+export async function probeCapabilities(): Promise<Capabilities> {
+  const nav: NavigatorLike | undefined = globalThis.navigator;
+  let webgpu = false;
+  let adapter: string | undefined;
+  let webgpuReason: string | undefined;
+  if (!nav?.gpu) {
+    webgpuReason = 'navigator.gpu is missing (no WebGPU in this browser)';
+  } else {
+    try {
+      const a = await nav.gpu.requestAdapter();
+      if (!a) webgpuReason = 'requestAdapter() returned no adapter';
+      else {
+        webgpu = true;
+        const info = a.info ?? {};
+        const parts = [info.vendor, info.architecture, info.device, info.description].filter(
+          (v): v is string => typeof v === 'string' && v.length > 0,
+        );
+        adapter = parts.length > 0 ? parts.join(' / ') : 'unnamed adapter';
+      }
+    } catch (err) {
+      webgpuReason = err instanceof Error ? err.message : String(err);
+    }
+  }
+  let webgl = false;
+  try {
+    webgl = typeof OffscreenCanvas !== 'undefined' && new OffscreenCanvas(1, 1).getContext('webgl2') !== null;
+  } catch {
+    webgl = false;
+  }
+  return {
+    webgpu,
+    adapter,
+    webgpuReason,
+    webgl,
+    wasm: typeof WebAssembly === 'object',
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: nav?.hardwareConcurrency ?? 1,
+  };
+}
