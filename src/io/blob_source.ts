@@ -1,0 +1,102 @@
+/**
+ * Chunked, bounds-checked reads from a Blob (a browser File, or Node's `fs.openAsBlob`), with progress and
+ * cancellation. Readers never load a whole file as one string or one buffer they did not size-check first.
+ */
+import { FormatError } from './errors.ts';
+
+/** Default read granularity: big enough to amortise Blob.slice, small enough to keep progress smooth. */
+export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
+
+export interface ReadOptions {
+  /** Called after each chunk with the bytes read so far (monotonic, ≤ total) and the file size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Aborts the read between chunks; the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Read granularity in bytes (tests use tiny values to cross chunk boundaries). */
+  chunkBytes?: number;
+}
+
+export class BlobSource {
+  readonly size: number;
+  private readonly chunkBytes: number;
+  private bytesRead = 0;
+  private reported = -1;
+
+  constructor(
+    private readonly blob: Blob,
+    private readonly opts: ReadOptions = {},
+  ) {
+    this.size = blob.size;
+    const chunk = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunkBytes must be a positive integer, got ${chunk}`);
+    this.chunkBytes = chunk;
+  }
+
+  /** Throws `signal.reason` when the caller aborted. */
+  checkAborted(): void {
+    const signal = this.opts.signal;
+    if (signal?.aborted) throw signal.reason ?? new DOMException('The read was aborted.', 'AbortError');
+  }
+
+  /** True when `err` is this read's cancellation (so callers pass it through unchanged). */
+  isAbortError(err: unknown): boolean {
+    const signal = this.opts.signal;
+    return !!signal?.aborted && (err === signal.reason || (err instanceof DOMException && err.name === 'AbortError'));
+  }
+
+  /** Fails with 'truncated' unless [offset, offset + length) lies inside the file. */
+  assertInside(offset: number, length: number, what: string): void {
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.size)) {
+      throw new FormatError('truncated', `${what} runs past the end of the file`, {
+        expected: `${offset + length} bytes`,
+        found: `${this.size} bytes`,
+        offset,
+      });
+    }
+  }
+
+  /** Reads [offset, offset + length) into a fresh buffer, chunk by chunk. */
+  async read(offset: number, length: number, what = 'data'): Promise<Uint8Array<ArrayBuffer>> {
+    this.assertInside(offset, length, what);
+    const out = new Uint8Array(length);
+    let pos = 0;
+    for await (const chunk of this.chunks(offset, length, what)) {
+      out.set(chunk, pos);
+      pos += chunk.byteLength;
+    }
+    return out;
+  }
+
+  /** Yields [offset, offset + length) as consecutive chunks of at most chunkBytes. */
+  async *chunks(offset: number, length: number, what = 'data'): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+    this.assertInside(offset, length, what);
+    const end = offset + length;
+    for (let start = offset; start < end; start += this.chunkBytes) {
+      this.checkAborted();
+      const stop = Math.min(end, start + this.chunkBytes);
+      const bytes = new Uint8Array(await this.blob.slice(start, stop).arrayBuffer());
+      if (bytes.byteLength !== stop - start) {
+        throw new FormatError('truncated', `${what}: short read from the file`, { expected: `${stop - start} bytes`, found: `${bytes.byteLength} bytes`, offset: start });
+      }
+      this.advance(bytes.byteLength);
+      yield bytes;
+    }
+  }
+
+  /** Reports the whole file as read (call once the reader is done). */
+  finish(): void {
+    this.bytesRead = this.size;
+    this.report();
+  }
+
+  private advance(n: number): void {
+    this.bytesRead = Math.min(this.size, this.bytesRead + n);
+    this.report();
+  }
+
+  private report(): void {
+    if (this.bytesRead === this.reported) return;
+    this.reported = this.bytesRead;
+    this.opts.onProgress?.(this.bytesRead, this.size);
+  }
+}

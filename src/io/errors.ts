@@ -1,0 +1,85 @@
+/**
+ * The one error class of the io layer. Every refusal of a file names what was wrong in machine-readable
+ * fields, so the page and the CLI can show it and tests can assert on `code`.
+ * The codes are listed (with their meaning) in docs/format.md § Errors.
+ */
+
+export type FormatErrorCode =
+  // containers
+  | 'unknown_container' // neither the extension nor the first bytes name a known container
+  | 'truncated' // a read past the end of the file
+  | 'header_length' // safetensors: 8-byte header length past the end of the file or over the limit
+  | 'bad_header' // safetensors: header is not a JSON object of the expected shape
+  | 'unknown_dtype' // a dtype string no reader knows
+  | 'unsupported_dtype' // a known dtype the contract does not accept (f8, complex, strings, objects)
+  | 'bad_offsets' // safetensors: data_offsets out of range, reversed or overlapping
+  | 'size_mismatch' // stored byte count differs from shape × itemsize
+  | 'npy_magic' // npy: missing \x93NUMPY magic
+  | 'npy_header' // npy: header dict unreadable or unsupported version
+  | 'fortran_order' // npy: column-major array
+  | 'zip' // zip: central directory unreadable (truncated, not a zip, bad signature)
+  | 'zip_method' // zip: compression other than stored / deflate, or encrypted member
+  | 'zip_inflate' // zip: deflate stream corrupt or truncated
+  | 'zip_crc' // zip: CRC-32 of the member does not match
+  | 'jsonl_parse' // jsonl: a line is not JSON, or not an object
+  | 'duplicate_tensor' // the same tensor name twice in one file
+  // contract
+  | 'missing_tensor' // input_ids absent, or half of a top-k pair
+  | 'missing_teacher' // no teacher output
+  | 'teacher_ambiguous' // dense and top-k teacher output both present
+  | 'wrong_dtype' // tensor dtype not allowed for this name
+  | 'wrong_shape' // rank or dimension disagrees with the contract or with another tensor
+  | 'id_range' // an id / label outside its range
+  | 'bad_value' // a value outside its allowed set (mask not 0/1, duplicated top-k id, lse < top-k logit)
+  | 'non_finite' // NaN or ±Inf in a float tensor that must be finite
+  | 'bad_metadata' // a metadata value of the wrong type, or a list of the wrong length
+  | 'unknown_task' // task not in mlm | clm | classification
+  | 'empty'; // N = 0 or L = 0
+
+export interface FormatErrorDetails {
+  /** Tensor (or metadata key, prefixed "metadata.") the error is about. */
+  tensor?: string;
+  /** What the contract wants, e.g. "[N=4, L=8]" or "int32|int64". */
+  expected?: string;
+  /** What the file holds, e.g. "[4, 9]" or "f32". */
+  found?: string;
+  /** Byte offset in the file (container errors) or flat element index (value errors: see `index`). */
+  offset?: number;
+  /** Flat row-major element index of the first bad value. */
+  index?: number;
+}
+
+export class FormatError extends Error {
+  readonly code: FormatErrorCode;
+  readonly tensor?: string;
+  readonly expected?: string;
+  readonly found?: string;
+  readonly offset?: number;
+  readonly index?: number;
+
+  constructor(code: FormatErrorCode, message: string, details: FormatErrorDetails = {}) {
+    super(formatMessage(message, details));
+    this.name = 'FormatError';
+    this.code = code;
+    this.tensor = details.tensor;
+    this.expected = details.expected;
+    this.found = details.found;
+    this.offset = details.offset;
+    this.index = details.index;
+  }
+}
+
+function formatMessage(message: string, d: FormatErrorDetails): string {
+  const parts: string[] = [];
+  if (d.expected !== undefined) parts.push(`expected ${d.expected}`);
+  if (d.found !== undefined) parts.push(`found ${d.found}`);
+  if (d.offset !== undefined) parts.push(`at byte ${d.offset}`);
+  if (d.index !== undefined) parts.push(`at flat index ${d.index}`);
+  const head = d.tensor !== undefined ? `${d.tensor}: ${message}` : message;
+  return parts.length > 0 ? `${head} (${parts.join(', ')})` : head;
+}
+
+/** "[2, 3]" — shapes in messages. */
+export function shapeStr(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

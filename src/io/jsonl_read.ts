@@ -1,0 +1,178 @@
+/**
+ * Reader for JSON Lines sets (small sets, hand-made files): first line {"metadata": {...}} (optional),
+ * then one object per example whose fields are the tensors without the N dimension, e.g.
+ * {"input_ids": [..L], "attention_mask": [..L], "labels": [..L], "teacher_logits": [[..V] ..L]}.
+ * Extension: per-example string fields "lang" and "split" fill metadata langs / split when it has none.
+ * Unknown fields are ignored. The file is decoded chunk by chunk, one line at a time.
+ */
+import { BlobSource, type ReadOptions } from './blob_source.ts';
+import { FormatError, shapeStr } from './errors.ts';
+import type { RawTensor, TensorFile } from './raw_tensor.ts';
+
+/** Field name → the dtype its numbers are stored as. */
+const FIELD_DTYPES: Readonly<Record<string, 'i32' | 'u8' | 'f32'>> = {
+  input_ids: 'i32',
+  attention_mask: 'u8',
+  labels: 'i32',
+  teacher_logits: 'f32',
+  teacher_topk_ids: 'i32',
+  teacher_topk_logits: 'f32',
+  teacher_logsumexp: 'f32',
+  teacher_hidden: 'f32',
+};
+const EXPECTED = { i32: 'integer in the int32 range', u8: '0|1|true|false', f32: 'number' } as const;
+const PER_EXAMPLE_STRINGS = { lang: 'langs', split: 'split' } as const;
+
+interface Column {
+  dtype: 'i32' | 'u8' | 'f32';
+  /** Shape of one example (no N). */
+  shape: number[];
+  rows: (Int32Array | Uint8Array | Float32Array)[];
+}
+
+export async function readJsonl(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
+  const src = new BlobSource(blob, opts);
+  const state = new JsonlState();
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let lineNo = 0;
+  for await (const chunk of src.chunks(0, src.size, 'jsonl')) {
+    pending += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
+      state.line(pending.slice(start, nl), ++lineNo);
+      start = nl + 1;
+    }
+    pending = pending.slice(start);
+  }
+  pending += decoder.decode();
+  if (pending.length > 0) state.line(pending, ++lineNo);
+  src.finish();
+  return state.result();
+}
+
+class JsonlState {
+  private metadata: Record<string, unknown> = {};
+  private readonly columns = new Map<string, Column>();
+  private readonly strings: Record<string, string[]> = { lang: [], split: [] };
+  private n = 0;
+
+  line(text: string, lineNo: number): void {
+    const trimmed = text.trim();
+    if (trimmed === '') return;
+    const obj = parseLine(trimmed, lineNo);
+    if (this.n === 0 && this.columns.size === 0 && isMetadataLine(obj)) {
+      this.metadata = obj.metadata as Record<string, unknown>;
+      return;
+    }
+    this.example(obj, lineNo);
+  }
+
+  private example(obj: Record<string, unknown>, lineNo: number): void {
+    const fields = Object.keys(obj).filter((k) => k in FIELD_DTYPES);
+    if (this.n > 0) {
+      for (const name of this.columns.keys()) {
+        if (!(name in obj)) throw new FormatError('missing_tensor', `line ${lineNo}: field missing (present in earlier examples)`, { tensor: name, index: this.n });
+      }
+      for (const name of fields) {
+        if (!this.columns.has(name)) throw new FormatError('missing_tensor', `line ${lineNo}: field absent from earlier examples`, { tensor: name, index: this.n });
+      }
+    }
+    for (const name of fields) {
+      const dtype = FIELD_DTYPES[name];
+      const shape: number[] = [];
+      const values: number[] = [];
+      flatten(obj[name], 0, shape, values, name, lineNo);
+      let col = this.columns.get(name);
+      if (!col) {
+        col = { dtype, shape, rows: [] };
+        this.columns.set(name, col);
+      } else if (shapeStr(col.shape) !== shapeStr(shape)) {
+        throw new FormatError('wrong_shape', `line ${lineNo}: example shape differs from the first example's`, { tensor: name, expected: shapeStr(col.shape), found: shapeStr(shape), index: this.n });
+      }
+      col.rows.push(toTyped(values, dtype, name, lineNo));
+    }
+    for (const [key, list] of Object.entries(this.strings)) {
+      const v = obj[key];
+      if (typeof v === 'string') list.push(v);
+      else if (v !== undefined) throw new FormatError('bad_metadata', `line ${lineNo}: must be a string`, { tensor: key, found: typeof v });
+    }
+    this.n++;
+  }
+
+  result(): TensorFile {
+    const tensors = new Map<string, RawTensor>();
+    for (const [name, col] of this.columns) tensors.set(name, concat(col, this.n));
+    const metadata = { ...this.metadata };
+    for (const [key, metaKey] of Object.entries(PER_EXAMPLE_STRINGS)) {
+      const list = this.strings[key];
+      if (list.length === 0 || metadata[metaKey] !== undefined) continue;
+      if (list.length !== this.n) throw new FormatError('bad_metadata', `per-example "${key}" given on only some examples`, { tensor: key, expected: `${this.n} values`, found: `${list.length}` });
+      metadata[metaKey] = list;
+    }
+    return { tensors, metadata };
+  }
+}
+
+function parseLine(text: string, lineNo: number): Record<string, unknown> {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    if (/(^|[^A-Za-z"])(NaN|-?Infinity)\b/.test(text)) {
+      throw new FormatError('non_finite', `line ${lineNo}: NaN or Infinity in a value (not valid JSON, and not allowed)`, { found: 'NaN|Infinity' });
+    }
+    throw new FormatError('jsonl_parse', `line ${lineNo}: not JSON: ${(e as Error).message}`, { found: JSON.stringify(text.slice(0, 60)) });
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new FormatError('jsonl_parse', `line ${lineNo}: each line must be a JSON object`, { found: Array.isArray(obj) ? 'array' : typeof obj });
+  }
+  return obj as Record<string, unknown>;
+}
+
+function isMetadataLine(obj: Record<string, unknown>): boolean {
+  const keys = Object.keys(obj);
+  const meta = obj.metadata;
+  return keys.length === 1 && keys[0] === 'metadata' && typeof meta === 'object' && meta !== null && !Array.isArray(meta);
+}
+
+/** Row-major flattening of nested arrays; `shape` is filled from the first path and checked on the others. */
+function flatten(v: unknown, depth: number, shape: number[], out: unknown[], name: string, lineNo: number): void {
+  if (Array.isArray(v)) {
+    if (depth === shape.length) {
+      if (out.length > 0) throw ragged(name, lineNo);
+      shape.push(v.length);
+    } else if (shape[depth] !== v.length) {
+      throw ragged(name, lineNo);
+    }
+    for (const x of v) flatten(x, depth + 1, shape, out, name, lineNo);
+  } else {
+    if (depth !== shape.length) throw ragged(name, lineNo);
+    out.push(v);
+  }
+}
+
+function ragged(name: string, lineNo: number): FormatError {
+  return new FormatError('wrong_shape', `line ${lineNo}: ragged nested list (rows of different lengths)`, { tensor: name });
+}
+
+function toTyped(values: unknown[], dtype: 'i32' | 'u8' | 'f32', name: string, lineNo: number): Int32Array | Uint8Array | Float32Array {
+  const out = dtype === 'i32' ? new Int32Array(values.length) : dtype === 'u8' ? new Uint8Array(values.length) : new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const raw = values[i];
+    const v = dtype === 'u8' && typeof raw === 'boolean' ? Number(raw) : raw;
+    const ok = typeof v === 'number' && (dtype === 'f32' || (dtype === 'u8' ? v === 0 || v === 1 : Number.isInteger(v) && Math.abs(v) < 2 ** 31));
+    if (!ok) {
+      throw new FormatError('wrong_dtype', `line ${lineNo}: bad element`, { tensor: name, expected: EXPECTED[dtype], found: JSON.stringify(raw), index: i });
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+function concat(col: Column, n: number): RawTensor {
+  const per = col.rows[0]?.length ?? 0;
+  const data = col.dtype === 'i32' ? new Int32Array(n * per) : col.dtype === 'u8' ? new Uint8Array(n * per) : new Float32Array(n * per);
+  col.rows.forEach((row, i) => data.set(row, i * per));
+  return { dtype: col.dtype, shape: [n, ...col.shape], data };
+}

@@ -1,0 +1,102 @@
+/**
+ * Metadata decoding. safetensors `__metadata__` holds only strings ("30522", '["en","de"]'); npz / jsonl hold
+ * a JSON object whose values may be native numbers / lists or the same strings. Both are accepted.
+ * null, "", "null" and "None" mean "absent" for every optional key. Unknown keys are kept in `raw`.
+ */
+import type { Task } from './distill_set.ts';
+import { TASKS } from './distill_set.ts';
+import { FormatError } from './errors.ts';
+
+/** The known metadata keys, decoded; undefined where the file does not give them. */
+export interface ParsedMetadata {
+  task?: Task;
+  vocabSize?: number;
+  padId?: number;
+  maskId?: number;
+  vocab?: string[];
+  labelNames?: string[];
+  teacherName?: string;
+  teacherParams?: number;
+  teacherMsPerExample?: number;
+  langs?: string[];
+  split?: string[];
+  formatVersion?: string;
+}
+
+type Decoder = (value: unknown, key: string) => unknown;
+
+const int = (min: number): Decoder => (v, key) => {
+  const x = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) throw bad(key, `integer ≥ ${min}`, v);
+  return x;
+};
+
+const num: Decoder = (v, key) => {
+  const x = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(key, 'finite number', v);
+  return x;
+};
+
+const str: Decoder = (v, key) => {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  throw bad(key, 'string', v);
+};
+
+const strList: Decoder = (v, key) => {
+  let x = v;
+  if (typeof v === 'string') {
+    try {
+      x = JSON.parse(v);
+    } catch {
+      throw bad(key, 'JSON list of strings', v);
+    }
+  }
+  if (!Array.isArray(x) || !x.every((s) => typeof s === 'string')) throw bad(key, 'list of strings', v);
+  return x;
+};
+
+const task: Decoder = (v, key) => {
+  const s = str(v, key);
+  if (!(TASKS as readonly unknown[]).includes(s)) {
+    throw new FormatError('unknown_task', 'unknown task', { tensor: `metadata.${key}`, expected: TASKS.join('|'), found: JSON.stringify(s) });
+  }
+  return s;
+};
+
+/** File key → [ParsedMetadata field, decoder]: the registry of known keys. */
+const KEYS: Readonly<Record<string, [keyof ParsedMetadata, Decoder]>> = {
+  task: ['task', task],
+  vocab_size: ['vocabSize', int(1)],
+  pad_id: ['padId', int(0)],
+  mask_id: ['maskId', int(0)],
+  vocab: ['vocab', strList],
+  label_names: ['labelNames', strList],
+  teacher_name: ['teacherName', str],
+  teacher_params: ['teacherParams', num],
+  teacher_ms_per_example: ['teacherMsPerExample', num],
+  langs: ['langs', strList],
+  split: ['split', strList],
+  format_version: ['formatVersion', str],
+};
+
+export const KNOWN_METADATA_KEYS: readonly string[] = Object.keys(KEYS);
+
+const ABSENT = new Set(['', 'null', 'None']);
+
+export function parseMetadata(meta: Record<string, unknown>): { parsed: ParsedMetadata; raw: Record<string, string> } {
+  const parsed: Record<string, unknown> = {};
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    raw[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    const known = KEYS[key];
+    if (!known || value === null || value === undefined || (typeof value === 'string' && ABSENT.has(value.trim()))) continue;
+    parsed[known[0]] = known[1](value, key);
+  }
+  return { parsed: parsed as ParsedMetadata, raw };
+}
+
+function bad(key: string, expected: string, found: unknown): FormatError {
+  const shown = typeof found === 'string' ? JSON.stringify(found.slice(0, 60)) : JSON.stringify(found)?.slice(0, 60) ?? String(found);
+  return new FormatError('bad_metadata', 'wrong type', { tensor: `metadata.${key}`, expected, found: shown });
+}
