@@ -33,8 +33,10 @@ export function createAdamW(
   const m = new Map<string, tf.Variable>();
   const v = new Map<string, tf.Variable>();
   for (const [name, p] of params) {
-    m.set(name, tf.variable(tf.zerosLike(p), false));
-    v.set(name, tf.variable(tf.zerosLike(p), false));
+    const zeros = tf.zeros(p.shape);
+    m.set(name, tf.variable(zeros, false, `${p.name}/adam_m`));
+    v.set(name, tf.variable(zeros, false, `${p.name}/adam_v`));
+    zeros.dispose(); // the variables hold their own references to the data
   }
   const state: AdamWState = { step: 0, m, v };
 

@@ -8,14 +8,16 @@ describe('learningRate', () => {
     expect(learningRate(1, { ...p, schedule: 'linear' })).toBeCloseTo(0.1);
     expect(learningRate(10, { ...p, schedule: 'linear' })).toBeCloseTo(1);
   });
-  it('decays linearly to the floor at the last step', () => {
-    expect(learningRate(60, { ...p, schedule: 'linear' })).toBeCloseTo(0.5);
-    expect(learningRate(110, { ...p, schedule: 'linear' })).toBeCloseTo(0);
-    expect(learningRate(110, { ...p, schedule: 'linear', minLrRatio: 0.1 })).toBeCloseTo(0.1);
+  it('decays linearly from the peak right after warm-up to the floor one step past the end', () => {
+    expect(learningRate(11, { ...p, schedule: 'linear' })).toBeCloseTo(1);
+    expect(learningRate(61, { ...p, schedule: 'linear' })).toBeCloseTo(0.5);
+    expect(learningRate(110, { ...p, schedule: 'linear' })).toBeCloseTo(0.01); // the last step still learns
+    expect(learningRate(111, { ...p, schedule: 'linear' })).toBeCloseTo(0);
+    expect(learningRate(111, { ...p, schedule: 'linear', minLrRatio: 0.1 })).toBeCloseTo(0.1);
   });
   it('follows a half cosine', () => {
-    expect(learningRate(60, { ...p, schedule: 'cosine' })).toBeCloseTo(0.5);
-    expect(learningRate(35, { ...p, schedule: 'cosine' })).toBeCloseTo(0.5 * (1 + Math.cos(Math.PI / 4)));
+    expect(learningRate(61, { ...p, schedule: 'cosine' })).toBeCloseTo(0.5);
+    expect(learningRate(36, { ...p, schedule: 'cosine' })).toBeCloseTo(0.5 * (1 + Math.cos(Math.PI / 4)));
   });
   it('stays at the peak when constant', () => {
     expect(learningRate(100, { ...p, schedule: 'constant' })).toBe(1);
