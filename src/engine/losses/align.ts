@@ -13,7 +13,9 @@
  *     log p = logSoftmax(teacher buckets / T),  log q = logSoftmax(student buckets / T).
  *   This coincides with exact KD at T = 1, and at any T when the tail is negligible. The tails are computed as
  *   lse_all + log(1 − exp(lse_topk − lse_all)) with −expm1, clamped at TAIL_MASS_FLOOR: the top-k may hold all
- *   the mass (K = V, or rounding makes Σ_k p_k ≥ 1), and log 0 would poison the loss.
+ *   the mass (K = V, or rounding makes Σ_k p_k ≥ 1), and log 0 would poison the loss. Caveat: a tail that is
+ *   only float32 rounding noise (~1e-7, e.g. K = V) keeps that mass exactly at T = 1 but is raised to roughly
+ *   mass^(1/T) by tempering; both sides get such a bucket, so the effect on the loss is small, and nil for K ≪ V.
  *
  * top-k teacher WITHOUT logsumexp (M = K, renormalised top-k):
  *   log p = logSoftmax(z / T),   log q = logSoftmax(s_ids / T),  s_ids = student logits at the teacher's ids.

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import type { Divergence } from '../config/config.ts';
+import type { TeacherBatch } from './teacher.ts';
 
 /**
  * Runs fn in tf.tidy and reads its tensor back asynchronously (webgpu in Node has no synchronous read:
@@ -24,6 +25,11 @@ export async function valuesOf(fn: () => Tensor[]): Promise<number[][]> {
   const out = await Promise.all(ts.map(async (t) => Array.from(await t.data())));
   tf.dispose(ts);
   return out;
+}
+
+/** Disposes every tensor of a teacher batch. */
+export function disposeTeacher(teacher: TeacherBatch): void {
+  tf.dispose(teacher.kind === 'dense' ? [teacher.logits] : [teacher.ids, teacher.logits, ...(teacher.logsumexp ? [teacher.logsumexp] : [])]);
 }
 
 /** |a − e| ≤ atol + rtol·|e| elementwise. */
