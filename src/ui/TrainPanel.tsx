@@ -1,0 +1,89 @@
+/** Train: start / pause / resume / stop, the progress bar with ETA, and what the run uses (backend, seed). */
+import { useApp, useController } from './app_context.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+import { etaSeconds } from './eta.ts';
+import { formatCount, formatDuration, formatNumber } from './format.ts';
+
+const STATUS_TEXT = {
+  idle: 'ready',
+  configuring: 'building the student…',
+  running: 'training',
+  paused: 'paused',
+  done: 'done',
+  stopped: 'stopped',
+  error: 'failed',
+} as const;
+
+export function TrainPanel() {
+  const controller = useController();
+  const run = useApp((s) => s.run);
+  const history = useApp((s) => s.metrics.history);
+  const dataReady = useApp((s) => s.data.status === 'loaded');
+  const configError = useApp((s) => s.config.error);
+  const active = run.status === 'running' || run.status === 'paused' || run.status === 'configuring';
+  const last = history.at(-1);
+  const eta = run.status === 'running' ? etaSeconds(history, run.step, run.totalSteps) : null;
+  const canTrain = dataReady && !configError && !active;
+
+  return (
+    <section className="panel train-panel" aria-labelledby="train-title">
+      <div className="train-head">
+        <h2 id="train-title">Train</h2>
+        <div className="row">
+          <button
+            type="button"
+            className="primary"
+            disabled={!canTrain}
+            title={!dataReady ? 'load a data set first' : (configError?.message ?? undefined)}
+            onClick={() => void controller.train()}
+          >
+            {run.status === 'idle' ? 'Train' : 'Train again'}
+          </button>
+          {run.status === 'running' && (
+            <button type="button" onClick={() => void controller.pause()}>
+              Pause
+            </button>
+          )}
+          {run.status === 'paused' && (
+            <button type="button" onClick={() => void controller.resume()}>
+              Resume
+            </button>
+          )}
+          <button type="button" disabled={run.status !== 'running' && run.status !== 'paused'} onClick={() => void controller.stop()}>
+            Stop
+          </button>
+        </div>
+        <div className="train-status" data-testid="run-status" data-status={run.status}>
+          <strong>{STATUS_TEXT[run.status]}</strong>
+          {run.totalSteps > 0 && (
+            <span>
+              {' '}
+              · step <span data-testid="run-step">{run.step}</span> / {run.totalSteps}
+            </span>
+          )}
+          {eta !== null && <span> · ETA {formatDuration(eta)}</span>}
+          {run.saved && <span> · saved</span>}
+        </div>
+      </div>
+      <ProgressBar value={run.totalSteps > 0 ? run.step / run.totalSteps : 0} label="training progress" />
+      <div className="run-facts">
+        <span>backend: <strong data-testid="run-backend">{run.backend?.name ?? '—'}</strong></span>
+        <span>seed: <strong>{run.config?.seed ?? '—'}</strong></span>
+        <span>student: <strong>{formatCount(run.paramCount)}</strong> params</span>
+        {last && (
+          <>
+            <span>loss: <strong>{formatNumber(last.total)}</strong></span>
+            <span>lr: <strong>{formatNumber(last.lr, 3)}</strong></span>
+            <span>{formatCount(last.tokens_per_s)} tokens/s</span>
+            <span>{formatNumber(last.ms_per_step, 3)} ms/step</span>
+          </>
+        )}
+      </div>
+      {run.error && (
+        <p className="error" role="alert" data-testid="run-error">
+          {run.error}
+        </p>
+      )}
+    </section>
+  );
+}

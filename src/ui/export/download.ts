@@ -1,0 +1,21 @@
+/** Saves bytes or text as a file download (an object URL behind a temporary <a download>). */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function downloadText(text: string, fileName: string, type = 'application/json'): void {
+  downloadBlob(new Blob([text], { type }), fileName);
+}
+
+export function downloadBytes(bytes: Uint8Array, fileName: string, type = 'application/octet-stream'): void {
+  // Copy into a fresh ArrayBuffer-backed array: Blob wants ArrayBuffer, not a possibly shared buffer.
+  downloadBlob(new Blob([new Uint8Array(bytes)], { type }), fileName);
+}

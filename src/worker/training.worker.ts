@@ -1,0 +1,42 @@
+/**
+ * The training worker: owns tfjs, the DistillSet and the Trainer. Wires the real engine and io into the
+ * host (host.ts holds the logic) and speaks protocol.ts over postMessage.
+ *
+ * WASM binaries: imported with Vite's `?url` suffix, so `vite build` copies them into dist/assets/ (hashed)
+ * and the worker hands tfjs an explicit file map — no public/ copy to keep in sync.
+ */
+/// <reference lib="webworker" />
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { selectBackend } from '../engine/backend.ts';
+import { createTrainer } from '../engine/trainer.ts';
+import { readDistillSet } from '../io/read.ts';
+import { encodeSafetensors } from '../io/safetensors_write.ts';
+import { createWorkerHost } from './host.ts';
+import { probeCapabilities } from './probe.ts';
+import type { WorkerEvent, WorkerRequest } from './protocol.ts';
+
+const scope: DedicatedWorkerGlobalScope = self as unknown as DedicatedWorkerGlobalScope;
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': new URL(wasmUrl, import.meta.url).href,
+  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimdUrl, import.meta.url).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimdUrl, import.meta.url).href,
+});
+
+const host = createWorkerHost(
+  {
+    readDistillSet,
+    selectBackend: (preference) => selectBackend(preference),
+    createTrainer,
+    encodeSafetensors,
+    probe: probeCapabilities,
+  },
+  (event: WorkerEvent, transfer?: Transferable[]) => scope.postMessage(event, transfer ?? []),
+);
+
+scope.addEventListener('message', (e: MessageEvent<WorkerRequest>) => {
+  void host.handle(e.data);
+});
