@@ -97,5 +97,9 @@ describe('readSafetensors', () => {
       await expect(read(rawSafetensors({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(1, 2)))).rejects.toMatchObject({ code: 'size_mismatch', tensor: 'x', expected: '12 bytes', found: '8 bytes' });
       await expect(read(rawSafetensors({ x: { dtype: 'F16', shape: [3], data_offsets: [0, 8] } }, f32(1, 2)))).rejects.toMatchObject({ code: 'size_mismatch', expected: '6 bytes' });
     });
+    it('a huge declared shape before allocating anything', async () => {
+      await expect(read(rawSafetensors({ x: { dtype: 'F32', shape: [1e9, 1e9], data_offsets: [0, 4] } }, f32(1)))).rejects.toMatchObject({ code: 'size_mismatch', tensor: 'x' });
+      await expect(read(rawSafetensors({ x: { dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 4] } }, f32(1)))).rejects.toMatchObject({ code: 'size_mismatch' });
+    });
   });
 });
