@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { historyCsv, parseReport, reportOf, type RunRecord } from './run_record.ts';
+import { DEFAULT_CONFIG } from '../engine/config/config.ts';
+import { fakeEval, FAKE_BACKEND } from '../worker/testing.ts';
+
+const run: RunRecord = {
+  id: 'r1',
+  name: 'kd · seed 0',
+  createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+  config: { ...DEFAULT_CONFIG, steps: 2 },
+  backend: FAKE_BACKEND,
+  dataset: { fileName: 'd.safetensors', task: 'mlm', examples: 10, seqLen: 8, vocabSize: 20, teacherParams: 1e6 },
+  paramCount: 500,
+  status: 'done',
+  history: [
+    { step: 1, total: 2, kd: 2, lr: 0.001, grad_norm: 1.5, ms_per_step: 12, tokens_per_s: 800 },
+    { step: 2, total: 1.5, kd: 1.25, hard: 0.5, lr: 0.0005, grad_norm: 1, ms_per_step: 11, tokens_per_s: 900 },
+  ],
+  evals: [fakeEval(2)],
+  final: fakeEval(2).metrics,
+  studentMsPerExample: 0.4,
+  hasWeights: true,
+  imported: false,
+};
+
+describe('run report', () => {
+  it('has the CLI report shape plus what the page knows', () => {
+    const report = reportOf(run);
+    expect(Object.keys(report).slice(0, 5)).toEqual(['config', 'backend', 'history', 'evals', 'final']);
+    expect(report.created_at).toBe('2026-01-02T03:04:05.000Z');
+  });
+  it('round-trips through JSON (re-import)', () => {
+    const back = parseReport(JSON.stringify(reportOf(run)), 'r.json', 'import-1');
+    expect(back).toEqual({ ...run, id: 'import-1', hasWeights: false, imported: true });
+  });
+  it('takes the last eval as final when the report has none', () => {
+    const { final: _drop, ...rest } = reportOf(run);
+    expect(parseReport(JSON.stringify(rest), 'r.json', 'x').final).toEqual(run.evals[0].metrics);
+  });
+  it('refuses what is not a report, saying why', () => {
+    expect(() => parseReport('{', 'a.json', 'x')).toThrow(/a.json is not JSON/);
+    expect(() => parseReport('[]', 'a.json', 'x')).toThrow(/JSON object/);
+    expect(() => parseReport('{"history": []}', 'a.json', 'x')).toThrow(/no "config"/);
+    expect(() => parseReport('{"config": {"nope": 1}, "history": []}', 'a.json', 'x')).toThrow(/unknown config key "nope"/);
+    expect(() => parseReport('{"config": {}, "history": [{"step": 1}]}', 'a.json', 'x')).toThrow(/history/);
+    expect(() => parseReport('{"config": {}, "history": [], "evals": [{"step": 1}]}', 'a.json', 'x')).toThrow(/evals/);
+  });
+});
+
+describe('historyCsv', () => {
+  it('writes one row per step with empty cells for absent components', () => {
+    expect(historyCsv(run.history)).toBe(
+      'step,total,kd,hard,cos,mse,lr,grad_norm,ms_per_step,tokens_per_s\n' +
+        '1,2,2,,,,0.001,1.5,12,800\n' +
+        '2,1.5,1.25,0.5,,,0.0005,1,11,900\n',
+    );
+  });
+});

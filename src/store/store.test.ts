@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './store.ts';
+import { DEFAULT_CONFIG } from '../engine/config/config.ts';
+import type { StepRecord } from '../engine/trainer_types.ts';
+import { summarizeSet } from '../worker/summary.ts';
+import { tinyMlmSet } from '../worker/tiny_sets.ts';
+import { fakeEval, FAKE_BACKEND } from '../worker/testing.ts';
+
+const rec = (step: number): StepRecord => ({ step, total: 1 / step, lr: 1e-3, grad_norm: 1, ms_per_step: 10, tokens_per_s: 100 });
+
+describe('data slice', () => {
+  it('goes loading → progress → loaded, and an error clears the card', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().dataLoading('a.safetensors', 100);
+    s().dataProgress(40, 100);
+    expect(s().data).toMatchObject({ status: 'loading', bytesRead: 40, totalBytes: 100 });
+    s().dataLoaded(summarizeSet(tinyMlmSet({ n: 3 }), 'a.safetensors', 100), ['x'], undefined);
+    expect(s().data).toMatchObject({ status: 'loaded', fileName: 'a.safetensors', vocab: ['x'], labelNames: null });
+    s().dataProgress(1, 2); // late progress after load is ignored
+    expect(s().data.bytesRead).toBe(100);
+    s().dataFailed('b.npz', 'bad zip');
+    expect(s().data).toMatchObject({ status: 'error', fileName: 'b.npz', error: 'bad zip', summary: null });
+  });
+});
+
+describe('config slice', () => {
+  it('starts at the defaults, validates edits and names the bad key', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    expect(s().config.values).toEqual(DEFAULT_CONFIG);
+    s().setConfigValue('n_heads', 3);
+    expect(s().config.error?.key).toBe('n_heads');
+    expect(s().config.error?.message).toMatch(/divisible/);
+    s().setConfigValue('n_heads', 4);
+    expect(s().config.error).toBeNull();
+  });
+  it('applies a preset and forgets it when a loss knob is edited by hand', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().applyPreset('distilbert');
+    expect(s().config).toMatchObject({ preset: 'distilbert', values: { alpha_kd: 5, alpha_hard: 2, alpha_cos: 1 } });
+    s().setConfigValue('steps', 10);
+    expect(s().config.preset).toBe('distilbert');
+    s().setConfigValue('alpha_kd', 1);
+    expect(s().config.preset).toBeNull();
+  });
+  it('holds plain, mutable copies (no frozen config leaks in)', () => {
+    const store = createAppStore();
+    store.getState().replaceConfig({ ...DEFAULT_CONFIG, seed: 7 }, 'kd');
+    expect(Object.isFrozen(store.getState().config.values)).toBe(false);
+    expect(store.getState().config.values.seed).toBe(7);
+  });
+});
+
+describe('run slice', () => {
+  it('tracks a run and keeps a final state final', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().runConfiguring('r1', { ...DEFAULT_CONFIG, steps: 50 });
+    expect(s().run).toMatchObject({ status: 'configuring', runId: 'r1', totalSteps: 50 });
+    s().runConfigured(999, { ...DEFAULT_CONFIG, steps: 50 }, FAKE_BACKEND);
+    s().runStatus('running', 0);
+    expect(s().run.startedAt).not.toBeNull();
+    s().runStep(20);
+    s().runStep(10); // steps never go back
+    expect(s().run.step).toBe(20);
+    s().runEnded('completed', 50);
+    s().runStatus('running', 50); // a late status event
+    expect(s().run.status).toBe('done');
+    s().runReset();
+    expect(s().run.status).toBe('idle');
+  });
+});
+
+describe('metrics slice', () => {
+  it('appends step batches in order and drops replays', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().appendSteps([rec(1), rec(2)]);
+    s().appendSteps([rec(2), rec(3)]);
+    expect(s().metrics.history.map((r) => r.step)).toEqual([1, 2, 3]);
+  });
+  it('keeps one eval per step, sorted', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().appendEval(fakeEval(20));
+    s().appendEval(fakeEval(10));
+    s().appendEval(fakeEval(20, 0.5));
+    expect(s().metrics.evals.map((e) => [e.step, e.metrics.label_loyalty])).toEqual([
+      [10, 0.1],
+      [20, 0.5],
+    ]);
+  });
+  it('a batch is one store update (charts re-render per batch, not per step)', () => {
+    const store = createAppStore();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    store.getState().appendSteps(Array.from({ length: 10 }, (_, i) => rec(i + 1)));
+    expect(updates).toBe(1);
+  });
+});
+
+describe('runs slice', () => {
+  it('upserts newest first, toggles overlays and forgets them on delete', async () => {
+    const { parseReport } = await import('./run_record.ts');
+    const store = createAppStore();
+    const s = () => store.getState();
+    const run = (id: string, createdAt: number) => ({ ...parseReport(JSON.stringify({ config: {}, history: [] }), 'r.json', id), createdAt });
+    s().upsertRun(run('a', 1));
+    s().upsertRun(run('b', 2));
+    s().upsertRun({ ...run('a', 1), name: 'renamed' });
+    expect(s().runs.list.map((r) => r.id)).toEqual(['b', 'a']);
+    expect(s().runs.list[1].name).toBe('renamed');
+    s().toggleOverlay('a');
+    s().toggleOverlay('b');
+    s().toggleOverlay('b');
+    expect(s().runs.overlay).toEqual(['a']);
+    s().removeRun('a');
+    expect(s().runs.overlay).toEqual([]);
+  });
+});
