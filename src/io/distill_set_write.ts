@@ -6,7 +6,7 @@ import type { DistillSet } from './distill_set.ts';
 import { metadataStrings } from './metadata_export.ts';
 import { encodeSafetensors, type SafetensorsEntry } from './safetensors_write.ts';
 
-export function encodeDistillSet(set: DistillSet): Uint8Array {
+export function encodeDistillSet(set: DistillSet): Uint8Array<ArrayBuffer> {
   const { n, seqLen: l, teacher } = set;
   const entries: SafetensorsEntry[] = [
     { name: 'input_ids', dtype: 'I32', shape: [n, l], data: set.inputIds },

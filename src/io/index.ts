@@ -10,7 +10,7 @@ export { readJsonl } from './jsonl_read.ts';
 export { encodeSafetensors, type SafetensorsDType, type SafetensorsEntry } from './safetensors_write.ts';
 export { encodeDistillSet } from './distill_set_write.ts';
 export { encodeDistillSetJsonl } from './jsonl_write.ts';
-export { f16ToF32, bf16ToF32, f16BitsToNumber } from './dtype_convert.ts';
+export { f16ToF32, bf16ToF32, f16BitsToNumber, toFloat32, toInt32, toMask } from './dtype_convert.ts';
 export type { DType, RawTensor, TensorFile, TypedArray } from './raw_tensor.ts';
 export { IGNORE_INDEX } from './distill_set.ts';
 export type { DistillSet, DistillMetadata, Task, TeacherOutput } from './distill_set.ts';

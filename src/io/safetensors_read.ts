@@ -129,7 +129,7 @@ function checkEntry(name: string, value: unknown, dataBytes: number): Entry {
   if (!(want === end - begin)) {
     throw new FormatError('size_mismatch', `byte size does not match ${dtypeStr} × ${shapeStr(shape as number[])}`, {
       tensor: name,
-      expected: `${want} bytes`,
+      expected: Number.isSafeInteger(want) ? `${want} bytes` : 'a size below 2^53 bytes',
       found: `${end - begin} bytes`,
     });
   }
