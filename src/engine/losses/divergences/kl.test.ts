@@ -31,3 +31,13 @@ describe('kl: KL(p ‖ q)', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('klFromLogs at log 0', () => {
+  it('gives a large finite value, not ∞, where q = 0 but p > 0 (floored logs)', async () => {
+    const [v] = await divergenceOf(kl, [[0.5, 0.5]], [[1, 0]]);
+    expect(Number.isFinite(v) && v > 1000).toBe(true);
+  });
+  it('gives 0 where both p and q are 0', async () => {
+    expectAllClose(await divergenceOf(kl, [[1, 0]], [[1, 0]]), [0]);
+  });
+});
