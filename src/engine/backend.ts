@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from './config/config.ts';
+import { registerWasmUnsortedSegmentSum } from './kernels/wasm_unsorted_segment_sum.ts';
+
+// Kernels tfjs lacks on some backends, registered before any backend is chosen.
+registerWasmUnsortedSegmentSum();
 
 /** The backend a run uses and why it was chosen, shown in the UI and written into every report. */
 export interface BackendChoice {

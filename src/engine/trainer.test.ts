@@ -31,11 +31,11 @@ describe('trainer', () => {
   });
 
   it('learns: KD loss falls and loyalty rises over the run', async () => {
-    const steps = isWebGpu() ? 40 : 150;
+    const steps = isWebGpu() ? 60 : 150; // SwiftShader emulates the GPU on the CPU: keep it short there
     const history: StepRecord[] = [];
     const evals: EvalRecord[] = [];
     const set = syntheticSet({ n: 64 });
-    const trainer = await createTrainer(set, mergeConfig(tiny, { steps, lr: 1e-2, d_model: 32, d_ff: 64, eval_fraction: 0.25 }), {
+    const trainer = await createTrainer(set, mergeConfig(tiny, { steps, lr: 2e-2, d_model: 32, d_ff: 64, eval_fraction: 0.25 }), {
       onStep: (r) => history.push(...r),
       onEval: (e) => evals.push(e),
     });
@@ -50,7 +50,7 @@ describe('trainer', () => {
     expect(final.metrics.prob_loyalty).toBeGreaterThan(initial.metrics.prob_loyalty);
     expect(history.every((h) => h.ms_per_step > 0 && h.tokens_per_s > 0 && h.lr > 0)).toBe(true);
     trainer.dispose();
-  });
+  }, 240_000);
 
   it('is reproducible: the same seed gives the same losses', async () => {
     const run = async (seed: number) => {
@@ -63,8 +63,10 @@ describe('trainer', () => {
     const a = await run(7);
     const b = await run(7);
     const c = await run(8);
-    expect(b).toEqual(a);
-    expect(c).not.toEqual(a);
+    // Bitwise on cpu and wasm; GPU reductions may reorder float sums, so allow rounding there.
+    const tol = isWebGpu() ? 1e-4 : 0;
+    expect(Math.max(...a.map((x, i) => Math.abs(x - b[i])))).toBeLessThanOrEqual(tol);
+    expect(Math.max(...a.map((x, i) => Math.abs(x - c[i])))).toBeGreaterThan(1e-3);
   });
 
   it('pauses between steps and resumes where it stopped', async () => {

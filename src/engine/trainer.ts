@@ -8,6 +8,7 @@ import { hfConfig, studentSpec } from './model/spec.ts';
 import { createStudent, isDecayed, type Student } from './model/student.ts';
 import { clipByGlobalNorm, createAdamW } from './optim/adamw.ts';
 import { learningRate } from './optim/schedule.ts';
+import { stackChunked } from './ops/chunked.ts';
 import { createRng } from './rng.ts';
 import type {
   EvalRecord,
@@ -139,7 +140,7 @@ export async function createTrainer(
     if (pending.length === 0) return;
     const window = pending;
     pending = [];
-    const stacked = tf.stack(window.map((p) => p.values));
+    const stacked = stackChunked(window.map((p) => p.values));
     window.forEach((p) => p.values.dispose());
     const data = await stacked.data();
     stacked.dispose();

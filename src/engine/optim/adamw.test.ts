@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clipByGlobalNorm, createAdamW } from './adamw.ts';
 
 describe('AdamW', () => {
-  it('matches a hand-computed first and second step', () => {
+  it('matches a hand-computed first and second step', async () => {
     const w = tf.variable(tf.tensor1d([1, -2]));
     const b = tf.variable(tf.tensor1d([0.5]));
     const params = new Map([['w.weight', w], ['b.bias', b]]);
@@ -14,12 +14,12 @@ describe('AdamW', () => {
     // Step 1: m̂ = g, v̂ = g², so the Adam step is sign(g)·(|g|/(|g|+ε)) ≈ ±1; decay λθ on weights only.
     const w1 = [1 - 0.01 * (1 + 0.1 * 1), -2 - 0.01 * (-1 + 0.1 * -2)];
     const b1 = [0.5 - 0.01 * 1];
-    expect(Array.from(w.dataSync())).toEqual(w1.map((x) => expect.closeTo(x, 6)));
-    expect(Array.from(b.dataSync())).toEqual(b1.map((x) => expect.closeTo(x, 6)));
+    expect(Array.from(await w.data())).toEqual(w1.map((x) => expect.closeTo(x, 6)));
+    expect(Array.from(await b.data())).toEqual(b1.map((x) => expect.closeTo(x, 6)));
     // Step 2 with the same gradient: m = g(0.9·0.1+0.1)… still m̂ = g, v̂ = g²: the same ±1 step.
     opt.apply(g, 0.01);
     const w2 = [w1[0] - 0.01 * (1 + 0.1 * w1[0]), w1[1] - 0.01 * (-1 + 0.1 * w1[1])];
-    expect(Array.from(w.dataSync())).toEqual(w2.map((x) => expect.closeTo(x, 5)));
+    expect(Array.from(await w.data())).toEqual(w2.map((x) => expect.closeTo(x, 5)));
     expect(opt.state.step).toBe(2);
     opt.dispose();
     w.dispose();
@@ -29,17 +29,21 @@ describe('AdamW', () => {
 });
 
 describe('clipByGlobalNorm', () => {
-  it('scales gradients to the max norm and reports the norm before clipping', () => {
-    const out = tf.tidy(() => {
+  it('scales gradients to the max norm and reports the norm before clipping', async () => {
+    const packed = tf.tidy(() => {
       const { grads, norm } = clipByGlobalNorm({ a: tf.tensor1d([3]), b: tf.tensor1d([4]) }, 1);
-      return [norm.dataSync()[0], grads.a.dataSync()[0], grads.b.dataSync()[0]];
+      return tf.concat([norm.reshape([1]), grads.a, grads.b]);
     });
+    const out = await packed.data();
+    packed.dispose();
     expect(out[0]).toBeCloseTo(5);
     expect(out[1]).toBeCloseTo(0.6, 4);
     expect(out[2]).toBeCloseTo(0.8, 4);
   });
-  it('leaves small gradients alone', () => {
-    const v = tf.tidy(() => clipByGlobalNorm({ a: tf.tensor1d([0.3, 0.4]) }, 1).grads.a.dataSync());
+  it('leaves small gradients alone', async () => {
+    const t = tf.tidy(() => clipByGlobalNorm({ a: tf.tensor1d([0.3, 0.4]) }, 1).grads.a);
+    const v = await t.data();
+    t.dispose();
     expect(Array.from(v)).toEqual([expect.closeTo(0.3, 5), expect.closeTo(0.4, 5)]);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { addNChunked } from '../ops/chunked.ts';
 
 export interface AdamWParams {
   beta1: number;
@@ -81,7 +82,7 @@ export function clipByGlobalNorm(
   maxNorm: number,
 ): { grads: Record<string, tf.Tensor>; norm: tf.Scalar } {
   const squares = Object.values(grads).map((g) => g.square().sum());
-  const norm = tf.addN(squares).sqrt() as tf.Scalar;
+  const norm = addNChunked(squares).sqrt() as tf.Scalar;
   if (maxNorm <= 0) return { grads, norm };
   const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6)));
   const clipped: Record<string, tf.Tensor> = {};
