@@ -20,6 +20,7 @@ export function TrainPanel() {
   const history = useApp((s) => s.metrics.history);
   const dataReady = useApp((s) => s.data.status === 'loaded');
   const configError = useApp((s) => s.config.error);
+  const formSeed = useApp((s) => s.config.values.seed);
   const active = run.status === 'running' || run.status === 'paused' || run.status === 'configuring';
   const last = history.at(-1);
   const eta = run.status === 'running' ? etaSeconds(history, run.step, run.totalSteps) : null;
@@ -68,7 +69,7 @@ export function TrainPanel() {
       <ProgressBar value={run.totalSteps > 0 ? run.step / run.totalSteps : 0} label="training progress" />
       <div className="run-facts">
         <span>backend: <strong data-testid="run-backend">{run.backend?.name ?? '—'}</strong></span>
-        <span>seed: <strong>{run.config?.seed ?? '—'}</strong></span>
+        <span>seed: <strong>{run.config?.seed ?? formSeed}</strong></span>
         <span>student: <strong>{formatCount(run.paramCount)}</strong> params</span>
         {last && (
           <>

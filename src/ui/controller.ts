@@ -10,6 +10,7 @@ import type { RunsDb, StoredWeights } from '../store/runs_db.ts';
 import { datasetOf, parseReport, type RunRecord } from '../store/run_record.ts';
 import { configFromHash, configToHash } from '../store/url_config.ts';
 import { DEMO_SET_URL } from './demo.ts';
+import { blobBytes, blobText } from './read_blob.ts';
 
 export interface ControllerDeps {
   client: TrainingClient;
@@ -223,10 +224,10 @@ export function createController(deps: ControllerDeps): Controller {
     },
     async importRun(report, reportName, weights) {
       const id = `import-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4).toString(36)}`;
-      const record = parseReport(await report.text(), reportName, id);
+      const record = parseReport(await blobText(report), reportName, id);
       let stored: StoredWeights | undefined;
       if (weights) {
-        const bytes = new Uint8Array(await weights.safetensors.arrayBuffer());
+        const bytes = await blobBytes(weights.safetensors);
         checkSafetensors(bytes);
         stored = { id, safetensors: bytes, configJson: weights.configJson ?? JSON.stringify(record.config, null, 2) };
         record.hasWeights = true;

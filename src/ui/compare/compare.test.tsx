@@ -1,0 +1,100 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { SummaryTable } from './SummaryTable.tsx';
+import { ConfusionMatrix } from './ConfusionMatrix.tsx';
+import { ExampleBrowser } from './ExampleBrowser.tsx';
+import { ComparePanel } from './ComparePanel.tsx';
+import { LangLoyaltyChart } from './LangLoyaltyChart.tsx';
+import { makeHarness, renderWith, until } from '../test_app.tsx';
+import { fakeEval } from '../../worker/testing.ts';
+import { tinyClassificationSet, tinyMlmSet } from '../../worker/tiny_sets.ts';
+
+afterEach(cleanup);
+
+describe('SummaryTable', () => {
+  it('puts teacher and student side by side with ratios', () => {
+    render(<SummaryTable teacherName="bert" teacherParams={100e6} teacherMsPerExample={10} studentParams={1e6} studentMsPerExample={0.5} metrics={fakeEval(50).metrics} />);
+    const rows = Array.from(screen.getByTestId('summary-table').querySelectorAll('tbody tr')).map((tr) => tr.textContent);
+    expect(rows[0]).toBe('parameters100 M1.00 M (100× smaller)');
+    expect(rows[1]).toBe('size (fp32)400.00 MB4.00 MB');
+    expect(rows[2]).toBe('ms per example10.0 ms0.500 ms (20.0× faster)');
+    expect(rows[3]).toContain('50.0 %');
+    expect(rows[6]).toBe('accuracy vs labels90.0 %40.0 %');
+  });
+  it('shows dashes before any evaluation', () => {
+    render(<SummaryTable studentParams={null} studentMsPerExample={null} metrics={null} />);
+    expect(screen.getByTestId('summary-table').textContent).toContain('—');
+  });
+});
+
+describe('ConfusionMatrix', () => {
+  it('lays counts out teacher × student with class names and the agreement count', () => {
+    render(<ConfusionMatrix confusion={{ numClasses: 2, counts: new Int32Array([5, 1, 2, 7]), examples: 15, scope: 'held-out split (15 examples)' }} labelNames={['neg', 'pos']} />);
+    const table = screen.getByTestId('confusion-matrix');
+    expect(table.textContent).toContain('agrees with the teacher on 12 of 15');
+    const cells = Array.from(table.querySelectorAll('tbody td')).map((td) => td.textContent);
+    expect(cells).toEqual(['5', '1', '2', '7']);
+  });
+});
+
+describe('LangLoyaltyChart', () => {
+  it('draws one group of bars per language', () => {
+    const { container } = render(<LangLoyaltyChart perLang={fakeEval(10).metrics.per_lang} width={400} height={200} />);
+    expect(container.querySelector('[data-testid=chart-loyalty-per-language]')?.getAttribute('data-points')).toBe('1');
+  });
+});
+
+describe('ExampleBrowser', () => {
+  it('renders vocabulary strings as text (never HTML) and shows both top-5 lists on click', async () => {
+    const h = makeHarness();
+    await h.controller.init();
+    await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
+    await h.store.getState().replaceConfig({ ...h.store.getState().config.values, n_layers: 1, d_model: 8, n_heads: 2, steps: 4 });
+    renderWith(h, <ExampleBrowser />);
+    const tokens = await screen.findByTestId('example-tokens');
+    // find an example containing the markup-looking token "<b>" (id 2 + 9 = 11)
+    const set = tinyMlmSet();
+    let index = 0;
+    while (!Array.from(set.inputIds.subarray(index * 12, index * 12 + 12)).includes(11)) index++;
+    fireEvent.change(screen.getByRole('spinbutton'), { target: { value: String(index) } });
+    await waitFor(() => expect(tokens.textContent).toContain('<b>'));
+    expect(tokens.querySelector('b')).toBeNull();
+    // no student yet: no agreement colours; click a token for the teacher's top list
+    fireEvent.click(tokens.querySelector('.tok') as HTMLElement);
+    const pair = await screen.findByTestId('topk-pair');
+    expect(pair.textContent).toContain('teacher');
+    expect(pair.textContent).toContain('Train a student');
+    expect(pair.querySelectorAll('.topk li').length).toBe(4); // the set keeps k = 4
+  });
+
+  it('colours tokens by agreement once a student exists', async () => {
+    const h = makeHarness({ hash: '#n_layers=1&d_model=8&n_heads=2&max_len=12&steps=5&report_every=5&eval_every=5' });
+    await h.controller.init();
+    await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
+    await h.controller.train();
+    await until(() => h.store.getState().run.saved);
+    renderWith(h, <ExampleBrowser />);
+    const tokens = await screen.findByTestId('example-tokens');
+    await waitFor(() => expect(tokens.querySelectorAll('.tok-agree, .tok-disagree').length).toBeGreaterThan(0));
+    fireEvent.click(tokens.querySelector('.tok') as HTMLElement);
+    const pair = await screen.findByTestId('topk-pair');
+    expect(pair.querySelectorAll('.topk').length).toBe(2);
+  });
+});
+
+describe('ComparePanel', () => {
+  it('counts a confusion matrix for a classification set', async () => {
+    const h = makeHarness({ set: tinyClassificationSet(), hash: '#n_layers=1&d_model=8&n_heads=2&max_len=12&steps=5&report_every=5&eval_every=5' });
+    await h.controller.init();
+    await h.controller.loadFile(new Blob(['x']), 'c.safetensors');
+    await h.controller.train();
+    await until(() => h.store.getState().run.saved);
+    renderWith(h, <ComparePanel />);
+    expect(screen.getByTestId('summary-table').textContent).toContain('0.750 ms');
+    fireEvent.click(screen.getByRole('button', { name: 'Count' }));
+    const matrix = await screen.findByTestId('confusion-matrix');
+    expect(matrix.textContent).toContain('negative');
+    expect(matrix.textContent).toContain('held-out split');
+  });
+});
