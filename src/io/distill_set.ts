@@ -3,7 +3,6 @@
  * consumes it); io re-exports the types here so the rest of src/io imports from one place.
  * Type-only: erased at compile time, so io keeps no runtime dependency on the engine layer.
  */
-// eslint-disable-next-line no-restricted-imports -- type-only import of the shared data contract (no runtime edge)
 export type { DenseTeacher, DistillMetadata, DistillSet, Task, TeacherOutput, TopKTeacher } from '../engine/types.ts';
 
 /** Label value meaning "no label at this position" (PyTorch's ignore_index); equals engine's IGNORE_INDEX. */
