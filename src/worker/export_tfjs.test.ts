@@ -30,7 +30,7 @@ describe('tfjs weights-manifest export', () => {
   });
   it('is what tfjs itself decodes (tf.io.decodeWeights)', () => {
     const { modelJson, weights } = toTfjsWeights(tensors, {});
-    const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+    const buffer = new Uint8Array(weights).buffer; // a fresh ArrayBuffer holding exactly the bytes
     const map = tf.io.decodeWeights(buffer, modelJson.weightsManifest[0].weights);
     expect(Array.from(map['encoder.layer.0.ln_1.bias'].dataSync())).toEqual([0.5, -1.5, 2.25]);
     expect(map['position_ids'].dtype).toBe('int32');
