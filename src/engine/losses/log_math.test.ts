@@ -39,3 +39,11 @@ describe('logOneMinusExp', () => {
     expectAllClose(g, [-1, 0, 0], 1e-4);
   });
 });
+
+describe('logMix at log 0', () => {
+  it('is finite (≈ the floor) where both distributions give 0, not NaN', async () => {
+    const out = await values(() => logMix(tf.tensor1d([0, -Infinity]), tf.tensor1d([0, -Infinity]), 0.5));
+    expect(out[0]).toBeCloseTo(0, 6);
+    expect(Number.isFinite(out[1]) && out[1] < -9000).toBe(true);
+  });
+});

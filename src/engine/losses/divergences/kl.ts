@@ -1,18 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { DivergenceFn } from './types.ts';
-
-/**
- * Floor applied to log-probabilities inside KL. exp(x) is 0 in float32 below ≈ −103.3, so for finite logits
- * (gaps < 1e4) the floor changes nothing; it turns the ±∞ arithmetic of log 0 (a −∞ logit, or p = 0 given as
- * input) into finite numbers: 0·log 0 terms give exactly 0, and a KL against q = 0 where p > 0 is a large
- * finite value (≈ 1e4·p) with a finite gradient instead of ∞/NaN.
- */
-export const LOG_PROB_FLOOR = -1e4;
+import { LOG_PROB_FLOOR } from '../log_math.ts';
 
 /**
  * KL(a ‖ b) = Σ_m a_m (log a_m − log b_m) per row, from log a and log b [P, M] → [P] nats, with both logs
- * clamped at LOG_PROB_FLOOR. Outcomes where a_m = 0 contribute 0 (0·log 0 = 0) in value and in gradient.
+ * floored at LOG_PROB_FLOOR (log_math.ts). Outcomes where a_m = 0 contribute 0 (0·log 0 = 0) in value and in
+ * gradient; where b_m = 0 but a_m > 0 the term is large (≈ 1e4·a_m) but finite, as is its gradient.
  * (A `where` mask would not do: its condition would depend on the student, and tfjs has no gradient for the
  * comparison ops on the tape.)
  */
