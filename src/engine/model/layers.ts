@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMul2d } from '../ops/matmul.ts';
 import { LAYER_NORM_EPS } from './spec.ts';
 
 /** LayerNorm over the last axis: (x − μ) / √(σ² + ε) · γ + β. */
@@ -20,7 +21,7 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 export function dense(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor {
   const inDim = x.shape[x.rank - 1];
   const lead = x.shape.slice(0, -1);
-  const y = tf.matMul(x.reshape([-1, inDim]) as tf.Tensor2D, w).add(b);
+  const y = matMul2d(x.reshape([-1, inDim]) as tf.Tensor2D, w).add(b);
   return y.reshape([...lead, w.shape[1]]);
 }
 

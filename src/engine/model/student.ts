@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMul2dTransposeB } from '../ops/matmul.ts';
 import { attentionBias, dense, gelu, layerNorm } from './layers.ts';
 import { parameterShapes, studentParamCount, type StudentSpec } from './spec.ts';
 
@@ -117,7 +118,7 @@ export function buildStudent(spec: StudentSpec, params: Map<string, tf.Variable>
     }
     // Tied LM head: logits = hidden @ Eᵀ + b, one [B·L, D] × [D, V] matmul.
     const flat = hidden.reshape([b * l, spec.dModel]) as tf.Tensor2D;
-    const logits = tf.matMul(flat, p('embeddings.word_embeddings.weight'), false, true).add(p('lm_head.bias'));
+    const logits = matMul2dTransposeB(flat, p('embeddings.word_embeddings.weight') as tf.Tensor2D).add(p('lm_head.bias'));
     return { logits: logits.reshape([b, l, spec.vocabSize]), hidden };
   }
 
