@@ -8,7 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-const matMulExplicitT = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+// customGrad passes (…inputs, save) through one variadic parameter list.
+const matMulExplicitT = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
