@@ -52,7 +52,7 @@ def parse_args(argv=None):
     p.add_argument("--udhr-share", type=float, default=0.4, help="share of each training batch drawn from UDHR text")
     p.add_argument("--topk", type=int, default=16, help="teacher entries kept per position")
     p.add_argument("--udhr-per-lang", type=int, default=16, help="exported examples per UDHR language (12 train + 4 eval)")
-    p.add_argument("--brown-examples", type=int, default=64, help="exported Brown examples (3/4 train, 1/4 eval)")
+    p.add_argument("--brown-examples", type=int, default=48, help="exported Brown examples (3/4 train, 1/4 eval)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is fastest on a busy 2-core box)")
     p.add_argument("--retrain", action="store_true")
