@@ -3,9 +3,11 @@
  * cancellation. Readers never load a whole file as one string or one buffer they did not size-check first.
  */
 import { FormatError } from './errors.ts';
+import { allocateBytes, resolveBudget } from './memory_budget.ts';
 
 /** Default read granularity: big enough to amortise Blob.slice, small enough to keep progress smooth. */
 export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
+const LOOKAHEAD_CHUNK_BYTES = 64 * 1024;
 
 export interface ReadOptions {
   /** Called after each chunk with the bytes read so far (monotonic, ≤ total) and the file size. */
@@ -14,10 +16,17 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Read granularity in bytes (tests use tiny values to cross chunk boundaries). */
   chunkBytes?: number;
+  /**
+   * Most bytes the read may hold in memory at its peak (memory_budget.ts); a file that needs more is refused
+   * with 'too_large' from its headers, before its data is read. Default: defaultMemoryBudgetBytes(); Infinity: no limit.
+   */
+  memoryBudgetBytes?: number;
 }
 
 export class BlobSource {
   readonly size: number;
+  /** The memory budget of this read, in bytes (resolved from ReadOptions.memoryBudgetBytes). */
+  readonly budgetBytes: number;
   private readonly chunkBytes: number;
   private bytesRead = 0;
   private reported = -1;
@@ -30,6 +39,12 @@ export class BlobSource {
     const chunk = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunkBytes must be a positive integer, got ${chunk}`);
     this.chunkBytes = chunk;
+    this.budgetBytes = resolveBudget(opts.memoryBudgetBytes);
+  }
+
+  /** The same file for small look-ahead reads (headers): no progress reports, chunks of at most 64 KiB. */
+  lookahead(): BlobSource {
+    return new BlobSource(this.blob, { ...this.opts, onProgress: undefined, chunkBytes: Math.min(this.chunkBytes, LOOKAHEAD_CHUNK_BYTES), memoryBudgetBytes: this.budgetBytes });
   }
 
   /** Throws `signal.reason` when the caller aborted. */
@@ -58,7 +73,7 @@ export class BlobSource {
   /** Reads [offset, offset + length) into a fresh buffer, chunk by chunk. */
   async read(offset: number, length: number, what = 'data'): Promise<Uint8Array<ArrayBuffer>> {
     this.assertInside(offset, length, what);
-    const out = new Uint8Array(length);
+    const out = allocateBytes(length, what);
     let pos = 0;
     for await (const chunk of this.chunks(offset, length, what)) {
       out.set(chunk, pos);

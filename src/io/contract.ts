@@ -73,6 +73,7 @@ export function toDistillSet(file: TensorFile): DistillSet {
   let teacherHidden: DistillSet['teacherHidden'];
   if (hiddenRaw) {
     const [, , h] = expectShape(hiddenRaw, 'teacher_hidden', [N, L, ['H', undefined]]);
+    if (h === 0) throw new FormatError('empty', 'no hidden units', { tensor: 'teacher_hidden', expected: 'H ≥ 1', found: '0' });
     teacherHidden = { data: floats(hiddenRaw, 'teacher_hidden'), size: h };
   }
 

@@ -4,37 +4,43 @@
  * The codes are listed (with their meaning) in docs/format.md § Errors.
  */
 
-export type FormatErrorCode =
+/** Every code a FormatError may carry (a runtime list, so tests and docs can check they name them all). */
+export const FORMAT_ERROR_CODES = [
   // containers
-  | 'unknown_container' // neither the extension nor the first bytes name a known container
-  | 'truncated' // a read past the end of the file
-  | 'header_length' // safetensors: 8-byte header length past the end of the file or over the limit
-  | 'bad_header' // safetensors: header is not a JSON object of the expected shape
-  | 'unknown_dtype' // a dtype string no reader knows
-  | 'unsupported_dtype' // a known dtype the contract does not accept (f8, complex, strings, objects)
-  | 'bad_offsets' // safetensors: data_offsets out of range, reversed or overlapping
-  | 'size_mismatch' // stored byte count differs from shape × itemsize
-  | 'npy_magic' // npy: missing \x93NUMPY magic
-  | 'npy_header' // npy: header dict unreadable or unsupported version
-  | 'fortran_order' // npy: column-major array
-  | 'zip' // zip: central directory unreadable (truncated, not a zip, bad signature)
-  | 'zip_method' // zip: compression other than stored / deflate, or encrypted member
-  | 'zip_inflate' // zip: deflate stream corrupt or truncated
-  | 'zip_crc' // zip: CRC-32 of the member does not match
-  | 'jsonl_parse' // jsonl: a line is not JSON, or not an object
-  | 'duplicate_tensor' // the same tensor name twice in one file
+  'unknown_container', // neither the extension nor the first bytes name a known container
+  'truncated', // a read past the end of the file
+  'header_length', // safetensors: 8-byte header length past the end of the file or over the limit
+  'bad_header', // safetensors: header is not a JSON object of the expected shape
+  'unknown_dtype', // a dtype string no reader knows
+  'unsupported_dtype', // a known dtype the contract does not accept (f8, complex, strings, objects)
+  'bad_offsets', // safetensors: data_offsets out of range, reversed or overlapping
+  'size_mismatch', // stored byte count differs from shape × itemsize
+  'npy_magic', // npy: missing \x93NUMPY magic
+  'npy_header', // npy: header dict unreadable or unsupported version
+  'fortran_order', // npy: column-major array
+  'zip', // zip: central directory unreadable (truncated, not a zip, bad signature)
+  'zip_method', // zip: compression other than stored / deflate, or encrypted member
+  'zip_inflate', // zip: deflate stream corrupt or truncated
+  'zip_crc', // zip: CRC-32 of the member does not match
+  'jsonl_parse', // jsonl: a line is not JSON, or not an object
+  'duplicate_tensor', // the same tensor name twice in one file
   // contract
-  | 'missing_tensor' // input_ids absent, or half of a top-k pair
-  | 'missing_teacher' // no teacher output
-  | 'teacher_ambiguous' // dense and top-k teacher output both present
-  | 'wrong_dtype' // tensor dtype not allowed for this name
-  | 'wrong_shape' // rank or dimension disagrees with the contract or with another tensor
-  | 'id_range' // an id / label outside its range
-  | 'bad_value' // a value outside its allowed set (mask not 0/1, duplicated top-k id, lse < top-k logit)
-  | 'non_finite' // NaN or ±Inf in a float tensor that must be finite
-  | 'bad_metadata' // a metadata value of the wrong type, or a list of the wrong length
-  | 'unknown_task' // task not in mlm | clm | classification
-  | 'empty'; // N = 0 or L = 0
+  'missing_tensor', // input_ids absent, or half of a top-k pair
+  'missing_teacher', // no teacher output
+  'teacher_ambiguous', // dense and top-k teacher output both present
+  'wrong_dtype', // tensor dtype not allowed for this name
+  'wrong_shape', // rank or dimension disagrees with the contract or with another tensor
+  'id_range', // an id / label outside its range
+  'bad_value', // a value outside its allowed set (mask not 0/1, duplicated top-k id, lse < top-k logit)
+  'non_finite', // NaN or ±Inf in a float tensor that must be finite
+  'bad_metadata', // a metadata value of the wrong type, or a list of the wrong length
+  'unknown_task', // task not in mlm | clm | classification
+  'empty', // N = 0 or L = 0
+  // memory
+  'too_large', // the decoded set needs more memory than the budget (or than one allocation may take)
+] as const;
+
+export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];
 
 export interface FormatErrorDetails {
   /** Tensor (or metadata key, prefixed "metadata.") the error is about. */
@@ -77,6 +83,19 @@ function formatMessage(message: string, d: FormatErrorDetails): string {
   if (d.index !== undefined) parts.push(`at flat index ${d.index}`);
   const head = d.tensor !== undefined ? `${d.tensor}: ${message}` : message;
   return parts.length > 0 ? `${head} (${parts.join(', ')})` : head;
+}
+
+/** JSON text of any value for a message, at most `max` characters; never throws (JSON.stringify overflows on deep nesting). */
+export function jsonPreview(value: unknown, max = 60): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return '(a value nested too deeply to show)';
+  }
+  if (text === undefined) return String(value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** "[2, 3]" — shapes in messages. */

@@ -2,7 +2,8 @@
 export { readDistillSet, readTensorFile, pickContainer, READERS, type ContainerReader } from './read.ts';
 export { DEFAULT_CHUNK_BYTES, type ReadOptions } from './blob_source.ts';
 export { toDistillSet, DEFAULT_FORMAT_VERSION } from './contract.ts';
-export { FormatError, type FormatErrorCode, type FormatErrorDetails } from './errors.ts';
+export { FORMAT_ERROR_CODES, FormatError, type FormatErrorCode, type FormatErrorDetails } from './errors.ts';
+export { DEFAULT_MEMORY_BUDGET_BYTES, defaultMemoryBudgetBytes, estimateMemory, formatBytes, type MemoryEstimate, type TensorPlan } from './memory_budget.ts';
 export { inspectDistillSet, type InspectSummary } from './inspect.ts';
 export { readSafetensors } from './safetensors_read.ts';
 export { readNpz } from './npz_read.ts';

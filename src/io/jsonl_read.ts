@@ -6,7 +6,8 @@
  * Unknown fields are ignored. The file is decoded chunk by chunk, one line at a time.
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
-import { FormatError, shapeStr } from './errors.ts';
+import { FormatError, jsonPreview, shapeStr } from './errors.ts';
+import { formatBytes } from './memory_budget.ts';
 import type { RawTensor, TensorFile } from './raw_tensor.ts';
 
 /** Field name → the dtype its numbers are stored as. */
@@ -22,6 +23,10 @@ const FIELD_DTYPES: Readonly<Record<string, 'i32' | 'u8' | 'f32'>> = {
 };
 const EXPECTED = { i32: 'integer in the int32 range', u8: '0|1|true|false', f32: 'number' } as const;
 const PER_EXAMPLE_STRINGS = { lang: 'langs', split: 'split' } as const;
+/** Longest line we decode: V8 strings stop at ~2^29 characters, and one example should be far smaller. */
+const MAX_LINE_CHARS = 2 ** 28;
+/** Deepest nesting of one example's field (the contract's tensors have at most 2 dimensions past N). */
+const MAX_FIELD_RANK = 8;
 
 interface Column {
   dtype: 'i32' | 'u8' | 'f32';
@@ -32,7 +37,7 @@ interface Column {
 
 export async function readJsonl(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
   const src = new BlobSource(blob, opts);
-  const state = new JsonlState();
+  const state = new JsonlState(src.budgetBytes);
   const decoder = new TextDecoder('utf-8');
   let pending = '';
   let lineNo = 0;
@@ -44,6 +49,9 @@ export async function readJsonl(blob: Blob, opts: ReadOptions = {}): Promise<Ten
       start = nl + 1;
     }
     pending = pending.slice(start);
+    if (pending.length > MAX_LINE_CHARS) {
+      throw new FormatError('too_large', `line ${lineNo + 1} is longer than ${MAX_LINE_CHARS} characters (jsonl is for small sets: use safetensors or npz)`, { expected: `≤ ${MAX_LINE_CHARS} characters per line` });
+    }
   }
   pending += decoder.decode();
   if (pending.length > 0) state.line(pending, ++lineNo);
@@ -56,6 +64,10 @@ class JsonlState {
   private readonly columns = new Map<string, Column>();
   private readonly strings: Record<string, string[]> = { lang: [], split: [] };
   private n = 0;
+  /** Bytes of the typed rows so far; with their concatenation the read holds twice this. */
+  private decodedBytes = 0;
+
+  constructor(private readonly budgetBytes: number) {}
 
   line(text: string, lineNo: number): void {
     const trimmed = text.trim();
@@ -69,7 +81,7 @@ class JsonlState {
   }
 
   private example(obj: Record<string, unknown>, lineNo: number): void {
-    const fields = Object.keys(obj).filter((k) => k in FIELD_DTYPES);
+    const fields = Object.keys(obj).filter((k) => Object.hasOwn(FIELD_DTYPES, k)); // own keys only: not "toString" & co.
     if (this.n > 0) {
       for (const name of this.columns.keys()) {
         if (!(name in obj)) throw new FormatError('missing_tensor', `line ${lineNo}: field missing (present in earlier examples)`, { tensor: name, index: this.n });
@@ -90,7 +102,12 @@ class JsonlState {
       } else if (shapeStr(col.shape) !== shapeStr(shape)) {
         throw new FormatError('wrong_shape', `line ${lineNo}: example shape differs from the first example's`, { tensor: name, expected: shapeStr(col.shape), found: shapeStr(shape), index: this.n });
       }
-      col.rows.push(toTyped(values, dtype, name, lineNo));
+      const row = toTyped(values, dtype, name, lineNo);
+      this.decodedBytes += row.byteLength;
+      if (2 * this.decodedBytes > this.budgetBytes) {
+        throw new FormatError('too_large', `line ${lineNo}: the examples so far already need about ${formatBytes(2 * this.decodedBytes)} in memory, more than the memory budget`, { expected: `≤ ${this.budgetBytes} bytes (${formatBytes(this.budgetBytes)})`, found: `${2 * this.decodedBytes} bytes` });
+      }
+      col.rows.push(row);
     }
     for (const [key, list] of Object.entries(this.strings)) {
       const v = obj[key];
@@ -139,6 +156,9 @@ function isMetadataLine(obj: Record<string, unknown>): boolean {
 /** Row-major flattening of nested arrays; `shape` is filled from the first path and checked on the others. */
 function flatten(v: unknown, depth: number, shape: number[], out: unknown[], name: string, lineNo: number): void {
   if (Array.isArray(v)) {
+    if (depth >= MAX_FIELD_RANK) {
+      throw new FormatError('wrong_shape', `line ${lineNo}: lists nested too deeply`, { tensor: name, expected: `≤ ${MAX_FIELD_RANK} levels`, found: `> ${MAX_FIELD_RANK}` });
+    }
     if (depth === shape.length) {
       if (out.length > 0) throw ragged(name, lineNo);
       shape.push(v.length);
@@ -163,7 +183,7 @@ function toTyped(values: unknown[], dtype: 'i32' | 'u8' | 'f32', name: string, l
     const v = dtype === 'u8' && typeof raw === 'boolean' ? Number(raw) : raw;
     const ok = typeof v === 'number' && (dtype === 'f32' || (dtype === 'u8' ? v === 0 || v === 1 : Number.isInteger(v) && Math.abs(v) < 2 ** 31));
     if (!ok) {
-      throw new FormatError('wrong_dtype', `line ${lineNo}: bad element`, { tensor: name, expected: EXPECTED[dtype], found: JSON.stringify(raw), index: i });
+      throw new FormatError('wrong_dtype', `line ${lineNo}: bad element`, { tensor: name, expected: EXPECTED[dtype], found: jsonPreview(raw), index: i });
     }
     out[i] = v;
   }

@@ -5,7 +5,7 @@
  */
 import type { Task } from './distill_set.ts';
 import { TASKS } from './distill_set.ts';
-import { FormatError } from './errors.ts';
+import { FormatError, jsonPreview } from './errors.ts';
 
 /** The known metadata keys, decoded; undefined where the file does not give them. */
 export interface ParsedMetadata {
@@ -84,12 +84,19 @@ export const KNOWN_METADATA_KEYS: readonly string[] = Object.keys(KEYS);
 
 const ABSENT = new Set(['', 'null', 'None']);
 
+/** Metadata values are flat strings, numbers and lists; deeper nesting is refused (it could not be written back safely). */
+export const MAX_METADATA_DEPTH = 32;
+
 export function parseMetadata(meta: Record<string, unknown>): { parsed: ParsedMetadata; raw: Record<string, string> } {
   const parsed: Record<string, unknown> = {};
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(meta)) {
-    raw[key] = typeof value === 'string' ? value : JSON.stringify(value);
-    const known = KEYS[key];
+    if (exceedsDepth(value, MAX_METADATA_DEPTH)) {
+      throw new FormatError('bad_metadata', 'value nested too deeply', { tensor: `metadata.${key}`, expected: `≤ ${MAX_METADATA_DEPTH} levels of lists / objects` });
+    }
+    // defineProperty, not assignment: a key like "__proto__" stays an ordinary own key (never the prototype)
+    Object.defineProperty(raw, key, { value: typeof value === 'string' ? value : JSON.stringify(value), enumerable: true, writable: true, configurable: true });
+    const known = Object.hasOwn(KEYS, key) ? KEYS[key] : undefined;
     if (!known || value === null || value === undefined || (typeof value === 'string' && ABSENT.has(value.trim()))) continue;
     parsed[known[0]] = known[1](value, key);
   }
@@ -97,6 +104,17 @@ export function parseMetadata(meta: Record<string, unknown>): { parsed: ParsedMe
 }
 
 function bad(key: string, expected: string, found: unknown): FormatError {
-  const shown = typeof found === 'string' ? JSON.stringify(found.slice(0, 60)) : JSON.stringify(found)?.slice(0, 60) ?? String(found);
-  return new FormatError('bad_metadata', 'wrong type', { tensor: `metadata.${key}`, expected, found: shown });
+  return new FormatError('bad_metadata', 'wrong type', { tensor: `metadata.${key}`, expected, found: jsonPreview(found) });
+}
+
+/** True when lists / objects nest deeper than `limit` (iterative: a hostile value must not overflow the stack here). */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const x of Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return false;
 }

@@ -4,7 +4,7 @@
  * {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } padded with spaces and '\n', then the data.
  * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
-import { FormatError, shapeStr } from './errors.ts';
+import { FormatError, jsonPreview, shapeStr } from './errors.ts';
 import { ITEM_BYTES, elementCount, viewAs, type DType, type RawTensor } from './raw_tensor.ts';
 import { parsePyLiteral } from './py_literal.ts';
 
@@ -63,7 +63,7 @@ export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
   if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) throw new FormatError('npy_header', 'header must be a dict', { tensor: name, offset: start });
   const { descr, fortran_order: fortran, shape } = dict as Record<string, unknown>;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw new FormatError('npy_header', "'shape' must be a tuple of non-negative integers", { tensor: name, found: JSON.stringify(shape) });
+    throw new FormatError('npy_header', "'shape' must be a tuple of non-negative integers", { tensor: name, found: jsonPreview(shape) });
   }
   if (fortran === true && shape.filter((d) => d > 1).length > 1) {
     throw new FormatError('fortran_order', 'column-major (Fortran-order) arrays are not supported: save np.ascontiguousarray(x)', { tensor: name, expected: 'fortran_order False', found: 'True' });
@@ -99,13 +99,14 @@ export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
 
 function parseDescr(descr: unknown, name: string): NpyElement {
   const m = typeof descr === 'string' ? /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(descr) : null;
-  if (!m) throw new FormatError('unsupported_dtype', 'unsupported numpy dtype (structured, object or unsized)', { tensor: name, expected: '<f4|<f2|<f8|<i8|<i4|<u1|?|<U…|S…', found: JSON.stringify(descr) });
+  if (!m) throw new FormatError('unsupported_dtype', 'unsupported numpy dtype (structured, object or unsized)', { tensor: name, expected: '<f4|<f2|<f8|<i8|<i4|<u1|?|<U…|S…', found: jsonPreview(descr) });
   const [, order, kind, sizeStr] = m;
   const bigEndian = order === '>';
   const size = Number(sizeStr);
   if (kind === 'U') return { kind: 'unicode', chars: size, bigEndian };
   if (kind === 'S' || kind === 'a') return { kind: 'bytes', chars: size };
-  const dtype = NUMERIC[kind === '?' ? 'b1' : `${kind}${size}`];
+  const key = kind === '?' ? 'b1' : `${kind}${size}`;
+  const dtype = Object.hasOwn(NUMERIC, key) ? NUMERIC[key] : undefined;
   if (dtype === undefined) {
     const code = ['f', 'i', 'u', 'b', 'c', 'V', 'O', 'M', 'm'].includes(kind) ? 'unsupported_dtype' : 'unknown_dtype';
     throw new FormatError(code, 'unsupported numpy dtype', { tensor: name, expected: '<f4|<f2|<f8|<i8|<i4|<u1|?|<U…|S…', found: descr as string });

@@ -2,31 +2,43 @@
  * Reader for NumPy .npz archives (np.savez / np.savez_compressed): a zip of `NAME.npy` members.
  * The member `metadata` (or `metadata.npy`) is a 0-d string array ('<U…' as numpy writes str, or '|S…'
  * bytes) holding a JSON object; it becomes TensorFile.metadata. Every other member is a numeric tensor.
+ * Every member's .npy header is read first (a small look-ahead), so the memory budget is checked before
+ * any array data is read.
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
-import { FormatError } from './errors.ts';
-import { decodeNpy } from './npy.ts';
-import type { RawTensor, TensorFile } from './raw_tensor.ts';
-import { readZipDirectory, readZipMember } from './zip.ts';
+import { FormatError, shapeStr } from './errors.ts';
+import { checkMemoryBudget, estimateMemory, type TensorPlan } from './memory_budget.ts';
+import { decodeNpy, npyHeaderLength, NPY_PREAMBLE_BYTES, parseNpyHeader, type NpyHeader } from './npy.ts';
+import { ITEM_BYTES, type RawTensor, type TensorFile } from './raw_tensor.ts';
+import { readZipDirectory, readZipMember, readZipMemberPrefix, type ZipEntry } from './zip.ts';
 
 export const NPZ_METADATA_KEY = 'metadata';
 
+/** Largest .npy header we read (numpy's own np.load refuses headers over 10,000 bytes by default). */
+export const MAX_NPY_HEADER_BYTES = 1024 * 1024;
+
 export async function readNpz(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
   const src = new BlobSource(blob, opts);
-  const entries = await readZipDirectory(src);
+  const members = (await readZipDirectory(src))
+    .filter((e) => !e.name.endsWith('/')) // directory entries (not written by numpy)
+    .sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)
+    .map((entry) => ({ entry, name: entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name }));
+  const seen = new Set<string>();
+  const plans: TensorPlan[] = [];
+  const ahead = src.lookahead();
+  for (const { entry, name } of members) {
+    if (seen.has(name)) throw new FormatError('duplicate_tensor', 'array stored twice in the archive', { tensor: name });
+    seen.add(name);
+    plans.push(planOf(name, entry, await peekNpyHeader(ahead, entry, name)));
+  }
+  checkMemoryBudget(estimateMemory(plans), src.budgetBytes);
+
   const tensors = new Map<string, RawTensor>();
   let metadata: Record<string, unknown> = {};
-  let sawMetadata = false;
-  for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
-    if (entry.name.endsWith('/')) continue; // directory entries (not written by numpy)
-    const name = entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name;
-    if (tensors.has(name) || (name === NPZ_METADATA_KEY && sawMetadata)) {
-      throw new FormatError('duplicate_tensor', 'array stored twice in the archive', { tensor: name });
-    }
+  for (const { entry, name } of members) {
     const array = decodeNpy(await readZipMember(src, entry), name);
     if (name === NPZ_METADATA_KEY) {
       metadata = parseMetadataArray(array);
-      sawMetadata = true;
     } else if (array.kind === 'tensor') {
       tensors.set(name, array.tensor);
     } else {
@@ -35,6 +47,30 @@ export async function readNpz(blob: Blob, opts: ReadOptions = {}): Promise<Tenso
   }
   src.finish();
   return { tensors, metadata };
+}
+
+/** The member's .npy header, read by inflating only its first bytes; its shape must account for the member's size. */
+async function peekNpyHeader(src: BlobSource, entry: ZipEntry, name: string): Promise<NpyHeader> {
+  const length = npyHeaderLength(await readZipMemberPrefix(src, entry, NPY_PREAMBLE_BYTES), name);
+  if (length > MAX_NPY_HEADER_BYTES) throw new FormatError('npy_header', 'header too long', { tensor: name, expected: `≤ ${MAX_NPY_HEADER_BYTES} bytes`, found: `${length} bytes` });
+  const header = parseNpyHeader(await readZipMemberPrefix(src, entry, length), name);
+  if (header.dataOffset + header.dataBytes !== entry.uncompressedSize) {
+    throw new FormatError('size_mismatch', `byte size does not match the header's shape ${shapeStr(header.shape)}`, {
+      tensor: name,
+      expected: `${header.dataBytes} bytes`,
+      found: `${entry.uncompressedSize - header.dataOffset} bytes`,
+    });
+  }
+  return header;
+}
+
+/** What reading the member holds: the member itself, plus a copy to byte-swap or to align its data. */
+function planOf(name: string, entry: ZipEntry, h: NpyHeader): TensorPlan {
+  const el = h.element;
+  if (el.kind !== 'numeric') return { name, dtype: 'u8', count: h.dataBytes, storedBytes: entry.uncompressedSize + 2 * h.dataBytes };
+  const item = ITEM_BYTES[el.dtype];
+  const copy = (el.bigEndian && item > 1) || h.dataOffset % item !== 0;
+  return { name, dtype: el.dtype, count: h.dataBytes / item, storedBytes: entry.uncompressedSize + (copy ? h.dataBytes : 0) };
 }
 
 function parseMetadataArray(array: ReturnType<typeof decodeNpy>): Record<string, unknown> {

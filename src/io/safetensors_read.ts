@@ -5,7 +5,8 @@
  * Every offset and size is checked against the file before anything is allocated.
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
-import { FormatError, shapeStr } from './errors.ts';
+import { FormatError, jsonPreview, shapeStr } from './errors.ts';
+import { checkMemoryBudget, estimateMemory } from './memory_budget.ts';
 import { ITEM_BYTES, elementCount, viewAs, type DType, type RawTensor, type TensorFile } from './raw_tensor.ts';
 
 /** Same cap as the reference implementation (MAX_HEADER_SIZE): a header is metadata, not data. */
@@ -47,6 +48,7 @@ export async function readSafetensors(blob: Blob, opts: ReadOptions = {}): Promi
   const header = parseHeader(await src.read(8, Number(headerLen), 'header'));
   const dataBytes = src.size - dataStart;
   const { entries, metadata } = checkEntries(header, dataBytes, dataStart);
+  checkMemoryBudget(estimateMemory(entries.map((e) => ({ name: e.name, dtype: e.dtype, count: (e.end - e.begin) / ITEM_BYTES[e.dtype] }))), src.budgetBytes);
 
   const tensors = new Map<string, RawTensor>();
   for (const e of [...entries].sort((a, b) => a.begin - b.begin)) {
@@ -105,16 +107,16 @@ function checkEntry(name: string, value: unknown, dataBytes: number): Entry {
   if (!isObject(value)) throw new FormatError('bad_header', 'header entry must be an object', { tensor: name, offset: 8 });
   const { dtype: dtypeStr, shape, data_offsets: offsets } = value;
   if (typeof dtypeStr !== 'string') throw new FormatError('bad_header', 'dtype must be a string', { tensor: name, offset: 8 });
-  const dtype = SAFETENSORS_DTYPES[dtypeStr];
+  const dtype = Object.hasOwn(SAFETENSORS_DTYPES, dtypeStr) ? SAFETENSORS_DTYPES[dtypeStr] : undefined; // not "constructor" & co.
   if (dtype === undefined) {
     const code = UNSUPPORTED.has(dtypeStr) ? 'unsupported_dtype' : 'unknown_dtype';
     throw new FormatError(code, 'dtype not supported', { tensor: name, expected: Object.keys(SAFETENSORS_DTYPES).join('|'), found: dtypeStr });
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new FormatError('bad_header', 'shape must be a list of non-negative integers', { tensor: name, found: JSON.stringify(shape) });
+    throw new FormatError('bad_header', 'shape must be a list of non-negative integers', { tensor: name, found: jsonPreview(shape) });
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-    throw new FormatError('bad_offsets', 'data_offsets must be [begin, end] non-negative integers', { tensor: name, found: JSON.stringify(offsets) });
+    throw new FormatError('bad_offsets', 'data_offsets must be [begin, end] non-negative integers', { tensor: name, found: jsonPreview(offsets) });
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataBytes) {

@@ -7,6 +7,7 @@
 import type { BlobSource } from './blob_source.ts';
 import { crc32 } from './crc32.ts';
 import { FormatError } from './errors.ts';
+import { allocateBytes } from './memory_budget.ts';
 
 export interface ZipEntry {
   name: string;
@@ -97,13 +98,15 @@ function parseCentralDirectory(cd: Uint8Array, count: number, base: number, file
 
 /** ZIP64 extended information (header id 1): 64-bit values for the fields saturated at 0xFFFFFFFF, in this order. */
 function applyZip64Extra(e: ZipEntry, v: DataView, start: number, len: number, base: number): void {
-  for (let q = start; q + 4 <= start + len; ) {
+  const end = start + len;
+  for (let q = start; q + 4 <= end; ) {
     const id = v.getUint16(q, true);
     const size = v.getUint16(q + 2, true);
     if (id === 1) {
       let r = q + 4;
+      const fieldEnd = Math.min(q + 4 + size, end); // a sub-field must not claim bytes past the extra field
       const next = (): number => {
-        if (r + 8 > q + 4 + size) throw zipError('zip64 extra field too short', base + q);
+        if (r + 8 > fieldEnd) throw zipError('zip64 extra field too short', base + q);
         const x = u64(v, r, base + r);
         r += 8;
         return x;
@@ -118,31 +121,50 @@ function applyZip64Extra(e: ZipEntry, v: DataView, start: number, len: number, b
 
 /** The member's bytes, uncompressed and CRC-checked. Allocates only the declared (and plausible) size. */
 export async function readZipMember(src: BlobSource, e: ZipEntry): Promise<Uint8Array> {
+  const dataOffset = await memberDataOffset(src, e);
+  const bytes = e.method === 0 ? await src.read(dataOffset, e.compressedSize, e.name) : await inflate(src, dataOffset, e, e.uncompressedSize);
+  const crc = crc32(bytes);
+  if (crc !== e.crc32) throw new FormatError('zip_crc', 'CRC-32 mismatch: corrupt member', { tensor: e.name, expected: hex(e.crc32), found: hex(crc), offset: dataOffset });
+  return bytes;
+}
+
+/**
+ * The first min(length, uncompressed size) bytes of the member, inflating no more than needed (no CRC check:
+ * readers peek at headers with it, then read the whole member with readZipMember).
+ */
+export async function readZipMemberPrefix(src: BlobSource, e: ZipEntry, length: number): Promise<Uint8Array> {
+  const dataOffset = await memberDataOffset(src, e);
+  const n = Math.min(length, e.uncompressedSize);
+  return e.method === 0 ? src.read(dataOffset, n, e.name) : inflate(src, dataOffset, e, n);
+}
+
+/** Checks method, flags, local header and sizes; returns where the member's (compressed) bytes start. */
+async function memberDataOffset(src: BlobSource, e: ZipEntry): Promise<number> {
   if (e.flags & 1) throw new FormatError('zip_method', 'encrypted zip members are not supported', { tensor: e.name });
   if (e.method !== 0 && e.method !== 8) throw new FormatError('zip_method', 'unsupported zip compression method', { tensor: e.name, expected: '0 (stored) | 8 (deflate)', found: String(e.method) });
   const local = view(await src.read(e.localHeaderOffset, 30, `${e.name} local header`));
   if (local.getUint32(0, true) !== LOCAL_SIG) throw zipError('bad local file header signature', e.localHeaderOffset, e.name);
   const dataOffset = e.localHeaderOffset + 30 + local.getUint16(26, true) + local.getUint16(28, true);
   src.assertInside(dataOffset, e.compressedSize, e.name);
-  let bytes: Uint8Array;
-  if (e.method === 0) {
-    if (e.compressedSize !== e.uncompressedSize) throw new FormatError('zip', 'stored member with different compressed and uncompressed sizes', { tensor: e.name, expected: String(e.uncompressedSize), found: String(e.compressedSize) });
-    bytes = await src.read(dataOffset, e.compressedSize, e.name);
-  } else {
-    if (e.uncompressedSize > e.compressedSize * MAX_DEFLATE_RATIO + 1024) {
-      throw new FormatError('zip', 'declared uncompressed size is impossible for its compressed size', { tensor: e.name, expected: `≤ ${e.compressedSize * MAX_DEFLATE_RATIO + 1024}`, found: String(e.uncompressedSize) });
-    }
-    bytes = await inflate(src, dataOffset, e);
+  if (e.method === 0 && e.compressedSize !== e.uncompressedSize) {
+    throw new FormatError('zip', 'stored member with different compressed and uncompressed sizes', { tensor: e.name, expected: String(e.uncompressedSize), found: String(e.compressedSize) });
   }
-  const crc = crc32(bytes);
-  if (crc !== e.crc32) throw new FormatError('zip_crc', 'CRC-32 mismatch: corrupt member', { tensor: e.name, expected: hex(e.crc32), found: hex(crc), offset: dataOffset });
-  return bytes;
+  if (e.method === 8 && e.uncompressedSize > e.compressedSize * MAX_DEFLATE_RATIO + 1024) {
+    throw new FormatError('zip', 'declared uncompressed size is impossible for its compressed size', { tensor: e.name, expected: `≤ ${e.compressedSize * MAX_DEFLATE_RATIO + 1024}`, found: String(e.uncompressedSize) });
+  }
+  return dataOffset;
 }
 
-/** Streams the deflated bytes through DecompressionStream('deflate-raw') into a buffer of the declared size. */
-async function inflate(src: BlobSource, offset: number, e: ZipEntry): Promise<Uint8Array> {
-  const out = new Uint8Array(e.uncompressedSize);
+/**
+ * Streams the deflated bytes through DecompressionStream('deflate-raw') into a buffer of `limit` bytes: the
+ * declared size (the whole member, which must inflate to exactly that), or less to read only a prefix.
+ */
+async function inflate(src: BlobSource, offset: number, e: ZipEntry, limit: number): Promise<Uint8Array> {
+  const out = allocateBytes(limit, e.name);
+  const prefix = limit < e.uncompressedSize;
+  if (prefix && limit === 0) return out;
   let pos = 0;
+  let full = false; // a prefix read has all it wants: the rest of the stream is dropped
   const stream = new DecompressionStream('deflate-raw');
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
@@ -153,7 +175,15 @@ async function inflate(src: BlobSource, offset: number, e: ZipEntry): Promise<Ui
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return undefined;
-        if (pos + value.byteLength > out.length) {
+        const room = out.length - pos;
+        if (prefix && value.byteLength >= room) {
+          out.set(value.subarray(0, room), pos);
+          pos += room;
+          full = true;
+          await reader.cancel();
+          return undefined;
+        }
+        if (value.byteLength > room) {
           await reader.cancel();
           return bad('inflates past its declared size');
         }
@@ -165,16 +195,24 @@ async function inflate(src: BlobSource, offset: number, e: ZipEntry): Promise<Ui
     }
   })();
   try {
-    for await (const chunk of src.chunks(offset, e.compressedSize, e.name)) await writer.write(chunk);
-    await writer.close();
+    for await (const chunk of src.chunks(offset, e.compressedSize, e.name)) {
+      if (full) break;
+      await writer.write(chunk);
+    }
+    if (!full) await writer.close();
   } catch (err) {
     const streamError = await settle(writer, pump);
+    if (full) return out; // cancelling the readable side after the prefix errors the writable side: expected
     // Errors of the source (abort, short read) pass through; stream errors become zip_inflate.
     if (err instanceof FormatError || src.isAbortError(err)) throw err;
     throw streamError ?? bad('corrupt deflate stream', err);
   }
   const pumpError = await pump;
   if (pumpError) throw pumpError;
+  if (full) {
+    await writer.abort().catch(() => undefined);
+    return out;
+  }
   if (pos !== out.length) throw bad('inflated size differs from the declared size');
   return out;
 }
