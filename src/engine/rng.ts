@@ -37,3 +37,24 @@ export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
   }
   return items;
 }
+
+/**
+ * `count` draws from N(mean, std²) truncated to ±2σ (redrawn beyond, as tf.truncatedNormal), generated on the
+ * host from `seed` so every backend starts from bit-identical weights (tfjs's own seeded initialisers differ
+ * across backends).
+ */
+export function truncatedNormalArray(count: number, mean: number, std: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const out = new Float32Array(count);
+  let i = 0;
+  while (i < count) {
+    // Box–Muller: two independent standard normals per pair of uniforms.
+    const u1 = Math.max(rng.next(), 1e-12);
+    const u2 = rng.next();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    for (const z of [r * Math.cos(2 * Math.PI * u2), r * Math.sin(2 * Math.PI * u2)]) {
+      if (i < count && Math.abs(z) <= 2) out[i++] = mean + std * z;
+    }
+  }
+  return out;
+}

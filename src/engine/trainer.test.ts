@@ -31,7 +31,7 @@ describe('trainer', () => {
   });
 
   it('learns: KD loss falls and loyalty rises over the run', async () => {
-    const steps = isWebGpu() ? 60 : 150; // SwiftShader emulates the GPU on the CPU: keep it short there
+    const steps = 80; // short: SwiftShader emulates the GPU on the CPU
     const history: StepRecord[] = [];
     const evals: EvalRecord[] = [];
     const set = syntheticSet({ n: 64 });
@@ -44,7 +44,7 @@ describe('trainer', () => {
     expect(history.map((h) => h.step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
     const first = history.slice(0, 5).reduce((s, h) => s + (h.kd ?? 0), 0) / 5;
     const last = history.slice(-5).reduce((s, h) => s + (h.kd ?? 0), 0) / 5;
-    expect(last).toBeLessThan(first * 0.8);
+    expect(last).toBeLessThan(first * 0.85);
     const final = evals[evals.length - 1];
     expect(final.step).toBe(steps); // the last step always evaluates
     expect(final.metrics.prob_loyalty).toBeGreaterThan(initial.metrics.prob_loyalty);
@@ -67,6 +67,19 @@ describe('trainer', () => {
     const tol = isWebGpu() ? 1e-4 : 0;
     expect(Math.max(...a.map((x, i) => Math.abs(x - b[i])))).toBeLessThanOrEqual(tol);
     expect(Math.max(...a.map((x, i) => Math.abs(x - c[i])))).toBeGreaterThan(1e-3);
+  });
+
+  it('follows the same trajectory on every backend (golden values from the cpu backend)', async () => {
+    // Weights are drawn on the host and batches are seeded, so cpu, wasm and webgpu must agree to rounding.
+    // A backend kernel bug (e.g. webgpu's silent zeros for ops with 8+ inputs) shows up here as a divergence.
+    const golden = [14.25921, 14.11996, 14.01932, 13.751, 13.36617, 13.27816, 13.34428, 12.80442];
+    const totals: number[] = [];
+    const set = syntheticSet({ n: 32, topk: 5, hiddenSize: 12 });
+    const config = mergeConfig(presetOverrides('distilbert'), { ...tiny, n_layers: 2, report_every: 4, steps: 8, lr: 1e-2 });
+    const trainer = await createTrainer(set, config, { onStep: (r) => totals.push(...r.map((x) => x.total)) });
+    await trainer.start();
+    trainer.dispose();
+    totals.forEach((t, i) => expect(t).toBeCloseTo(golden[i], 3));
   });
 
   it('pauses between steps and resumes where it stopped', async () => {

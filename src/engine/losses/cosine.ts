@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { weightedMean } from './weighted_mean.ts';
+import { truncatedNormalArray } from '../rng.ts';
 
 /** Guards cos against a zero vector: cos = ⟨a, b⟩ / √max(‖a‖²‖b‖², COSINE_EPS²) (PyTorch's eps = 1e-8). */
 export const COSINE_EPS = 1e-8;
@@ -33,9 +34,10 @@ export function cosineLoss(
 /**
  * A trainable projection W [D, H] from the student's hidden width to the teacher's, or null when D = H (the
  * cosine then compares the vectors directly). W ~ N(0, 2/(D + H)) (Glorot normal), seeded; a Gaussian matrix
- * is close to orthogonal up to scale, and the cosine ignores scale. Not part of the exported student.
+ * is close to orthogonal up to scale, and the cosine ignores scale. Drawn on the host (±2σ truncated) so every
+backend starts from the same matrix. Not part of the exported student.
  */
 export function createHiddenProjection(d: number, h: number, seed: number): Variable | null {
   if (d === h) return null;
-  return tf.tidy(() => tf.variable(tf.randomNormal([d, h], 0, Math.sqrt(2 / (d + h)), 'float32', seed), true));
+  return tf.tidy(() => tf.variable(tf.tensor2d(truncatedNormalArray(d * h, 0, Math.sqrt(2 / (d + h)), seed), [d, h]), true));
 }

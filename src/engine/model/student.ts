@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMul2dTransposeB } from '../ops/matmul.ts';
+import { truncatedNormalArray } from '../rng.ts';
 import { attentionBias, dense, gelu, layerNorm } from './layers.ts';
 import { parameterShapes, studentParamCount, type StudentSpec } from './spec.ts';
 
@@ -40,7 +41,7 @@ function initialValue(name: string, shape: number[], spec: StudentSpec, seed: nu
   // GPT-2: residual projections scaled by 1/√(2·layers) so the residual stream's variance stays O(1).
   const residual = name.endsWith('attention.output.weight') || name.endsWith('mlp.fc_out.weight');
   const std = residual ? INIT_STD / Math.sqrt(2 * spec.nLayers) : INIT_STD;
-  return tf.truncatedNormal(shape, 0, std, 'float32', seed);
+  return tf.tensor(truncatedNormalArray(shape.reduce((a, b) => a * b, 1), 0, std, seed), shape, 'float32');
 }
 
 let nextStudentId = 0;
