@@ -9,6 +9,9 @@ export interface Rng {
   int(n: number): number;
   /** A fresh 31-bit seed for a tfjs op (tf.randomNormal / tf.dropout take numeric seeds). */
   seed(): number;
+  /** The 32-bit internal state, for checkpoints; setState(getState()) resumes the same sequence. */
+  getState(): number;
+  setState(state: number): void;
 }
 
 export function createRng(seed: number): Rng {
@@ -24,6 +27,10 @@ export function createRng(seed: number): Rng {
     next,
     int: (n) => Math.floor(next() * n),
     seed: () => Math.floor(next() * 0x7fffffff),
+    getState: () => state,
+    setState: (value) => {
+      state = value >>> 0;
+    },
   };
 }
 

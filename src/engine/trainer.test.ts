@@ -140,6 +140,30 @@ describe('trainer', () => {
     b.dispose();
   });
 
+  it('resumes from a checkpoint on the same curve as an uninterrupted run', async () => {
+    const set = syntheticSet({ topk: 4 });
+    const config = mergeConfig(tiny, { steps: 12, report_every: 3, dropout: 0.1 });
+    const straight: number[] = [];
+    const a = await createTrainer(set, config, { onStep: (r) => straight.push(...r.map((x) => x.total)) });
+    await a.start();
+    a.dispose();
+
+    const first: number[] = [];
+    const b = await createTrainer(set, config, { onStep: (r) => first.push(...r.map((x) => x.total)) });
+    await b.step(6);
+    const checkpoint = await b.saveCheckpoint();
+    b.dispose();
+    const resumed: number[] = [];
+    const c = await createTrainer(set, mergeConfig(config), { onStep: (r) => resumed.push(...r.map((x) => x.total)) });
+    c.loadCheckpoint(checkpoint);
+    expect(c.currentStep()).toBe(6);
+    await c.start();
+    c.dispose();
+    const tol = isWebGpu() ? 1e-4 : 1e-6;
+    [...first, ...resumed].forEach((x, i) => expect(Math.abs(x - straight[i])).toBeLessThanOrEqual(tol));
+    expect(first.length + resumed.length).toBe(12);
+  });
+
   it('stops with an error on a non-finite loss', async () => {
     const set = syntheticSet();
     set.teacher = { ...set.teacher, logits: new Float32Array((set.teacher as { logits: Float32Array }).logits).fill(Number.NaN) } as typeof set.teacher;

@@ -19,6 +19,7 @@ import type {
   StudentExport,
   Trainer,
   TrainerCallbacks,
+  TrainerCheckpoint,
   TrainerStatus,
 } from './trainer_types.ts';
 import { evaluateBatches } from './train/evaluate.ts';
@@ -276,6 +277,50 @@ export async function createTrainer(
     }
   }
 
+  async function namedArrays(vars: ReadonlyMap<string, tf.Variable>): Promise<NamedArray[]> {
+    const out: NamedArray[] = [];
+    for (const [name, v] of vars) out.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
+    return out;
+  }
+
+  async function saveCheckpoint(): Promise<TrainerCheckpoint> {
+    if (running) throw new Error('pause the run before taking a checkpoint');
+    return {
+      version: 1,
+      step,
+      params: await namedArrays(trainable),
+      adam: { step: optimizer.state.step, m: await namedArrays(optimizer.state.m), v: await namedArrays(optimizer.state.v) },
+      rng: { stream: stream.getState(), dropout: dropoutRng.getState() },
+    };
+  }
+
+  function assignAll(vars: ReadonlyMap<string, tf.Variable>, arrays: readonly NamedArray[], what: string): void {
+    const byName = new Map(arrays.map((a) => [a.name, a]));
+    for (const [name, v] of vars) {
+      const a = byName.get(name);
+      if (!a || a.shape.join(',') !== v.shape.join(',')) {
+        throw new Error(`checkpoint ${what} "${name}" is missing or has another shape: was it taken with another config?`);
+      }
+    }
+    for (const [name, v] of vars) {
+      const a = byName.get(name) as NamedArray;
+      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
+    }
+  }
+
+  function loadCheckpoint(checkpoint: TrainerCheckpoint): void {
+    if (running) throw new Error('pause the run before restoring a checkpoint');
+    if (checkpoint.version !== 1) throw new Error(`unsupported checkpoint version ${String(checkpoint.version)}`);
+    assignAll(trainable, checkpoint.params, 'weight');
+    assignAll(optimizer.state.m, checkpoint.adam.m, 'AdamW first moment');
+    assignAll(optimizer.state.v, checkpoint.adam.v, 'AdamW second moment');
+    optimizer.state.step = checkpoint.adam.step;
+    stream.setState(checkpoint.rng.stream);
+    dropoutRng.setState(checkpoint.rng.dropout);
+    step = checkpoint.step;
+    if (status === 'done' && step < config.steps) status = 'paused';
+  }
+
   async function predictExamples(indices: readonly number[], k: number): Promise<ExamplePrediction[]> {
     const out: ExamplePrediction[] = [];
     for (let i = 0; i < indices.length; i += config.batch_size) {
@@ -389,6 +434,8 @@ export async function createTrainer(
     evaluate,
     exportStudent,
     loadStudent,
+    saveCheckpoint,
+    loadCheckpoint,
     predictExamples,
     predictLogits,
     measureLatency,

@@ -69,6 +69,13 @@ export interface Trainer {
   step(n?: number): Promise<void>;
   /** Evaluates on the held-out split now. */
   evaluate(): Promise<EvalRecord>;
+  /**
+   * Everything needed to continue this run exactly where it is: weights, AdamW moments and step, and the
+   * positions of the seeded batch and dropout streams (the caller keeps the history).
+   */
+  saveCheckpoint(): Promise<TrainerCheckpoint>;
+  /** Restores a checkpoint of a run with the same config and data; training then continues the same curve. */
+  loadCheckpoint(checkpoint: TrainerCheckpoint): void;
   /** Replaces the student's (and projection's) weights with exported ones; names and shapes must match. */
   loadStudent(tensors: readonly NamedArray[]): void;
   /** The student's weights (HF-style names) and its config.json content (HF keys + the training config). */
@@ -113,4 +120,13 @@ export interface ExamplePrediction {
   topProbs: Float32Array;
   k: number;
   positions: number;
+}
+
+/** A resumable snapshot of a trainer (plain arrays: storable in IndexedDB, postable to a worker). */
+export interface TrainerCheckpoint {
+  version: 1;
+  step: number;
+  params: NamedArray[];
+  adam: { step: number; m: NamedArray[]; v: NamedArray[] };
+  rng: { stream: { order: number[]; cursor: number; rng: number }; dropout: number };
 }

@@ -142,5 +142,20 @@ export function createIndexStream(train: readonly number[], batchSize: number, s
       }
       return out;
     },
+    /** Position in the stream, for checkpoints. */
+    getState(): IndexStreamState {
+      return { order: [...order], cursor, rng: rng.getState() };
+    },
+    setState(state: IndexStreamState): void {
+      order = [...state.order];
+      cursor = state.cursor;
+      rng.setState(state.rng);
+    },
   };
+}
+
+export interface IndexStreamState {
+  order: number[];
+  cursor: number;
+  rng: number;
 }
