@@ -187,7 +187,6 @@ export async function createTrainer(
         config,
         projection,
         langs: set.metadata.langs,
-        hasLabels: labels !== undefined,
         activeTerms: terms,
         positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
       },

@@ -13,8 +13,6 @@ export interface EvalContext {
   projection: tf.Variable | null;
   /** Language tag of each example, when the set has `langs`. */
   langs?: readonly string[];
-  /** Whether the set has labels (accuracies are null otherwise). */
-  hasLabels: boolean;
   activeTerms: readonly LossSlot[];
   /** Positions per example row in the flattened logits: L for token tasks, 1 for classification. */
   positionsPerRow: number;
@@ -56,7 +54,7 @@ export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>
       },
       batch.hostWeights,
       langs,
-      hasAcc ? labelledWeights(batch) : undefined,
+      hasAcc ? batch.hostLabelMask : undefined, // accuracy denominator: labelled positions of valid rows
     );
     const w = batch.validRows / batch.indices.length;
     for (let i = 0; i < LOSS_SLOTS.length; i++) lossSums[i] += lossData[i] * w;
@@ -68,9 +66,4 @@ export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>
     if (slot !== 'total' && ctx.activeTerms.includes(slot)) loss[slot] = lossSums[i] / Math.max(lossWeight, 1e-12);
   });
   return { ...summary, loss };
-}
-
-/** 1 at valid labelled positions (the accuracy denominator), from the host copy of the labels. */
-function labelledWeights(batch: Batch): Float32Array | undefined {
-  return batch.hostLabelMask;
 }
