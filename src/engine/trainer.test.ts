@@ -169,8 +169,13 @@ describe('trainer', () => {
     set.teacher = { ...set.teacher, logits: new Float32Array((set.teacher as { logits: Float32Array }).logits).fill(Number.NaN) } as typeof set.teacher;
     const done: { reason: string; error?: string }[] = [];
     const trainer = await createTrainer(set, mergeConfig(tiny, { steps: 10, report_every: 1 }), { onDone: (d) => done.push(d) });
+    const before = await trainer.exportStudent();
     await expect(trainer.start()).rejects.toThrow(/non-finite/);
     expect(done[0]?.reason).toBe('error');
+    expect(trainer.status()).toBe('paused');
+    // The NaN gradients were never applied: the weights are still the last good ones.
+    const after = await trainer.exportStudent();
+    after.tensors.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(before.tensors[i].data)));
     trainer.dispose();
   });
 

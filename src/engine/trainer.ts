@@ -123,8 +123,10 @@ export async function createTrainer(
         const byName: Record<string, tf.Tensor> = {};
         for (const [varName, g] of Object.entries(grads)) byName[nameOf.get(varName) ?? varName] = g;
         const { grads: clipped, norm } = clipByGlobalNorm(byName, config.clip_norm);
-        optimizer.apply(clipped, lr);
         const kept = parts as unknown as tf.Tensor1D;
+        // Skip the update on the device when the loss or the gradient is NaN/Inf (no read-back needed).
+        const finite = tf.logicalAnd(tf.isFinite(norm), tf.isFinite(kept.slice(0, 1).reshape([]))) as tf.Scalar;
+        optimizer.apply(clipped, lr, finite);
         const vector = tf.concat([kept, norm.reshape([1])]) as tf.Tensor1D;
         kept.dispose();
         return vector;

@@ -28,6 +28,23 @@ describe('AdamW', () => {
   });
 });
 
+describe('AdamW with a non-finite batch', () => {
+  it('leaves weights and moments untouched when told the batch is bad', async () => {
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    const opt = createAdamW(new Map([['w.weight', w]]), { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 }, () => true);
+    const g = { 'w.weight': tf.tensor1d([Number.NaN, 1]) };
+    const bad = tf.scalar(false, 'bool');
+    opt.apply(g, 0.01, bad);
+    expect(Array.from(await w.data())).toEqual([1, -2]);
+    expect(Array.from(await opt.state.m.get('w.weight')!.data())).toEqual([0, 0]);
+    const good = tf.scalar(true, 'bool');
+    opt.apply({ 'w.weight': tf.tensor1d([1, 1]) }, 0.01, good);
+    expect((await w.data())[0]).toBeLessThan(1);
+    tf.dispose([w, g['w.weight'], bad, good]);
+    opt.dispose();
+  });
+});
+
 describe('clipByGlobalNorm', () => {
   it('scales gradients to the max norm and reports the norm before clipping', async () => {
     const packed = tf.tidy(() => {

@@ -41,7 +41,7 @@ export function createAdamW(
   }
   const state: AdamWState = { step: 0, m, v };
 
-  function apply(grads: Record<string, tf.Tensor>, lr: number): void {
+  function apply(grads: Record<string, tf.Tensor>, lr: number, ok?: tf.Scalar): void {
     state.step += 1;
     const t = state.step;
     const c1 = 1 / (1 - hp.beta1 ** t);
@@ -52,13 +52,14 @@ export function createAdamW(
         if (!g) continue;
         const mv = m.get(name) as tf.Variable;
         const vv = v.get(name) as tf.Variable;
+        const keep = <T extends tf.Tensor>(fresh: T, old: T): T => (ok ? (tf.where(ok, fresh, old) as T) : fresh);
         const mNew = mv.mul(hp.beta1).add(g.mul(1 - hp.beta1));
         const vNew = vv.mul(hp.beta2).add(g.square().mul(1 - hp.beta2));
-        mv.assign(mNew);
-        vv.assign(vNew);
         let update = mNew.mul(c1).div(vNew.mul(c2).sqrt().add(hp.eps));
         if (hp.weightDecay > 0 && decayed(name)) update = update.add(p.mul(hp.weightDecay));
-        p.assign(p.sub(update.mul(lr)));
+        mv.assign(keep(mNew, mv));
+        vv.assign(keep(vNew, vv));
+        p.assign(keep(p.sub(update.mul(lr)), p));
       }
     });
   }
@@ -89,3 +90,4 @@ export function clipByGlobalNorm(
   for (const [name, g] of Object.entries(grads)) clipped[name] = g.mul(scale);
   return { grads: clipped, norm };
 }
+
