@@ -16,6 +16,11 @@ export interface MetricsSlice {
   appendSteps(records: readonly StepRecord[]): void;
   /** Adds an evaluation; one at the same step replaces the earlier one. */
   appendEval(record: EvalRecord): void;
+  /**
+   * Adds what the worker reported since the last flush in ONE store update (charts re-render once), and
+   * advances the run's step counter with it.
+   */
+  appendMetrics(records: readonly StepRecord[], evals: readonly EvalRecord[]): void;
   resetMetrics(): void;
 }
 
@@ -34,6 +39,21 @@ export const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = 
       evals.push(record);
       evals.sort((a, b) => a.step - b.step);
       return { metrics: { ...s.metrics, evals } };
+    }),
+  appendMetrics: (records, evals) =>
+    set((s) => {
+      const last = s.metrics.history.at(-1)?.step ?? 0;
+      const fresh = records.filter((r) => r.step > last);
+      const history = fresh.length > 0 ? [...s.metrics.history, ...fresh] : s.metrics.history;
+      let merged = s.metrics.evals;
+      if (evals.length > 0) {
+        // one evaluation per step: a later one (e.g. the final eval) replaces an earlier one
+        const byStep = new Map(s.metrics.evals.map((e) => [e.step, e]));
+        for (const e of evals) byStep.set(e.step, e);
+        merged = [...byStep.values()].sort((a, b) => a.step - b.step);
+      }
+      const step = Math.max(s.run.step, history.at(-1)?.step ?? 0);
+      return { metrics: { history, evals: merged }, run: step !== s.run.step ? { ...s.run, step } : s.run };
     }),
   resetMetrics: () => set({ metrics: { history: [], evals: [] } }),
 });

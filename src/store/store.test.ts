@@ -92,6 +92,15 @@ describe('metrics slice', () => {
       [20, 0.5],
     ]);
   });
+  it('appendMetrics writes steps and evals in one update and advances the run step', () => {
+    const store = createAppStore();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    store.getState().appendMetrics([rec(1), rec(2)], [fakeEval(2), fakeEval(2, 0.9)]);
+    expect(updates).toBe(1);
+    expect(store.getState().metrics.evals.map((e) => e.metrics.label_loyalty)).toEqual([0.9]);
+    expect(store.getState().run.step).toBe(2);
+  });
   it('a batch is one store update (charts re-render per batch, not per step)', () => {
     const store = createAppStore();
     let updates = 0;

@@ -14,7 +14,13 @@ export function BackendInfo() {
           <li>WebGL 2: {caps.webgl ? 'available' : <span className="muted">unavailable in a worker here</span>}</li>
           <li>
             WASM: {caps.wasm ? 'available' : 'unavailable'}
-            {caps.wasm ? (caps.crossOriginIsolated ? `, threads (${caps.hardwareConcurrency} cores)` : ', single thread (page not cross-origin isolated)') : ''}
+            {caps.wasm
+              ? caps.wasmThreads
+                ? `, threads (${caps.hardwareConcurrency} cores)`
+                : caps.crossOriginIsolated
+                  ? ', SIMD, single thread (tfjs threads cannot start from a bundled worker)'
+                  : ', single thread (page not cross-origin isolated)'
+              : ''}
           </li>
         </ul>
       ) : (

@@ -4,6 +4,7 @@
  * a link) and the runs database. No React here; App creates one controller in a single effect.
  */
 import type { AppStore } from '../store/store.ts';
+import type { EvalRecord, StepRecord } from '../engine/trainer_types.ts';
 import type { TrainingClient } from '../worker/client.ts';
 import type { ConfusionData, ExampleView, WorkerEvent } from '../worker/protocol.ts';
 import type { RunsDb, StoredWeights } from '../store/runs_db.ts';
@@ -45,8 +46,36 @@ export interface Controller {
   dispose(): void;
 }
 
+/**
+ * Worker metrics are buffered and written to the store at most this often: each write re-renders the charts
+ * (recharts costs tens of ms per chart), and a fast backend reports many batches a second.
+ */
+export const METRICS_FLUSH_MS = 400;
+
 export function createController(deps: ControllerDeps): Controller {
   const { client, store } = deps;
+  let pendingSteps: StepRecord[] = [];
+  let pendingEvals: EvalRecord[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  const flushMetrics = () => {
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (pendingSteps.length === 0 && pendingEvals.length === 0) return;
+    const [steps, evals] = [pendingSteps, pendingEvals];
+    pendingSteps = [];
+    pendingEvals = [];
+    store.getState().appendMetrics(steps, evals);
+  };
+  /** Forgets buffered metrics (a new run or a new data set starts). */
+  const dropMetrics = () => {
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    flushTimer = null;
+    pendingSteps = [];
+    pendingEvals = [];
+  };
+  const queueMetrics = () => {
+    flushTimer ??= setTimeout(flushMetrics, METRICS_FLUSH_MS);
+  };
   const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
   const unsubscribers: (() => void)[] = [];
   let finalizing: Promise<void> | null = null;
@@ -63,19 +92,20 @@ export function createController(deps: ControllerDeps): Controller {
       case 'backend':
         act().runBackend(event.choice);
         break;
-      case 'steps': {
-        act().appendSteps(event.records);
-        const last = event.records.at(-1);
-        if (last) act().runStep(last.step);
+      case 'steps':
+        pendingSteps.push(...event.records);
+        queueMetrics();
         break;
-      }
       case 'eval':
-        act().appendEval(event.record);
+        pendingEvals.push(event.record);
+        queueMetrics();
         break;
       case 'status':
+        if (event.status === 'paused') flushMetrics();
         if (event.status === 'running' || event.status === 'paused') act().runStatus(event.status, event.step);
         break;
       case 'done':
+        flushMetrics();
         act().runEnded(event.reason, event.step, event.error);
         if (event.reason !== 'error') finalizing = finalizeRun().finally(() => (finalizing = null));
         break;
@@ -132,6 +162,7 @@ export function createController(deps: ControllerDeps): Controller {
   async function loadBlob(file: Blob | ArrayBuffer, name: string, size: number) {
     const seq = ++loadSeq;
     act().dataLoading(name, size);
+    dropMetrics();
     act().resetMetrics();
     act().runReset();
     try {
@@ -190,6 +221,7 @@ export function createController(deps: ControllerDeps): Controller {
       if (s.config.error) throw new Error(s.config.error.message);
       if (finalizing) await finalizing;
       const runId = `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4).toString(36)}`;
+      dropMetrics();
       act().resetMetrics();
       act().runConfiguring(runId, { ...s.config.values });
       try {
@@ -240,6 +272,7 @@ export function createController(deps: ControllerDeps): Controller {
       if (run) act().replaceConfig(run.config, null);
     },
     dispose() {
+      if (flushTimer !== null) clearTimeout(flushTimer);
       for (const u of unsubscribers.splice(0)) u();
     },
   };

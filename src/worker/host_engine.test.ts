@@ -23,7 +23,7 @@ describe('host with the real engine (cpu)', () => {
         selectBackend: () => selectBackend('cpu'),
         createTrainer,
         encodeSafetensors,
-        probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, hardwareConcurrency: 1 }),
+        probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
       }),
     );
     const events: WorkerEvent[] = [];

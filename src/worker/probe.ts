@@ -9,7 +9,8 @@ interface NavigatorLike {
   hardwareConcurrency?: number;
 }
 
-export async function probeCapabilities(): Promise<Capabilities> {
+/** `wasmThreads`: whether this worker lets the wasm backend use threads (see training.worker.ts). */
+export async function probeCapabilities(opts: { wasmThreads: boolean }): Promise<Capabilities> {
   const nav: NavigatorLike | undefined = globalThis.navigator;
   let webgpu = false;
   let adapter: string | undefined;
@@ -45,6 +46,7 @@ export async function probeCapabilities(): Promise<Capabilities> {
     webgl,
     wasm: typeof WebAssembly === 'object',
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    wasmThreads: opts.wasmThreads && globalThis.crossOriginIsolated === true,
     hardwareConcurrency: nav?.hardwareConcurrency ?? 1,
   };
 }

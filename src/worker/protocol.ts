@@ -56,8 +56,10 @@ export interface Capabilities {
   webgpuReason?: string;
   webgl: boolean;
   wasm: boolean;
-  /** SharedArrayBuffer available: the wasm backend can use threads. */
+  /** SharedArrayBuffer available (COOP/COEP). */
   crossOriginIsolated: boolean;
+  /** The wasm backend runs multi-threaded (needs cross-origin isolation and the worker's consent). */
+  wasmThreads: boolean;
   hardwareConcurrency: number;
 }
 

@@ -74,6 +74,12 @@ export function fakeTrainer(set: DistillSet, config: Readonly<DistillConfig>, ca
     },
     evaluate: async () => fakeEval(step),
     loadStudent() {},
+    async saveCheckpoint() {
+      return { version: 1 as const, step, params: [], adam: { step, m: [], v: [] }, rng: { stream: { order: [], cursor: 0, rng: 0 }, dropout: 0 } };
+    },
+    loadCheckpoint(checkpoint) {
+      step = checkpoint.step;
+    },
     async exportStudent() {
       return {
         tensors: [
@@ -119,7 +125,7 @@ export function fakeDeps(set: DistillSet, opts: { failWith?: string } = {}): Hos
     selectBackend: async () => FAKE_BACKEND,
     createTrainer: async (s, config, callbacks) => fakeTrainer(s, config, callbacks),
     encodeSafetensors: (tensors, metadata) => new TextEncoder().encode(JSON.stringify({ names: tensors.map((t) => t.name), metadata })),
-    probe: async () => ({ webgpu: false, webgpuReason: 'none in tests', webgl: false, wasm: true, crossOriginIsolated: false, hardwareConcurrency: 1 }),
+    probe: async () => ({ webgpu: false, webgpuReason: 'none in tests', webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
   };
 }
 

@@ -4,8 +4,13 @@
  *
  * WASM binaries: imported with Vite's `?url` suffix, so `vite build` copies them into dist/assets/ (hashed)
  * and the worker hands tfjs an explicit file map — no public/ copy to keep in sync.
+ *
+ * WASM threads are off: tfjs starts its pthread workers from `wasmFactoryThreadedSimd.toString()`, which in a
+ * bundled (minified) module worker references renamed outer variables and dies with "e is not defined".
+ * The SIMD build runs single-threaded; training lives in this worker anyway, so the page stays responsive.
  */
 /// <reference lib="webworker" />
+import { env } from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -26,13 +31,15 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimdUrl, import.meta.url).href,
 });
 
+env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
 const host = createWorkerHost(
   {
     readDistillSet,
     selectBackend: (preference) => selectBackend(preference),
     createTrainer,
     encodeSafetensors,
-    probe: probeCapabilities,
+    probe: () => probeCapabilities({ wasmThreads: false }),
   },
   (event: WorkerEvent, transfer?: Transferable[]) => scope.postMessage(event, transfer ?? []),
 );

@@ -1,13 +1,16 @@
-/** A chart card: title, point count (for tests and the curious), a PNG export button, and sizing. */
+/** A chart card: title, point count (for tests and the curious), a PNG export button, legend and sizing. */
 import { useRef, type ReactNode } from 'react';
 import { ResponsiveContainer } from 'recharts';
 import { saveChartPng } from '../export/chart_png.ts';
+import { ChartLegend } from './ChartLegend.tsx';
+import type { LegendItem } from './chart_data.ts';
 
 export interface ChartFrameProps {
   title: string;
   /** File name stem of the PNG export. */
   name: string;
   points: number;
+  legend?: readonly LegendItem[];
   /** Fixed width in px (tests, jsdom); otherwise the chart fills its card. */
   width?: number;
   height: number;
@@ -15,7 +18,7 @@ export interface ChartFrameProps {
   children: ReactNode;
 }
 
-export function ChartFrame({ title, name, points, width, height, empty = 'no points yet', children }: ChartFrameProps) {
+export function ChartFrame({ title, name, points, legend = [], width, height, empty = 'no points yet', children }: ChartFrameProps) {
   const box = useRef<HTMLDivElement>(null);
   return (
     <figure className="chart" data-testid={`chart-${name}`} data-points={points}>
@@ -28,7 +31,7 @@ export function ChartFrame({ title, name, points, width, height, empty = 'no poi
           title="save this chart as PNG"
           onClick={() => {
             const svg = box.current?.querySelector('svg.recharts-surface');
-            if (svg instanceof SVGSVGElement) void saveChartPng(svg, `${name}.png`, title);
+            if (svg instanceof SVGSVGElement) void saveChartPng(svg, `${name}.png`, title, legend);
           }}
         >
           PNG
@@ -45,6 +48,7 @@ export function ChartFrame({ title, name, points, width, height, empty = 'no poi
           </ResponsiveContainer>
         )}
       </div>
+      {points > 0 && legend.length > 0 && <ChartLegend items={legend} />}
     </figure>
   );
 }

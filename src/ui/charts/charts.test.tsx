@@ -43,6 +43,21 @@ describe('charts (pure: plain arrays in)', () => {
     expect(points(container, 'runs-loss')).toBe(30);
     expect(container.textContent).toContain('run A');
   });
+  it('two overlaid runs with the same label get two lines', () => {
+    const { container } = render(
+      <LossChart
+        history={[]}
+        evals={[]}
+        overlays={[{ id: 'a', label: 'same', history, evals }, { id: 'b', label: 'same', history, evals }]}
+        smoothing={0}
+        logScale={false}
+        width={500}
+        height={240}
+        name="runs-loss"
+      />,
+    );
+    expect(container.querySelectorAll('path.recharts-curve').length).toBe(2);
+  });
   it('loyalty chart plots label and prob loyalty per eval', () => {
     const { container } = render(<LoyaltyChart evals={evals} width={500} height={240} />);
     expect(points(container, 'loyalty')).toBe(3);

@@ -1,8 +1,14 @@
 /** Loyalty per language (from the last evaluation's per_lang metrics) as grouped bars. Pure. */
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EvalMetrics } from '../../engine/trainer_types.ts';
 import { ChartFrame } from '../charts/ChartFrame.tsx';
-import { PALETTE } from '../charts/chart_data.ts';
+import { AXIS_TICK, CHART_MARGIN, PALETTE, UNIT_DOMAIN, formatShare, type LegendItem } from '../charts/chart_data.ts';
+
+const LEGEND: LegendItem[] = [
+  { name: 'label loyalty', colour: PALETTE[0] },
+  { name: 'prob loyalty', colour: PALETTE[2] },
+];
+const UNIT_TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 export interface LangLoyaltyChartProps {
   perLang: EvalMetrics['per_lang'];
@@ -15,13 +21,12 @@ export function LangLoyaltyChart({ perLang, width, height = 240 }: LangLoyaltyCh
     .map(([lang, m]) => ({ lang, 'label loyalty': m.label_loyalty, 'prob loyalty': m.prob_loyalty, positions: m.n_positions }))
     .sort((a, b) => a.lang.localeCompare(b.lang));
   return (
-    <ChartFrame title="Loyalty per language" name="loyalty-per-language" points={rows.length} width={width} height={height} empty="the set has no languages, or no evaluation yet">
-      <BarChart data={rows} width={width} height={height} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+    <ChartFrame title="Loyalty per language" name="loyalty-per-language" points={rows.length} legend={LEGEND} width={width} height={height} empty="the set has no languages, or no evaluation yet">
+      <BarChart data={rows} width={width} height={height} margin={CHART_MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="lang" tick={{ fontSize: 11 }} />
-        <YAxis domain={[0, 1]} tick={{ fontSize: 11 }} width={40} />
-        <Tooltip formatter={(v) => (typeof v === 'number' ? `${(100 * v).toFixed(1)} %` : String(v))} />
-        <Legend wrapperStyle={{ fontSize: 11 }} />
+        <XAxis dataKey="lang" tick={AXIS_TICK} />
+        <YAxis domain={UNIT_DOMAIN} ticks={UNIT_TICKS} tick={AXIS_TICK} width={40} />
+        <Tooltip formatter={formatShare} />
         <Bar dataKey="label loyalty" fill={PALETTE[0]} isAnimationActive={false} />
         <Bar dataKey="prob loyalty" fill={PALETTE[2]} isAnimationActive={false} />
       </BarChart>

@@ -3,28 +3,35 @@
  * draw it on a canvas at 2× and encode. Works for any self-contained SVG (recharts sets paint as attributes).
  */
 import { downloadBlob } from './download.ts';
+import type { LegendItem } from '../charts/chart_data.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** The SVG's markup, standalone: namespace, size, font and a white background rectangle. */
-export function standaloneSvg(svg: SVGSVGElement, title?: string): { markup: string; width: number; height: number } {
+/** The SVG's markup, standalone: namespace, size, font, a white background, the title and the legend. */
+export function standaloneSvg(
+  svg: SVGSVGElement,
+  title?: string,
+  legend: readonly LegendItem[] = [],
+): { markup: string; width: number; height: number } {
   const box = svg.getBoundingClientRect();
   const width = Math.max(1, Math.round(box.width || Number(svg.getAttribute('width')) || 600));
   const height = Math.max(1, Math.round(box.height || Number(svg.getAttribute('height')) || 300));
   const titleHeight = title ? 22 : 0;
+  const legendHeight = legend.length > 0 ? 18 * Math.ceil(legend.length / 3) + 4 : 0;
   const clone = svg.cloneNode(true);
   if (!(clone instanceof SVGSVGElement)) throw new Error('not an SVG element');
   clone.setAttribute('xmlns', SVG_NS);
   clone.setAttribute('width', String(width));
-  clone.setAttribute('height', String(height + titleHeight));
-  clone.setAttribute('viewBox', `0 ${-titleHeight} ${width} ${height + titleHeight}`);
+  const total = titleHeight + height + legendHeight;
+  clone.setAttribute('height', String(total));
+  clone.setAttribute('viewBox', `0 ${-titleHeight} ${width} ${total}`);
   clone.setAttribute('font-family', 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif');
   clone.setAttribute('font-size', '11');
   const bg = document.createElementNS(SVG_NS, 'rect');
   bg.setAttribute('x', '0');
   bg.setAttribute('y', String(-titleHeight));
   bg.setAttribute('width', String(width));
-  bg.setAttribute('height', String(height + titleHeight));
+  bg.setAttribute('height', String(total));
   bg.setAttribute('fill', '#ffffff');
   clone.insertBefore(bg, clone.firstChild);
   if (title) {
@@ -36,11 +43,29 @@ export function standaloneSvg(svg: SVGSVGElement, title?: string): { markup: str
     text.textContent = title;
     clone.appendChild(text);
   }
-  return { markup: new XMLSerializer().serializeToString(clone), width, height: height + titleHeight };
+  const column = width / 3;
+  legend.forEach((item, i) => {
+    const x = 8 + (i % 3) * column;
+    const y = height + 12 + 18 * Math.floor(i / 3);
+    const line = document.createElementNS(SVG_NS, 'line');
+    line.setAttribute('x1', String(x));
+    line.setAttribute('x2', String(x + 18));
+    line.setAttribute('y1', String(y - 4));
+    line.setAttribute('y2', String(y - 4));
+    line.setAttribute('stroke', item.colour);
+    line.setAttribute('stroke-width', '2');
+    if (item.dashed) line.setAttribute('stroke-dasharray', '4 3');
+    const text = document.createElementNS(SVG_NS, 'text');
+    text.setAttribute('x', String(x + 24));
+    text.setAttribute('y', String(y));
+    text.textContent = item.name;
+    clone.append(line, text);
+  });
+  return { markup: new XMLSerializer().serializeToString(clone), width, height: total };
 }
 
-export async function svgToPng(svg: SVGSVGElement, title?: string, scale = 2): Promise<Blob> {
-  const { markup, width, height } = standaloneSvg(svg, title);
+export async function svgToPng(svg: SVGSVGElement, title?: string, legend: readonly LegendItem[] = [], scale = 2): Promise<Blob> {
+  const { markup, width, height } = standaloneSvg(svg, title, legend);
   const image = new Image();
   image.decoding = 'async';
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
@@ -57,6 +82,6 @@ export async function svgToPng(svg: SVGSVGElement, title?: string, scale = 2): P
   );
 }
 
-export async function saveChartPng(svg: SVGSVGElement, fileName: string, title?: string): Promise<void> {
-  downloadBlob(await svgToPng(svg, title), fileName);
+export async function saveChartPng(svg: SVGSVGElement, fileName: string, title?: string, legend: readonly LegendItem[] = []): Promise<void> {
+  downloadBlob(await svgToPng(svg, title, legend), fileName);
 }

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * End-to-end tests in real headless Chromium (playwright-core driving /usr/bin/chromium): tests/e2e/*.test.ts.
+ * They build the page with `vite build` once (set E2E_SKIP_BUILD=1 to reuse dist/), serve dist/ with
+ * COOP/COEP headers, and save screenshots under test-results/e2e/.
+ */
+export default defineConfig({
+  test: {
+    include: ['tests/e2e/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 240_000,
+    hookTimeout: 300_000,
+    fileParallelism: false,
+    sequence: { concurrent: false },
+  },
+});
