@@ -1,19 +1,52 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import path from 'node:path';
 import type { DistillSet } from '../engine/types.ts';
-import { readDistillSet } from '../io/index.ts';
-import { progressLine } from './progress.ts';
+import { FormatError, formatBytes, readDistillSet } from '../io/index.ts';
+import { log, progressLine } from './progress.ts';
 
-/** Reads a distillation set from disk in chunks (never the whole file as one string), with progress on stderr. */
+/** Share of the machine's memory a read may hold at its peak when DISTILL_MEMORY_BUDGET is not set. */
+const MEMORY_SHARE = 0.75;
+const SUFFIX: Readonly<Record<string, number>> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/**
+ * The CLI's memory budget for reading a set (docs/format.md § Limits): DISTILL_MEMORY_BUDGET — bytes, or
+ * with a binary K / M / G / T suffix ("512M") — else ¾ of os.totalmem().
+ */
+export function cliMemoryBudget(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DISTILL_MEMORY_BUDGET?.trim();
+  if (!raw) return Math.floor(totalmem() * MEMORY_SHARE);
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(raw);
+  if (!m) throw new Error(`DISTILL_MEMORY_BUDGET must be a number of bytes, e.g. 8G or 536870912 (found "${raw}")`);
+  return Math.floor(Number(m[1]) * SUFFIX[m[2].toUpperCase()]);
+}
+
+/**
+ * Reads a distillation set from disk in chunks (never the whole file as one string), under the CLI's memory
+ * budget. Progress goes to stderr on a terminal only, and is erased when the read fails, so a bad file leaves
+ * exactly one line, `error: …`.
+ */
 export async function loadSet(file: string, quiet = false): Promise<DistillSet> {
   const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) throw new Error(`${file}: no such file`);
+  if (!info) throw new Error(`${file}: no such file`);
+  if (info.isDirectory()) throw new Error(`${file}: is a directory, not a file`);
+  if (!info.isFile()) throw new Error(`${file}: not a regular file`);
+  const memoryBudgetBytes = cliMemoryBudget();
   const blob = await openAsBlob(file);
-  const progress = quiet ? undefined : progressLine(`reading ${path.basename(file)}`);
+  const progress = quiet || !process.stderr.isTTY ? undefined : progressLine(`reading ${path.basename(file)}`);
+  const t0 = performance.now();
+  let ok = false;
   try {
-    return await readDistillSet(blob, path.basename(file), { onProgress: progress?.update });
+    const set = await readDistillSet(blob, path.basename(file), { onProgress: progress?.update, memoryBudgetBytes });
+    ok = true;
+    if (!quiet && !progress) log(`read ${path.basename(file)} (${formatBytes(blob.size)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return set;
+  } catch (err) {
+    // one line naming the file; the FormatError (code, tensor, offsets) stays reachable as the cause
+    if (err instanceof FormatError) throw new Error(`${file}: ${err.message}`, { cause: err });
+    throw err;
   } finally {
-    progress?.end();
+    progress?.end(ok);
   }
 }

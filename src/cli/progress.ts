@@ -11,8 +11,9 @@ export function progressLine(label: string) {
         process.stderr.write(`${label}: ${pct}%\n`);
       }
     },
-    end: () => {
-      if (tty) process.stderr.write('\n');
+    /** Ends the line: kept on success, erased on failure (so an error is the only line left). */
+    end: (keep = true) => {
+      if (tty) process.stderr.write(keep ? '\n' : '\r\x1b[2K');
     },
   };
 }

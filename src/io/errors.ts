@@ -1,7 +1,7 @@
 /**
  * The one error class of the io layer. Every refusal of a file names what was wrong in machine-readable
  * fields, so the page and the CLI can show it and tests can assert on `code`.
- * The codes are listed (with their meaning) in docs/format.md § Errors.
+ * The codes are listed (with their meaning) in docs/format.md § Validation and error codes.
  */
 
 /** Every code a FormatError may carry (a runtime list, so tests and docs can check they name them all). */
@@ -64,15 +64,30 @@ export class FormatError extends Error {
   readonly index?: number;
 
   constructor(code: FormatErrorCode, message: string, details: FormatErrorDetails = {}) {
-    super(formatMessage(message, details));
+    const d = { ...details, tensor: printable(details.tensor), expected: printable(details.expected), found: printable(details.found) };
+    super(formatMessage(printable(message, 4 * MAX_FIELD_CHARS) ?? '', d));
     this.name = 'FormatError';
     this.code = code;
-    this.tensor = details.tensor;
-    this.expected = details.expected;
-    this.found = details.found;
+    this.tensor = d.tensor;
+    this.expected = d.expected;
+    this.found = d.found;
     this.offset = details.offset;
     this.index = details.index;
   }
+}
+
+/** Longest text a field keeps: names and values come from the file, which may hold megabytes of them. */
+const MAX_FIELD_CHARS = 200;
+
+/**
+ * File-derived text made safe for one line of output: control characters escaped (a tensor named "a\nb" must
+ * not split the CLI's `error: …` line), clipped to MAX_FIELD_CHARS (the message itself to 4×).
+ */
+function printable(text: string | undefined, max = MAX_FIELD_CHARS): string | undefined {
+  if (text === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const escaped = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
 function formatMessage(message: string, d: FormatErrorDetails): string {

@@ -25,9 +25,12 @@ export interface ParsedMetadata {
 
 type Decoder = (value: unknown, key: string) => unknown;
 
-const int = (min: number): Decoder => (v, key) => {
+/** Ids are int32, so a vocabulary has at most 2^31 entries and an id is at most 2^31 - 1. */
+const INT32_MAX = 2 ** 31 - 1;
+
+const int = (min: number, max: number): Decoder => (v, key) => {
   const x = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) throw bad(key, `integer ≥ ${min}`, v);
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min || x > max) throw bad(key, `integer in [${min}, ${max}]`, v);
   return x;
 };
 
@@ -67,9 +70,9 @@ const task: Decoder = (v, key) => {
 /** File key → [ParsedMetadata field, decoder]: the registry of known keys. */
 const KEYS: Readonly<Record<string, [keyof ParsedMetadata, Decoder]>> = {
   task: ['task', task],
-  vocab_size: ['vocabSize', int(1)],
-  pad_id: ['padId', int(0)],
-  mask_id: ['maskId', int(0)],
+  vocab_size: ['vocabSize', int(1, INT32_MAX + 1)],
+  pad_id: ['padId', int(0, INT32_MAX)],
+  mask_id: ['maskId', int(0, INT32_MAX)],
   vocab: ['vocab', strList],
   label_names: ['labelNames', strList],
   teacher_name: ['teacherName', str],

@@ -29,7 +29,9 @@ export async function readNpz(blob: Blob, opts: ReadOptions = {}): Promise<Tenso
   for (const { entry, name } of members) {
     if (seen.has(name)) throw new FormatError('duplicate_tensor', 'array stored twice in the archive', { tensor: name });
     seen.add(name);
-    plans.push(planOf(name, entry, await peekNpyHeader(ahead, entry, name)));
+    const header = await peekNpyHeader(ahead, entry, name);
+    if (name !== NPZ_METADATA_KEY && header.element.kind !== 'numeric') throw stringArray(name);
+    plans.push(planOf(name, entry, header));
   }
   checkMemoryBudget(estimateMemory(plans), src.budgetBytes);
 
@@ -42,11 +44,15 @@ export async function readNpz(blob: Blob, opts: ReadOptions = {}): Promise<Tenso
     } else if (array.kind === 'tensor') {
       tensors.set(name, array.tensor);
     } else {
-      throw new FormatError('unsupported_dtype', 'string arrays are only allowed for `metadata`', { tensor: name, expected: 'numeric dtype', found: 'string' });
+      throw stringArray(name);
     }
   }
   src.finish();
   return { tensors, metadata };
+}
+
+function stringArray(name: string): FormatError {
+  return new FormatError('unsupported_dtype', 'string arrays are only allowed for `metadata`', { tensor: name, expected: 'numeric dtype', found: 'string' });
 }
 
 /** The member's .npy header, read by inflating only its first bytes; its shape must account for the member's size. */

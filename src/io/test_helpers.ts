@@ -15,6 +15,17 @@ export function blobOf(bytes: Uint8Array | string): Blob {
   return new Blob([bytes as BlobPart]);
 }
 
+/** A Blob-shaped view of `blob` that records every byte range the readers ask for (they use only size and slice). */
+export function recordingBlob(blob: Blob): { blob: Blob; slices: [number, number][] } {
+  const slices: [number, number][] = [];
+  const fake = { size: blob.size, slice: (a: number, b: number) => (slices.push([a, b]), blob.slice(a, b)) };
+  return { blob: fake as unknown as Blob, slices };
+}
+
+export function sliceBytes(slices: readonly [number, number][]): number {
+  return slices.reduce((s, [a, b]) => s + (b - a), 0);
+}
+
 /** safetensors bytes from a header object (serialised as is, not padded) and a data section. */
 export function rawSafetensors(header: unknown, data: Uint8Array = new Uint8Array(0), lengthOverride?: bigint): Uint8Array {
   const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));

@@ -1,0 +1,83 @@
+/**
+ * A ~1 GiB set read from disk the way the CLI reads it (fs.openAsBlob), built as a sparse file so creating it
+ * costs neither RAM nor disk: chunked reads with progress, the whole file never held twice, and a file over
+ * the memory budget refused from its header before any data is read.
+ */
+import { closeSync, ftruncateSync, mkdtempSync, openAsBlob, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CHUNK_BYTES } from './blob_source.ts';
+import { FormatError } from './errors.ts';
+import { readDistillSet } from './read.ts';
+import { recordingBlob } from './test_helpers.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'distill-large-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const N = 8;
+const L = 128;
+const V = 2 ** 18; // teacher_logits F32 [8, 128, 262144]: exactly 1 GiB
+
+/** A safetensors file whose data section is a hole: all zeros (ids 0, logits 0.0), so the set is valid. */
+function sparseSafetensors(name: string, logitsDtype: 'F32' | 'F16'): string {
+  const idsBytes = N * L * 4;
+  const logitsBytes = N * L * V * (logitsDtype === 'F32' ? 4 : 2);
+  const header = JSON.stringify({
+    input_ids: { dtype: 'I32', shape: [N, L], data_offsets: [0, idsBytes] },
+    teacher_logits: { dtype: logitsDtype, shape: [N, L, V], data_offsets: [idsBytes, idsBytes + logitsBytes] },
+  });
+  const head = new Uint8Array(8 + header.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(header.length), true);
+  head.set(new TextEncoder().encode(header), 8);
+  const file = path.join(dir, name);
+  const fd = openSync(file, 'w');
+  writeSync(fd, head);
+  ftruncateSync(fd, head.length + idsBytes + logitsBytes);
+  closeSync(fd);
+  return file;
+}
+
+describe('a 1 GiB file', () => {
+  it('is refused up front when it does not fit the memory budget, naming needed and available bytes', async () => {
+    const { blob, slices } = recordingBlob(await openAsBlob(sparseSafetensors('f16.safetensors', 'F16')));
+    let read = 0;
+    const t0 = performance.now();
+    const err = await readDistillSet(blob, 'f16.safetensors', { memoryBudgetBytes: 2 ** 30, onProgress: (r) => (read = r) }).catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(err).toBeInstanceOf(FormatError);
+    // 512 MiB stored f16 + 1 GiB as f32 + ids + default mask
+    expect(err).toMatchObject({ code: 'too_large', expected: `≤ ${2 ** 30} bytes (1.00 GiB)`, found: `${2 ** 29 + 2 ** 30 + N * L * 4 + N * L} bytes` });
+    expect((err as Error).message).toMatch(/needs about 1\.50 GiB in memory to read \(the decoded set alone 1\.00 GiB\)/);
+    expect(read).toBeLessThan(1024);
+    expect(Math.max(...slices.map(([a, b]) => b - a))).toBeLessThan(1024);
+  });
+
+  it('is read in chunks with monotonic progress, never held twice', async () => {
+    const file = sparseSafetensors('f32.safetensors', 'F32');
+    const { blob, slices } = recordingBlob(await openAsBlob(file));
+    const progress: number[] = [];
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const t0 = performance.now();
+    let set: Awaited<ReturnType<typeof readDistillSet>> | undefined = await readDistillSet(blob, 'f32.safetensors', {
+      memoryBudgetBytes: 2 * 2 ** 30,
+      onProgress: (r, total) => {
+        expect(total).toBe(blob.size);
+        progress.push(r);
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+      },
+    });
+    const ms = performance.now() - t0;
+    expect(set).toMatchObject({ n: N, seqLen: L, vocabSize: V, teacher: { kind: 'dense', width: V } });
+    expect(set.teacher.kind === 'dense' && set.teacher.logits.length).toBe(N * L * V);
+    expect(progress.length).toBeGreaterThanOrEqual(2 ** 30 / DEFAULT_CHUNK_BYTES);
+    expect(progress.every((r, i) => i === 0 || r > progress[i - 1])).toBe(true);
+    expect(progress.at(-1)).toBe(blob.size);
+    expect(Math.max(...slices.map(([a, b]) => b - a))).toBeLessThanOrEqual(DEFAULT_CHUNK_BYTES);
+    // the tensor's buffer plus the chunks the GC has not collected yet: never the file twice
+    expect(peak).toBeLessThan(blob.size + 16 * DEFAULT_CHUNK_BYTES);
+    console.info(`1 GiB sparse safetensors read in ${ms.toFixed(0)} ms, ${progress.length} progress reports, peak +${(peak / 2 ** 20).toFixed(0)} MiB`);
+    set = undefined;
+  }, 60_000);
+});
