@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeHarness, until } from './test_app.tsx';
 import { reportOf } from '../store/run_record.ts';
-import { DEMO_SET_URL } from './demo.ts';
+import { DEMO_MANIFEST_URL } from './demo.ts';
 
 const small = '#n_layers=1&d_model=8&n_heads=2&d_ff=16&max_len=12&steps=20&report_every=5&eval_every=10';
 
@@ -90,21 +90,27 @@ describe('controller', () => {
     expect(h.store.getState().runs.list.map((r) => r.id)).toEqual([original.id]);
   });
 
-  it('loads the demo set from its one URL, and explains a missing demo', async () => {
+  it('loads the demo set named by its manifest, and explains a missing demo', async () => {
     const urls: string[] = [];
     const ok = makeHarness({
       fetch: async (input) => {
         urls.push(String(input));
-        return new Response(new Uint8Array(32));
+        return String(input) === DEMO_MANIFEST_URL
+          ? new Response(JSON.stringify({ file: 'udhr.safetensors', bytes: 32 }))
+          : new Response(new Uint8Array(32));
       },
     });
     await ok.controller.init();
     await ok.controller.loadDemo();
-    expect(urls).toEqual([DEMO_SET_URL]);
-    expect(ok.store.getState().data.status).toBe('loaded');
+    expect(urls).toEqual([DEMO_MANIFEST_URL, 'demo/udhr.safetensors']);
+    expect(ok.store.getState().data).toMatchObject({ status: 'loaded', fileName: 'udhr.safetensors' });
     const missing = makeHarness({ fetch: async () => new Response('nope', { status: 404 }) });
     await missing.controller.init();
     await missing.controller.loadDemo();
-    expect(missing.store.getState().data.error).toMatch(/HTTP 404/);
+    expect(missing.store.getState().data.error).toMatch(/no demo set here: demo\/demo.json answered HTTP 404/);
+    const nameless = makeHarness({ fetch: async () => new Response('{"bytes": 3}') });
+    await nameless.controller.init();
+    await nameless.controller.loadDemo();
+    expect(nameless.store.getState().data.error).toMatch(/names no data file/);
   });
 });

@@ -10,7 +10,7 @@ import type { ConfusionData, ExampleView, WorkerEvent } from '../worker/protocol
 import type { RunsDb, StoredWeights } from '../store/runs_db.ts';
 import { datasetOf, parseReport, type RunRecord } from '../store/run_record.ts';
 import { configFromHash, configToHash } from '../store/url_config.ts';
-import { DEMO_SET_URL } from './demo.ts';
+import { DEMO_MANIFEST_URL, demoFileUrl } from './demo.ts';
 import { blobBytes, blobText } from './read_blob.ts';
 
 export interface ControllerDeps {
@@ -204,15 +204,18 @@ export function createController(deps: ControllerDeps): Controller {
     },
     loadFile: (file, name) => loadBlob(file, name, file.size),
     async loadDemo() {
-      const name = DEMO_SET_URL.split('/').at(-1) ?? DEMO_SET_URL;
-      act().dataLoading(name, 0);
+      act().dataLoading('demo', 0);
       try {
-        const response = await doFetch(DEMO_SET_URL);
-        if (!response.ok) throw new Error(`could not fetch the demo set ${DEMO_SET_URL} (HTTP ${response.status})`);
-        const buffer = await readWithProgress(response, (read, total) => act().dataProgress(read, total));
-        await loadBlob(buffer, name, buffer.byteLength);
+        const manifest = await doFetch(DEMO_MANIFEST_URL);
+        if (!manifest.ok) throw new Error(`no demo set here: ${DEMO_MANIFEST_URL} answered HTTP ${manifest.status}`);
+        const demo = demoFileUrl(await manifest.text());
+        act().dataLoading(demo.name, demo.bytes ?? 0);
+        const response = await doFetch(demo.url);
+        if (!response.ok) throw new Error(`could not fetch the demo set ${demo.url} (HTTP ${response.status})`);
+        const buffer = await readWithProgress(response, (read, total) => act().dataProgress(read, Math.max(total, demo.bytes ?? 0)));
+        await loadBlob(buffer, demo.name, buffer.byteLength);
       } catch (err) {
-        act().dataFailed(name, message(err));
+        act().dataFailed('the demo set', message(err));
       }
     },
     async train() {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readSafetensors } from '../../src/io/safetensors_read.ts';
-import { DEMO_SET_URL } from '../../src/ui/demo.ts';
+import { DEMO_MANIFEST_URL } from '../../src/ui/demo.ts';
 import { ROOT, buildPage, download, openSession, screenshot, type Session } from './browser.ts';
 import { writeFixtures, type Fixtures } from './fixtures.ts';
 
@@ -243,9 +243,12 @@ describe('the playground page', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=runs-table] tbody tr').length === 2);
   });
 
-  it.skipIf(!existsSync(path.join(ROOT, 'public', DEMO_SET_URL)))('loads the shipped demo set', async () => {
+  it.skipIf(!existsSync(path.join(ROOT, 'public', DEMO_MANIFEST_URL)))('loads the shipped demo set named by its manifest', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'public', DEMO_MANIFEST_URL), 'utf8'));
+    await page.getByRole('tab', { name: 'Train' }).click();
     await page.getByRole('button', { name: 'Load demo' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=data-summary]')?.textContent?.includes('demo'), null, { timeout: 120_000 });
+    await page.waitForFunction((file) => document.querySelector('[data-testid=data-summary]')?.textContent?.includes(file), manifest.file, { timeout: 120_000 });
+    expect(await page.locator('[data-testid=data-summary]').innerText()).toMatch(new RegExp(`examples\\s+${manifest.n}`));
     expect(await page.locator('[data-testid=data-error]').count()).toBe(0);
     await screenshot(page, 'demo-loaded');
   });
