@@ -28,10 +28,11 @@ export function cliMemoryBudget(env: NodeJS.ProcessEnv = process.env): number {
  * exactly one line, `error: …`.
  */
 export async function loadSet(file: string, quiet = false): Promise<DistillSet> {
+  const shown = printablePath(file);
   const info = await stat(file).catch(() => null);
-  if (!info) throw new Error(`${file}: no such file`);
-  if (info.isDirectory()) throw new Error(`${file}: is a directory, not a file`);
-  if (!info.isFile()) throw new Error(`${file}: not a regular file`);
+  if (!info) throw new Error(`${shown}: no such file`);
+  if (info.isDirectory()) throw new Error(`${shown}: is a directory, not a file`);
+  if (!info.isFile()) throw new Error(`${shown}: not a regular file`);
   const memoryBudgetBytes = cliMemoryBudget();
   const blob = await openAsBlob(file);
   const progress = quiet || !process.stderr.isTTY ? undefined : progressLine(`reading ${path.basename(file)}`);
@@ -44,9 +45,15 @@ export async function loadSet(file: string, quiet = false): Promise<DistillSet> 
     return set;
   } catch (err) {
     // one line naming the file; the FormatError (code, tensor, offsets) stays reachable as the cause
-    if (err instanceof FormatError) throw new Error(`${file}: ${err.message}`, { cause: err });
+    if (err instanceof FormatError) throw new Error(`${shown}: ${err.message}`, { cause: err });
     throw err;
   } finally {
     progress?.end(ok);
   }
+}
+
+/** The path for a one-line message: control characters (a newline in a file name) escaped as \uXXXX. */
+function printablePath(file: string): string {
+  // eslint-disable-next-line no-control-regex
+  return file.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
