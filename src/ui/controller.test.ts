@@ -63,6 +63,18 @@ describe('controller', () => {
     expect(weights?.safetensors.byteLength).toBeGreaterThan(0);
   });
 
+  it('a failed run shows its reason and is stored, marked, with its last good weights', async () => {
+    const h = makeHarness({ hash: small, failAtStep: 8 });
+    await h.controller.init();
+    await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
+    await h.controller.train();
+    await until(() => h.store.getState().run.saved);
+    const s = h.store.getState();
+    expect(s.run).toMatchObject({ status: 'error', error: expect.stringMatching(/non-finite loss at step 8/) });
+    expect(s.metrics.history.at(-1)?.step).toBe(5); // steps 6-7 were still unreported (report_every 5), as in the engine
+    expect(s.runs.list[0]).toMatchObject({ status: 'error', hasWeights: true });
+  });
+
   it('refuses to train without data or with an invalid config', async () => {
     const h = makeHarness();
     await h.controller.init();

@@ -107,7 +107,7 @@ export function createController(deps: ControllerDeps): Controller {
       case 'done':
         flushMetrics();
         act().runEnded(event.reason, event.step, event.error);
-        if (event.reason !== 'error') finalizing = finalizeRun().finally(() => (finalizing = null));
+        finalizing = finalizeRun(event.reason).finally(() => (finalizing = null));
         break;
       case 'error':
         if (event.id === undefined) act().runFailed(event.message);
@@ -117,36 +117,47 @@ export function createController(deps: ControllerDeps): Controller {
     }
   }
 
-  /** After a run ends: make sure there is a final evaluation, measure latency, store config + weights. */
-  async function finalizeRun() {
-    const { run, metrics, data } = act();
+  /**
+   * After a run ends: make sure there is a final evaluation, measure latency, store config, history and
+   * weights. A failed run (e.g. a non-finite loss) keeps its last good weights and is stored too, marked.
+   */
+  async function finalizeRun(reason: 'completed' | 'stopped' | 'error') {
+    const { run, data } = act();
     if (!run.runId || !run.config) return;
-    try {
-      if (metrics.evals.length === 0 || metrics.evals.at(-1)!.step < run.step) act().appendEval(await client.evaluate());
-      act().runLatency(await client.measureLatency());
-      const files = await client.exportStudent();
-      const s = act();
-      const record: RunRecord = {
-        id: run.runId,
-        name: runName(s.config.preset, run.config.seed, run.runId),
-        createdAt: run.startedAt ?? Date.now(),
-        config: run.config,
-        backend: s.run.backend,
-        dataset: data.summary ? datasetOf(data.summary) : null,
-        paramCount: s.run.paramCount,
-        status: s.run.status === 'stopped' ? 'stopped' : 'done',
-        history: s.metrics.history,
-        evals: s.metrics.evals,
-        final: s.metrics.evals.at(-1)?.metrics ?? null,
-        studentMsPerExample: s.run.studentMsPerExample,
-        hasWeights: true,
-        imported: false,
-      };
-      await saveRun(record, { id: record.id, safetensors: files.safetensors, configJson: files.configJson });
-      act().runSaved();
-    } catch (err) {
-      act().runsFailed(`could not finish the run record: ${message(err)}`);
+    const attempt = async <T>(work: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await work();
+      } catch {
+        return null;
+      }
+    };
+    const lastEval = act().metrics.evals.at(-1);
+    if (reason !== 'error' && (!lastEval || lastEval.step < act().run.step)) {
+      const record = await attempt(() => client.evaluate());
+      if (record) act().appendEval(record);
     }
+    const latency = await attempt(() => client.measureLatency());
+    if (latency !== null) act().runLatency(latency);
+    const files = await attempt(() => client.exportStudent());
+    const s = act();
+    const record: RunRecord = {
+      id: run.runId,
+      name: runName(s.config.preset, run.config.seed, run.runId),
+      createdAt: run.startedAt ?? Date.now(),
+      config: run.config,
+      backend: s.run.backend,
+      dataset: data.summary ? datasetOf(data.summary) : null,
+      paramCount: s.run.paramCount,
+      status: reason === 'completed' ? 'done' : reason === 'stopped' ? 'stopped' : 'error',
+      history: s.metrics.history,
+      evals: s.metrics.evals,
+      final: s.metrics.evals.at(-1)?.metrics ?? null,
+      studentMsPerExample: s.run.studentMsPerExample,
+      hasWeights: files !== null,
+      imported: false,
+    };
+    await saveRun(record, files ? { id: record.id, safetensors: files.safetensors, configJson: files.configJson } : undefined);
+    act().runSaved();
   }
 
   async function saveRun(record: RunRecord, weights?: StoredWeights) {

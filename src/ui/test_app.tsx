@@ -21,10 +21,10 @@ export interface Harness {
 }
 
 export function makeHarness(
-  opts: { set?: DistillSet; failWith?: string; hash?: string; fetch?: ControllerDeps['fetch'] } = {},
+  opts: { set?: DistillSet; failWith?: string; failAtStep?: number; hash?: string; fetch?: ControllerDeps['fetch'] } = {},
 ): Harness {
   const store = createAppStore();
-  const client = createTrainingClient(inMemoryPort(fakeDeps(opts.set ?? tinyMlmSet(), { failWith: opts.failWith })));
+  const client = createTrainingClient(inMemoryPort(fakeDeps(opts.set ?? tinyMlmSet(), { failWith: opts.failWith, failAtStep: opts.failAtStep })));
   const hashes: string[] = [];
   const controller = createController({
     client,

@@ -7,7 +7,7 @@ import type { WorkerEvent } from './protocol.ts';
 
 const config = { ...mergeConfig({ steps: 25, report_every: 10, eval_every: 10, n_layers: 1, d_model: 8, n_heads: 2, d_ff: 16, max_len: 16 }) };
 
-function setup(set = tinyMlmSet(), opts: { failWith?: string } = {}) {
+function setup(set = tinyMlmSet(), opts: { failWith?: string; failAtStep?: number } = {}) {
   const client = createTrainingClient(inMemoryPort(fakeDeps(set, opts)));
   const events: WorkerEvent[] = [];
   client.subscribe((e) => events.push(e));
@@ -86,6 +86,19 @@ describe('training client ↔ host', () => {
     await client.stop();
     await until(() => events.some((e) => e.type === 'done'));
     expect(events.find((e) => e.type === 'done')).toMatchObject({ reason: 'stopped' });
+  });
+
+  it('a run that fails (non-finite loss) reports one done event with the reason, then pauses', async () => {
+    const { client, events } = setup(tinyMlmSet(), { failAtStep: 7 });
+    await client.load(new Blob(['x']), 'tiny.safetensors');
+    await client.configure(config);
+    await client.start();
+    await until(() => events.some((e) => e.type === 'status' && e.status === 'paused'));
+    const done = events.filter((e) => e.type === 'done');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ reason: 'error', step: 6, error: expect.stringMatching(/non-finite loss at step 7/) });
+    // the last good weights can still be exported
+    expect((await client.exportStudent()).paramCount).toBe(1234);
   });
 
   it('serves an example with the teacher top-k and the student prediction', async () => {

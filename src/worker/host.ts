@@ -63,14 +63,20 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
     trainer = null;
   };
 
+  /** Trainers whose onDone already fired for the current loop (so a rejected start() is not reported twice). */
+  const reportedDone = new WeakSet<Trainer>();
+
   /** Runs the loop until it yields (pause, stop, done), then reports where it stands. */
   const runLoop = (t: Trainer) => {
+    reportedDone.delete(t);
     t.start().then(
       () => {
         if (trainer === t) emit({ type: 'status', status: t.status(), step: t.currentStep() });
       },
       (err: unknown) => {
-        if (trainer === t) emit({ type: 'done', reason: 'error', step: t.currentStep(), error: message(err) });
+        if (trainer !== t) return;
+        if (!reportedDone.has(t)) emit({ type: 'done', reason: 'error', step: t.currentStep(), error: message(err) });
+        emit({ type: 'status', status: t.status(), step: t.currentStep() });
       },
     );
   };
@@ -108,12 +114,16 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
     disposeTrainer();
     const backend = await deps.selectBackend(req.config.backend);
     emit({ type: 'backend', id: req.id, choice: backend });
+    let created: Trainer | null = null;
     const callbacks: TrainerCallbacks = {
       onStep: (records) => emit({ type: 'steps', records }),
       onEval: (record) => emit({ type: 'eval', record }),
-      onDone: (summary) => emit({ type: 'done', ...summary }),
+      onDone: (summary) => {
+        if (created) reportedDone.add(created);
+        emit({ type: 'done', ...summary });
+      },
     };
-    const created = await deps.createTrainer(data, req.config, callbacks, { backend });
+    created = await deps.createTrainer(data, req.config, callbacks, { backend });
     trainer = created;
     emit({ type: 'configured', id: req.id, paramCount: created.paramCount, config: { ...created.config }, backend: created.backend });
   }

@@ -29,7 +29,8 @@ export function fakeEval(step: number, loyalty = Math.min(1, step / 100)): EvalR
 }
 
 /** A Trainer that "trains" by counting steps, reporting in report_every batches, yielding between steps. */
-export function fakeTrainer(set: DistillSet, config: Readonly<DistillConfig>, callbacks: TrainerCallbacks): Trainer {
+/** `failAtStep`: the loss turns non-finite there; like the engine, the run reports onDone('error') and pauses. */
+export function fakeTrainer(set: DistillSet, config: Readonly<DistillConfig>, callbacks: TrainerCallbacks, failAtStep?: number): Trainer {
   let step = 0;
   let status: TrainerStatus = 'idle';
   let pending: StepRecord[] = [];
@@ -54,7 +55,15 @@ export function fakeTrainer(set: DistillSet, config: Readonly<DistillConfig>, ca
     async start() {
       if (status === 'done' || status === 'disposed') return;
       status = 'running';
-      while (status === 'running' && step < config.steps) await oneStep();
+      while (status === 'running' && step < config.steps) {
+        if (step + 1 === failAtStep) {
+          status = 'paused';
+          const error = `non-finite loss at step ${step + 1} (loss NaN, grad norm NaN)`;
+          callbacks.onDone?.({ reason: 'error', step, error });
+          throw new Error(error);
+        }
+        await oneStep();
+      }
       if (step >= config.steps && status === 'running') {
         status = 'done';
         callbacks.onEval?.(fakeEval(step));
@@ -114,7 +123,7 @@ export function fakeTrainer(set: DistillSet, config: Readonly<DistillConfig>, ca
 }
 
 /** Host dependencies with the fake trainer; `readDistillSet` returns `set` (or throws `failWith`). */
-export function fakeDeps(set: DistillSet, opts: { failWith?: string } = {}): HostDeps {
+export function fakeDeps(set: DistillSet, opts: { failWith?: string; failAtStep?: number } = {}): HostDeps {
   return {
     async readDistillSet(blob, _name, o) {
       o?.onProgress?.(blob.size / 2, blob.size);
@@ -123,7 +132,7 @@ export function fakeDeps(set: DistillSet, opts: { failWith?: string } = {}): Hos
       return set;
     },
     selectBackend: async () => FAKE_BACKEND,
-    createTrainer: async (s, config, callbacks) => fakeTrainer(s, config, callbacks),
+    createTrainer: async (s, config, callbacks) => fakeTrainer(s, config, callbacks, opts.failAtStep),
     encodeSafetensors: (tensors, metadata) => new TextEncoder().encode(JSON.stringify({ names: tensors.map((t) => t.name), metadata })),
     probe: async () => ({ webgpu: false, webgpuReason: 'none in tests', webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
   };

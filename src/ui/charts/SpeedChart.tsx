@@ -11,7 +11,6 @@ import {
   extent,
   formatStepLabel,
   formatThousands,
-  formatTick,
   formatValue,
   mergeSeries,
   niceTicks,
@@ -58,7 +57,7 @@ export const SpeedChart = memo(function SpeedChart({ history, smoothing, width, 
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} tick={AXIS_TICK} />
         <YAxis yAxisId="tps" domain={[0, tpsTicks.at(-1) ?? 1]} ticks={tpsTicks} tick={AXIS_TICK} width={56} label={TPS_LABEL} tickFormatter={formatThousands} />
-        <YAxis yAxisId="ms" orientation="right" domain={[0, msTicks.at(-1) ?? 1]} ticks={msTicks} tick={AXIS_TICK} width={52} label={MS_LABEL} tickFormatter={formatTick} />
+        <YAxis yAxisId="ms" orientation="right" domain={[0, msTicks.at(-1) ?? 1]} ticks={msTicks} tick={AXIS_TICK} width={52} label={MS_LABEL} tickFormatter={formatThousands} />
         <Tooltip formatter={formatValue} labelFormatter={formatStepLabel} />
         <Line yAxisId="tps" dataKey="tokens/s" stroke={PALETTE[0]} dot={false} isAnimationActive={false} connectNulls />
         <Line yAxisId="ms" dataKey="ms/step" stroke={PALETTE[4]} dot={false} isAnimationActive={false} connectNulls />

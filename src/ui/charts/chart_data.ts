@@ -102,7 +102,8 @@ export function formatTick(v: number): string {
   return Math.abs(v) >= 100 || (v !== 0 && Math.abs(v) < 0.01) ? v.toExponential(0) : String(Number(v.toPrecision(3)));
 }
 export function formatThousands(v: number): string {
-  return v >= 1000 ? `${(v / 1000).toFixed(1)}k` : String(Math.round(v));
+  if (v >= 1000) return `${(v / 1000).toFixed(1)}k`;
+  return v >= 10 || v === 0 ? String(Math.round(v)) : String(Number(v.toPrecision(2)));
 }
 
 /**

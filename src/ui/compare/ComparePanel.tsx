@@ -58,7 +58,14 @@ export function ComparePanel() {
         />
       </section>
       <section className="panel">
-        <LangLoyaltyChart perLang={last?.metrics.per_lang} />
+        {summary?.langs ? (
+          <LangLoyaltyChart perLang={last?.metrics.per_lang} />
+        ) : (
+          <>
+            <h2>Loyalty per language</h2>
+            <p className="hint">This set has no language tags (metadata <code>langs</code>).</p>
+          </>
+        )}
       </section>
       <section className="panel wide">
         <h2>Examples</h2>

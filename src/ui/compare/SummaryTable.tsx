@@ -11,13 +11,19 @@ export interface SummaryTableProps {
   metrics: EvalMetrics | null;
 }
 
+/** " (20.0× faster)" or " (1.3× slower)"; empty without both timings. */
+function speedupText(speedup: number | null): string {
+  if (!speedup) return '';
+  return speedup >= 1 ? ` (${speedup.toFixed(1)}× faster)` : ` (${(1 / speedup).toFixed(1)}× slower)`;
+}
+
 export function SummaryTable(p: SummaryTableProps) {
   const ratio = p.teacherParams && p.studentParams ? p.teacherParams / p.studentParams : null;
   const speedup = p.teacherMsPerExample && p.studentMsPerExample ? p.teacherMsPerExample / p.studentMsPerExample : null;
   const rows: [string, string, string][] = [
     ['parameters', formatCount(p.teacherParams), `${formatCount(p.studentParams)}${ratio ? ` (${ratio.toFixed(ratio >= 10 ? 0 : 1)}× smaller)` : ''}`],
     ['size (fp32)', p.teacherParams ? formatBytes(p.teacherParams * 4) : '—', p.studentParams ? formatBytes(p.studentParams * 4) : '—'],
-    ['ms per example', formatMs(p.teacherMsPerExample), `${formatMs(p.studentMsPerExample)}${speedup ? ` (${speedup.toFixed(1)}× faster)` : ''}`],
+    ['ms per example', formatMs(p.teacherMsPerExample), `${formatMs(p.studentMsPerExample)}${speedupText(speedup)}`],
     ['label loyalty', '100 % (reference)', formatPct(p.metrics?.label_loyalty)],
     ['prob loyalty', '100 % (reference)', formatPct(p.metrics?.prob_loyalty)],
     ['KL(teacher ‖ student)', '0', p.metrics ? `${p.metrics.kl.toFixed(4)} nats` : '—'],

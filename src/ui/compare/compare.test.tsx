@@ -22,6 +22,10 @@ describe('SummaryTable', () => {
     expect(rows[3]).toContain('50.0 %');
     expect(rows[6]).toBe('accuracy vs labels90.0 %40.0 %');
   });
+  it('says slower when the student is slower (e.g. a software GPU)', () => {
+    render(<SummaryTable teacherMsPerExample={10} studentParams={1} studentMsPerExample={12.5} metrics={null} />);
+    expect(screen.getByTestId('summary-table').textContent).toContain('12.5 ms (1.3× slower)');
+  });
   it('shows dashes before any evaluation', () => {
     render(<SummaryTable studentParams={null} studentMsPerExample={null} metrics={null} />);
     expect(screen.getByTestId('summary-table').textContent).toContain('—');
