@@ -36,11 +36,15 @@ def train_teacher(
     warmup: int = 200,
     weight_decay: float = 0.01,
     seed: int = 0,
+    mask_prob: float = 0.15,  # share of tokens the teacher learns to predict; more = more signal per step
     log_every: int = 50,
+    init_state: dict | None = None,  # continue from these weights (a fresh optimizer, a new warmup)
 ) -> MlmTeacher:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = MlmTeacher(cfg)
+    if init_state is not None:
+        model.load_state_dict(init_state)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
@@ -59,7 +63,8 @@ def train_teacher(
                 ids_list.append(_batch(groups[name], idx, cfg.max_len, pad_id)[0])
         ids = np.concatenate(ids_list)
         attn = (ids != pad_id).astype(np.int64)
-        inp, labels = mask_tokens(ids, attn, mask_id=mask_id, vocab_size=cfg.vocab_size, special_ids=special_ids, rng=rng)
+        inp, labels = mask_tokens(ids, attn, mask_id=mask_id, vocab_size=cfg.vocab_size, special_ids=special_ids, rng=rng,
+                                  mlm_probability=mask_prob)
         inp_t, attn_t, labels_t = torch.from_numpy(inp), torch.from_numpy(attn), torch.from_numpy(labels)
 
         scale = step / warmup if step < warmup else 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / (steps - warmup)))
