@@ -1,6 +1,7 @@
 /**
- * A finished run as the runs table and IndexedDB keep it, and its report.json form (the CLI's shape:
- * { config, backend, history, evals, final } plus what the page knows about the data and the student).
+ * A finished run as the runs table and IndexedDB keep it, and its report.json — the same shape as the CLI's
+ * `distill train` report: { tool, started_at, wall_seconds, data, config, backend, student, history, evals,
+ * initial_metrics, final_metrics }, plus the page's own fields (name, status, student_ms_per_example).
  */
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
@@ -8,29 +9,42 @@ import type { EvalMetrics, EvalRecord, StepRecord } from '../engine/trainer_type
 import { mergeConfig } from '../engine/config/merge.ts';
 import type { SetSummary } from '../worker/protocol.ts';
 
+/** The report's `data` block: the file name and its inspect summary (io's InspectSummary keys). */
 export interface RunDataset {
-  fileName: string;
+  file: string;
   task: SetSummary['task'];
-  examples: number;
-  seqLen: number;
-  vocabSize: number;
-  numClasses?: number;
-  teacherName?: string;
-  teacherParams?: number;
+  n: number;
+  seq_len: number;
+  vocab_size: number;
+  num_classes: number | null;
+  teacher: 'dense' | 'topk';
+  k: number | null;
+  has_labels: boolean;
+  has_hidden: boolean;
+  hidden_size: number | null;
+  has_logsumexp: boolean;
+  langs: string[] | null;
+  teacher_name: string | null;
+  teacher_params: number | null;
 }
 
 export interface RunRecord {
   id: string;
   name: string;
-  /** ms since the epoch. */
+  /** ms since the epoch when training started. */
   createdAt: number;
+  wallSeconds: number | null;
   config: DistillConfig;
   backend: BackendChoice | null;
   dataset: RunDataset | null;
   paramCount: number | null;
+  /** The student's config.json (HF keys), when known. */
+  studentConfig: Record<string, unknown> | null;
   status: 'done' | 'stopped' | 'error';
   history: StepRecord[];
   evals: EvalRecord[];
+  /** Held-out metrics before the first step (the baseline), when measured. */
+  initial: EvalMetrics | null;
   /** Metrics of the last evaluation. */
   final: EvalMetrics | null;
   studentMsPerExample: number | null;
@@ -42,45 +56,58 @@ export interface RunRecord {
 
 /** The exported run report (report.json). */
 export interface RunReport {
+  tool: 'distill-playground';
+  started_at: string;
+  wall_seconds: number | null;
+  data: RunDataset | null;
   config: DistillConfig;
   backend: BackendChoice | null;
+  student: { num_parameters: number | null } & Record<string, unknown>;
   history: StepRecord[];
   evals: EvalRecord[];
-  final: EvalMetrics | null;
-  name?: string;
-  created_at?: string;
-  param_count?: number | null;
-  student_ms_per_example?: number | null;
-  dataset?: RunDataset | null;
-  status?: RunRecord['status'];
+  initial_metrics: EvalMetrics | null;
+  final_metrics: EvalMetrics | null;
+  name: string;
+  status: RunRecord['status'];
+  student_ms_per_example: number | null;
 }
 
 export function datasetOf(summary: SetSummary): RunDataset {
   return {
-    fileName: summary.fileName,
+    file: summary.fileName,
     task: summary.task,
-    examples: summary.examples,
-    seqLen: summary.seqLen,
-    vocabSize: summary.vocabSize,
-    numClasses: summary.numClasses,
-    teacherName: summary.teacherName,
-    teacherParams: summary.teacherParams,
+    n: summary.examples,
+    seq_len: summary.seqLen,
+    vocab_size: summary.vocabSize,
+    num_classes: summary.numClasses ?? null,
+    teacher: summary.teacherKind,
+    k: summary.topk ?? null,
+    has_labels: summary.hasLabels,
+    has_hidden: summary.hiddenSize !== undefined,
+    hidden_size: summary.hiddenSize ?? null,
+    has_logsumexp: summary.hasLogsumexp,
+    langs: summary.langs ? Object.keys(summary.langs).sort() : null,
+    teacher_name: summary.teacherName ?? null,
+    teacher_params: summary.teacherParams ?? null,
   };
 }
 
 export function reportOf(run: RunRecord): RunReport {
   return {
+    tool: 'distill-playground',
+    started_at: new Date(run.createdAt).toISOString(),
+    wall_seconds: run.wallSeconds,
+    data: run.dataset,
     config: run.config,
     backend: run.backend,
+    student: { num_parameters: run.paramCount, ...(run.studentConfig ?? {}) },
     history: run.history,
     evals: run.evals,
-    final: run.final,
+    initial_metrics: run.initial,
+    final_metrics: run.final,
     name: run.name,
-    created_at: new Date(run.createdAt).toISOString(),
-    param_count: run.paramCount,
-    student_ms_per_example: run.studentMsPerExample,
-    dataset: run.dataset,
     status: run.status,
+    student_ms_per_example: run.studentMsPerExample,
   };
 }
 
@@ -112,9 +139,33 @@ function isBackend(v: unknown): v is BackendChoice {
   return isRecord(v) && typeof v.name === 'string' && typeof v.reason === 'string';
 }
 
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function datasetFrom(d: Record<string, unknown>): RunDataset {
+  const task = d.task === 'clm' || d.task === 'classification' ? d.task : 'mlm';
+  return {
+    file: str(d.file) ?? 'unknown',
+    task,
+    n: num(d.n) ?? 0,
+    seq_len: num(d.seq_len) ?? 0,
+    vocab_size: num(d.vocab_size) ?? 0,
+    num_classes: num(d.num_classes),
+    teacher: d.teacher === 'dense' ? 'dense' : 'topk',
+    k: num(d.k),
+    has_labels: d.has_labels === true,
+    has_hidden: d.has_hidden === true,
+    hidden_size: num(d.hidden_size),
+    has_logsumexp: d.has_logsumexp === true,
+    langs: Array.isArray(d.langs) && d.langs.every((l) => typeof l === 'string') ? d.langs : null,
+    teacher_name: str(d.teacher_name),
+    teacher_params: num(d.teacher_params),
+  };
+}
+
 /**
- * Reads a report.json back into a run record; throws a specific message for anything that is not one.
- * The config goes through mergeConfig, so unknown keys and invalid values are refused.
+ * Reads a report.json (the page's or the CLI's) back into a run record; throws a specific message for
+ * anything that is not one. The config goes through mergeConfig, so unknown keys and bad values are refused.
  */
 export function parseReport(text: string, fileName: string, id: string): RunRecord {
   let raw: unknown;
@@ -133,40 +184,27 @@ export function parseReport(text: string, fileName: string, id: string): RunReco
   if (!Array.isArray(evals) || !evals.every(isEvalRecord)) {
     throw new Error(`${fileName}: "evals" must be a list of { step, metrics } records`);
   }
-  const finalRaw = raw.final ?? raw.final_metrics ?? null;
-  const final: EvalMetrics | null = isEvalMetrics(finalRaw) ? finalRaw : (evals.at(-1)?.metrics ?? null);
-  const createdAt = typeof raw.created_at === 'string' ? Date.parse(raw.created_at) : NaN;
-  const status = raw.status === 'stopped' || raw.status === 'error' ? raw.status : 'done';
+  const finalRaw = raw.final_metrics ?? raw.final;
+  const startedAt = typeof raw.started_at === 'string' ? Date.parse(raw.started_at) : NaN;
+  const student = isRecord(raw.student) ? raw.student : null;
+  const { num_parameters: params, ...studentConfig } = student ?? {};
   return {
     id,
-    name: typeof raw.name === 'string' ? raw.name : fileName.replace(/\.json$/i, ''),
-    createdAt: Number.isFinite(createdAt) ? createdAt : Date.now(),
+    name: str(raw.name) ?? fileName.replace(/\.json$/i, ''),
+    createdAt: Number.isFinite(startedAt) ? startedAt : Date.now(),
+    wallSeconds: num(raw.wall_seconds),
     config: { ...config },
     backend: isBackend(raw.backend) ? raw.backend : null,
-    dataset: isRecord(raw.dataset) && typeof raw.dataset.fileName === 'string' ? datasetFrom(raw.dataset) : null,
-    paramCount: typeof raw.param_count === 'number' ? raw.param_count : null,
-    status,
+    dataset: isRecord(raw.data) ? datasetFrom(raw.data) : null,
+    paramCount: num(params),
+    studentConfig: student ? studentConfig : null,
+    status: raw.status === 'stopped' || raw.status === 'error' ? raw.status : 'done',
     history: raw.history,
     evals,
-    final,
-    studentMsPerExample: typeof raw.student_ms_per_example === 'number' ? raw.student_ms_per_example : null,
+    initial: isEvalMetrics(raw.initial_metrics) ? raw.initial_metrics : null,
+    final: isEvalMetrics(finalRaw) ? finalRaw : (evals.at(-1)?.metrics ?? null),
+    studentMsPerExample: num(raw.student_ms_per_example),
     hasWeights: false,
     imported: true,
-  };
-}
-
-function datasetFrom(d: Record<string, unknown>): RunDataset {
-  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-  const opt = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  const task = d.task === 'clm' || d.task === 'classification' ? d.task : 'mlm';
-  return {
-    fileName: String(d.fileName),
-    task,
-    examples: num(d.examples),
-    seqLen: num(d.seqLen),
-    vocabSize: num(d.vocabSize),
-    numClasses: opt(d.numClasses),
-    teacherName: typeof d.teacherName === 'string' ? d.teacherName : undefined,
-    teacherParams: opt(d.teacherParams),
   };
 }

@@ -67,7 +67,7 @@ export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale
                     {r.status !== 'done' && <span className="tag">{r.status}</span>}
                     <div className="muted small-text">{new Date(r.createdAt).toLocaleString()}</div>
                   </td>
-                  <td>{r.dataset ? `${r.dataset.fileName} (${r.dataset.task})` : '—'}</td>
+                  <td>{r.dataset ? `${r.dataset.file} (${r.dataset.task})` : '—'}</td>
                   <td className="num">{r.history.at(-1)?.step ?? 0}/{r.config.steps}</td>
                   <td>{r.backend?.name ?? '—'}</td>
                   <td className="num">{formatCount(r.paramCount)}</td>

@@ -55,10 +55,12 @@ describe('controller', () => {
     const s = h.store.getState();
     expect(s.run).toMatchObject({ status: 'done', step: 20, paramCount: 1234, studentMsPerExample: 0.75 });
     expect(s.metrics.history.map((r) => r.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(s.metrics.evals.map((e) => e.step)).toEqual([10, 20]);
+    expect(s.metrics.evals.map((e) => e.step)).toEqual([0, 10, 20]); // step 0: the baseline
     expect(s.runs.list).toHaveLength(1);
-    expect(s.runs.list[0]).toMatchObject({ status: 'done', hasWeights: true, dataset: { fileName: 'tiny.safetensors' } });
+    expect(s.runs.list[0]).toMatchObject({ status: 'done', hasWeights: true, dataset: { file: 'tiny.safetensors' } });
     expect(s.runs.list[0].final?.label_loyalty).toBe(0.2);
+    expect(s.runs.list[0].initial?.label_loyalty).toBe(0);
+    expect(s.runs.list[0].studentConfig).toMatchObject({ hidden_size: 3 });
     const weights = await h.controller.runWeights(s.runs.list[0].id);
     expect(weights?.safetensors.byteLength).toBeGreaterThan(0);
   });

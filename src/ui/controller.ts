@@ -140,17 +140,21 @@ export function createController(deps: ControllerDeps): Controller {
     if (latency !== null) act().runLatency(latency);
     const files = await attempt(() => client.exportStudent());
     const s = act();
+    const startedAt = run.startedAt ?? Date.now();
     const record: RunRecord = {
       id: run.runId,
       name: runName(s.config.preset, run.config.seed, run.runId),
-      createdAt: run.startedAt ?? Date.now(),
+      createdAt: startedAt,
+      wallSeconds: ((s.run.endedAt ?? Date.now()) - startedAt) / 1000,
       config: run.config,
       backend: s.run.backend,
       dataset: data.summary ? datasetOf(data.summary) : null,
       paramCount: s.run.paramCount,
+      studentConfig: files ? parseObject(files.configJson) : null,
       status: reason === 'completed' ? 'done' : reason === 'stopped' ? 'stopped' : 'error',
       history: s.metrics.history,
       evals: s.metrics.evals,
+      initial: s.metrics.evals.find((e) => e.step === 0)?.metrics ?? null,
       final: s.metrics.evals.at(-1)?.metrics ?? null,
       studentMsPerExample: s.run.studentMsPerExample,
       hasWeights: files !== null,
@@ -241,6 +245,8 @@ export function createController(deps: ControllerDeps): Controller {
       try {
         const configured = await client.configure({ ...s.config.values });
         act().runConfigured(configured.paramCount, configured.config, configured.backend);
+        // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
+        act().appendEval(await client.evaluate());
         await client.start();
       } catch (err) {
         act().runFailed(message(err));
@@ -290,6 +296,15 @@ export function createController(deps: ControllerDeps): Controller {
       for (const u of unsubscribers.splice(0)) u();
     },
   };
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : null;
+  } catch {
+    return null;
+  }
 }
 
 function runName(preset: string | null, seed: number, runId: string): string {

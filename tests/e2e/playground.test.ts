@@ -130,7 +130,7 @@ describe('the playground page', () => {
       expect(await page.locator(`[data-testid=chart-${chart}] path.recharts-curve`).count(), chart).toBeGreaterThan(0);
     }
     expect(await points('loss')).toBe(30);
-    expect(await points('loyalty')).toBe(3);
+    expect(await points('loyalty')).toBe(4); // step 0 (baseline), 10, 20, 30
     await page.locator('.config-view summary').click();
     expect(await page.locator('[data-testid=config-json]').innerText()).toMatch(/"backend_used": "webgpu"/);
     await screenshot(page, 'train-done');
@@ -183,7 +183,11 @@ describe('the playground page', () => {
     const manifestBytes = manifest.weightsManifest[0].weights.reduce((sum: number, w: { shape: number[] }) => sum + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
     expect(statSync(downloads.weightsBin).size).toBe(manifestBytes);
     const report = JSON.parse(readFileSync(downloads.report, 'utf8'));
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['config', 'backend', 'history', 'evals', 'final']));
+    // the CLI's report shape (distill train)
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['tool', 'started_at', 'wall_seconds', 'data', 'config', 'backend', 'student', 'history', 'evals', 'initial_metrics', 'final_metrics']));
+    expect(report.data).toMatchObject({ file: 'tiny-mlm.safetensors', task: 'mlm', teacher: 'topk', k: 4 });
+    expect(report.student).toMatchObject({ hidden_size: 32 });
+    expect(report.evals[0].step).toBe(0);
     expect(report.history).toHaveLength(30);
     expect(report.backend.name).toBe('webgpu');
     expect(report.config).toMatchObject({ n_layers: 1, d_model: 32, seed: 0 });
