@@ -49,7 +49,7 @@ describe.skipIf(!ready)('exporter → readDistillSet round trip', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const NAMES = ['mlm_topk_f32', 'mlm_topk_f16', 'mlm_dense_bf16', 'mlm_topk_f16_npz', 'clm_dense_f32_npz', 'clm_topk_bf16', 'cls_dense_f16', 'cls_dense_f32_npz'];
+  const NAMES = ['mlm_topk_f32', 'mlm_topk_f16', 'mlm_dense_bf16', 'mlm_topk_f16_npz', 'clm_dense_f32_npz', 'clm_topk_bf16', 'cls_dense_f16', 'cls_dense_f32_npz', 'mlm_topk_f16_jsonl', 'clm_dense_bf16_jsonl'];
 
   it('covers every case the fixture script wrote', () => {
     expect(Object.keys(expected).sort()).toEqual([...NAMES].sort());

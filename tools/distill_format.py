@@ -6,10 +6,13 @@
   needed); bfloat16 travels as its 16-bit pattern.
 - `.npz`: np.savez_compressed; metadata as a 0-d unicode array named `metadata` holding a JSON object of the
   same str -> str map. numpy has no bfloat16, so bf16 is refused there.
+- `.jsonl`: line 1 {"metadata": {...}}, then one JSON object per example (each tensor's row, nested lists);
+  floats are written as the values the chosen dtype holds (f16 / bf16 rounding kept), for small sets only.
 """
 from __future__ import annotations
 
 import json
+import os
 import struct
 
 import numpy as np
@@ -132,15 +135,42 @@ def read_npz(path: str) -> tuple[dict, dict[str, str]]:
     return tensors, metadata
 
 
+def write_jsonl(path: str, tensors: dict, metadata: dict[str, str]) -> None:
+    rows = {k: (v.to_float() if isinstance(v, BF16) else np.asarray(v)) for k, v in tensors.items()}
+    rows = {k: (v.astype(np.float64) if v.dtype.kind == "f" else v.astype(np.int64)) for k, v in rows.items()}
+    n = len(rows["input_ids"])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"metadata": {str(k): str(v) for k, v in metadata.items()}}, ensure_ascii=False) + "\n")
+        for i in range(n):
+            f.write(json.dumps({k: v[i].tolist() for k, v in rows.items()}, allow_nan=False) + "\n")
+
+
+def read_jsonl(path: str) -> tuple[dict, dict[str, str]]:
+    """Tensors as float32 / int64 numpy arrays (the container does not keep dtypes)."""
+    with open(path, encoding="utf-8") as f:
+        lines = [json.loads(l) for l in f if l.strip()]
+    metadata = lines.pop(0)["metadata"] if lines and set(lines[0]) == {"metadata"} else {}
+    tensors = {}
+    for k in lines[0]:
+        arr = np.array([row[k] for row in lines])
+        tensors[k] = arr.astype(np.float32) if arr.dtype.kind == "f" else arr.astype(np.int64)
+    return tensors, metadata
+
+
+_WRITERS = {".safetensors": write_safetensors, ".npz": write_npz, ".jsonl": write_jsonl}
+_READERS = {".safetensors": read_safetensors, ".npz": read_npz, ".jsonl": read_jsonl}
+
+
+def _ext(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
 def write_distill_file(path: str, tensors: dict, metadata: dict[str, str]) -> None:
-    """Chooses the container by extension: .safetensors or .npz."""
-    if path.endswith(".safetensors"):
-        write_safetensors(path, tensors, metadata)
-    elif path.endswith(".npz"):
-        write_npz(path, tensors, metadata)
-    else:
-        raise ValueError(f"output must end in .safetensors or .npz, got {path!r}")
+    """Chooses the container by extension: .safetensors, .npz or .jsonl."""
+    if _ext(path) not in _WRITERS:
+        raise ValueError(f"output must end in {', '.join(_WRITERS)}; got {path!r}")
+    _WRITERS[_ext(path)](path, tensors, metadata)
 
 
 def read_distill_file(path: str) -> tuple[dict, dict[str, str]]:
-    return read_npz(path) if path.endswith(".npz") else read_safetensors(path)
+    return _READERS.get(_ext(path), read_safetensors)(path)

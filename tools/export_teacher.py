@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Export a teacher's soft targets as a distillation set (.safetensors or .npz) for Distill Playground.
+"""Export a teacher's soft targets as a distillation set (.safetensors, .npz or .jsonl) for Distill Playground.
 
     /usr/bin/python3 tools/export_teacher.py MODEL INPUT OUT [--task mlm|clm|classification] [--max-length 64]
         [--topk 32 | --dense] [--hidden] [--dtype f32|f16|bf16] [--eval-fraction 0.1] [--seed 0]
@@ -332,7 +332,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model", help="Hugging Face model name or local path")
     p.add_argument("input", help="text file (one example per line) or JSONL with text[, lang, label, split]")
-    p.add_argument("output", help="out path ending in .safetensors or .npz")
+    p.add_argument("output", help="out path ending in .safetensors, .npz or .jsonl (small sets)")
     p.add_argument("--task", choices=TASKS, default="mlm")
     p.add_argument("--max-length", type=int, default=64, help="positions L: pad/truncate every example to this")
     g = p.add_mutually_exclusive_group()

@@ -32,6 +32,8 @@ CASES = {
     "clm_topk_bf16": ("clm", "safetensors", 6, "bf16", False),
     "cls_dense_f16": ("classification", "safetensors", None, "f16", True),
     "cls_dense_f32_npz": ("classification", "npz", None, "f32", False),
+    "mlm_topk_f16_jsonl": ("mlm", "jsonl", 3, "f16", True),
+    "clm_dense_bf16_jsonl": ("clm", "jsonl", None, "bf16", False),
 }
 
 

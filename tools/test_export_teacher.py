@@ -265,6 +265,23 @@ class ContainerTest(unittest.TestCase):
         self.assertEqual(read_npz(os.path.join(tmp, "r.npz"))[1], meta)
 
 
+class JsonlTest(unittest.TestCase):
+    def test_jsonl_container_keeps_values_at_storage_precision(self):
+        tmp = tempfile.mkdtemp()
+        model, data = TinyTokenTeacher(vocab_size=V), encode()
+        t, meta, written = export(tmp, "j.jsonl", model, data, topk=3, hidden=True, dtype="bf16")
+        with open(os.path.join(tmp, "j.jsonl"), encoding="utf-8") as f:
+            lines = [json.loads(l) for l in f]
+        self.assertEqual(lines[0], {"metadata": written})
+        self.assertEqual(len(lines), 1 + len(TEXTS))
+        self.assertEqual(set(lines[1]), {"input_ids", "attention_mask", "labels", "teacher_topk_ids",
+                                         "teacher_topk_logits", "teacher_logsumexp", "teacher_hidden"})
+        logits, _ = model(data.input_ids, data.attention_mask)
+        top = torch.topk(logits, 3, dim=-1).values.to(torch.bfloat16).float().numpy()
+        np.testing.assert_array_equal(t["teacher_topk_logits"], top)  # exactly the bf16 values
+        np.testing.assert_array_equal(t["input_ids"], data.input_ids)
+
+
 class CliTest(unittest.TestCase):
     """main() end to end with a stand-in `transformers` module (the real one is not installed here)."""
 
