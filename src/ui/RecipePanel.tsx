@@ -34,6 +34,9 @@ const OPTIM_FIELDS: NumSpec[] = [
   { key: 'steps', label: 'steps', help: 'optimiser steps', integer: true },
   { key: 'clip_norm', label: 'clip norm', help: 'global gradient-norm clip; 0 disables', step: 0.5 },
   { key: 'weight_decay', label: 'weight decay', help: 'decoupled, not on biases/LayerNorm/embeddings', step: 0.01 },
+  { key: 'beta1', label: 'Adam β1', help: 'first-moment decay', step: 0.01 },
+  { key: 'beta2', label: 'Adam β2', help: 'second-moment decay', step: 0.001 },
+  { key: 'adam_eps', label: 'Adam ε', help: 'denominator floor', step: 1e-9 },
 ];
 
 const RUN_FIELDS: NumSpec[] = [
@@ -41,6 +44,7 @@ const RUN_FIELDS: NumSpec[] = [
   { key: 'eval_every', label: 'eval every', help: 'steps between held-out evaluations (0: only at the end)', integer: true },
   { key: 'eval_fraction', label: 'held-out share', help: 'when the file has no split', step: 0.05 },
   { key: 'report_every', label: 'report every', help: 'steps per read-back (chart batch)', integer: true },
+  { key: 'eval_max_examples', label: 'eval examples', help: 'cap on held-out examples evaluated', integer: true },
 ];
 
 const DIVERGENCES = [
