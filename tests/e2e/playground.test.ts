@@ -129,7 +129,7 @@ describe('the playground page', () => {
       expect(await points(chart), chart).toBeGreaterThan(0);
       expect(await page.locator(`[data-testid=chart-${chart}] path.recharts-curve`).count(), chart).toBeGreaterThan(0);
     }
-    expect(await points('loss')).toBe(30);
+    expect(await points('loss')).toBe(31); // steps 1-30, and the held-out loss at step 0
     expect(await points('loyalty')).toBe(4); // step 0 (baseline), 10, 20, 30
     await page.locator('.config-view summary').click();
     expect(await page.locator('[data-testid=config-json]').innerText()).toMatch(/"backend_used": "webgpu"/);
