@@ -11,6 +11,7 @@ import { tfjsFilesFromSafetensors } from './export/student_files.ts';
 import { LossChart } from './charts/LossChart.tsx';
 import { LoyaltyChart } from './charts/LoyaltyChart.tsx';
 import { SpeedChart } from './charts/SpeedChart.tsx';
+import { OptimChart } from './charts/OptimChart.tsx';
 
 export function ExportPanel({ smoothing, logScale }: { smoothing: number; logScale: boolean }) {
   const controller = useController();
@@ -100,6 +101,7 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
         <LossChart history={run.history} evals={run.evals} smoothing={smoothing} logScale={logScale} name="export-loss" />
         <LoyaltyChart evals={run.evals} />
         <SpeedChart history={run.history} smoothing={smoothing} />
+        <OptimChart history={run.history} smoothing={smoothing} />
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { useApp } from './app_context.tsx';
 import { LossChart } from './charts/LossChart.tsx';
 import { LoyaltyChart } from './charts/LoyaltyChart.tsx';
 import { SpeedChart } from './charts/SpeedChart.tsx';
+import { OptimChart } from './charts/OptimChart.tsx';
 import { ConfigView } from './ConfigView.tsx';
 
 export function TrainView({ smoothing, logScale }: { smoothing: number; logScale: boolean }) {
@@ -14,6 +15,7 @@ export function TrainView({ smoothing, logScale }: { smoothing: number; logScale
         <LossChart history={history} evals={evals} smoothing={smoothing} logScale={logScale} />
         <LoyaltyChart evals={evals} />
         <SpeedChart history={history} smoothing={smoothing} />
+        <OptimChart history={history} smoothing={smoothing} />
       </div>
       <ConfigView />
     </div>

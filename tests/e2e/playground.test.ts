@@ -125,7 +125,7 @@ describe('the playground page', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'), null, { timeout: 120_000 });
     expect(await page.locator('[data-testid=run-step]').innerText()).toBe('30');
 
-    for (const chart of ['loss', 'loyalty', 'speed']) {
+    for (const chart of ['loss', 'loyalty', 'speed', 'optimiser']) {
       expect(await points(chart), chart).toBeGreaterThan(0);
       expect(await page.locator(`[data-testid=chart-${chart}] path.recharts-curve`).count(), chart).toBeGreaterThan(0);
     }
@@ -255,5 +255,20 @@ describe('the playground page', () => {
     expect(await page.locator('[data-testid=data-summary]').innerText()).toMatch(new RegExp(`examples\\s+${manifest.n}`));
     expect(await page.locator('[data-testid=data-error]').count()).toBe(0);
     await screenshot(page, 'demo-loaded');
+
+    // a short wasm run on the real demo: per-language loyalty and its sentencepiece tokens in the browser
+    await page.locator('input[name=steps]').fill('12');
+    await page.locator('input[name=eval_every]').fill('6');
+    await page.locator('input[name=eval_max_examples]').fill('64');
+    await page.getByRole('button', { name: /^Train/ }).first().click();
+    await waitStatus(['done']);
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'), null, { timeout: 120_000 });
+    await screenshot(page, 'demo-train');
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=example-tokens] .tok-agree, [data-testid=example-tokens] .tok-disagree').length > 0);
+    expect(await points('loyalty-per-language')).toBeGreaterThan(1);
+    await page.locator('[data-testid=example-tokens] .tok-labelled').first().click();
+    await page.locator('[data-testid=topk-pair]').waitFor();
+    await screenshot(page, 'demo-compare');
   });
 });

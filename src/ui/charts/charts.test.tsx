@@ -4,6 +4,7 @@ import { cleanup, render } from '@testing-library/react';
 import { LossChart } from './LossChart.tsx';
 import { LoyaltyChart } from './LoyaltyChart.tsx';
 import { SpeedChart } from './SpeedChart.tsx';
+import { OptimChart } from './OptimChart.tsx';
 import { fakeEval } from '../../worker/testing.ts';
 import type { StepRecord } from '../../engine/trainer_types.ts';
 
@@ -68,6 +69,12 @@ describe('charts (pure: plain arrays in)', () => {
     const { container } = render(<SpeedChart history={history} smoothing={0} width={500} height={240} />);
     expect(points(container, 'speed')).toBe(30);
     expect(container.querySelectorAll('path.recharts-curve').length).toBe(2);
+  });
+  it('optimiser chart plots the learning rate and the gradient norm', () => {
+    const { container } = render(<OptimChart history={history} smoothing={0} width={500} height={240} />);
+    expect(points(container, 'optimiser')).toBe(30);
+    expect(container.querySelectorAll('path.recharts-curve').length).toBe(2);
+    expect(container.textContent).toContain('grad norm (before clip)');
   });
   it('an empty chart says so instead of drawing axes', () => {
     const { container } = render(<SpeedChart history={[]} smoothing={0} width={500} height={240} />);
