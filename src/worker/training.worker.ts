@@ -23,7 +23,15 @@ import { createWorkerHost } from './host.ts';
 import { probeCapabilities } from './probe.ts';
 import type { WorkerEvent, WorkerRequest } from './protocol.ts';
 
-const scope: DedicatedWorkerGlobalScope = self as unknown as DedicatedWorkerGlobalScope;
+function isDedicatedScope(g: unknown): g is DedicatedWorkerGlobalScope {
+  return typeof DedicatedWorkerGlobalScope !== 'undefined' && g instanceof DedicatedWorkerGlobalScope;
+}
+function workerScope(): DedicatedWorkerGlobalScope {
+  const g: unknown = globalThis;
+  if (!isDedicatedScope(g)) throw new Error('training.worker.ts must run as a dedicated worker');
+  return g;
+}
+const scope = workerScope();
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': new URL(wasmUrl, import.meta.url).href,

@@ -24,7 +24,7 @@ export function LangLoyaltyChart({ perLang, width, height = 240 }: LangLoyaltyCh
     <ChartFrame title="Loyalty per language" name="loyalty-per-language" points={rows.length} legend={LEGEND} width={width} height={height} empty="the set has no languages, or no evaluation yet">
       <BarChart data={rows} width={width} height={height} margin={CHART_MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="lang" tick={AXIS_TICK} />
+        <XAxis dataKey="lang" tick={AXIS_TICK} interval={0} />
         <YAxis domain={UNIT_DOMAIN} ticks={UNIT_TICKS} tick={AXIS_TICK} width={40} />
         <Tooltip formatter={formatShare} />
         <Bar dataKey="label loyalty" fill={PALETTE[0]} isAnimationActive={false} />
