@@ -22,9 +22,11 @@
  *   Never takes a softmax over the whole vocabulary: the cheapest path for a large V.
  *
  * The teacher side carries no gradient (its tensors are constants); the student side is differentiable.
+ * logSoftmax / logSumExp are ops/log_softmax.ts (through the Softmax kernel: no Equal/Exp pass over [P, V]).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { logSoftmaxRows, logSumExpRows } from '../ops/log_softmax.ts';
 import { gatherRows } from './gather.ts';
 import { logOneMinusExp } from './log_math.ts';
 import type { TeacherBatch, TopKTeacherBatch } from './teacher.ts';
@@ -51,18 +53,18 @@ export function alignDistributions(
   const temper = (x: Tensor2D): Tensor2D => (temperature === 1 ? x : tf.div(x, temperature));
   if (teacher.kind === 'dense') {
     assertSameShape(studentLogits, teacher.logits);
-    return { logP: tf.logSoftmax(temper(teacher.logits)), logQ: tf.logSoftmax(temper(studentLogits)) };
+    return { logP: logSoftmaxRows(temper(teacher.logits)), logQ: logSoftmaxRows(temper(studentLogits)) };
   }
   assertTopKShapes(studentLogits, teacher);
   const studentTopK = gatherRows(studentLogits, teacher.ids); // [P, K]
   if (!teacher.logsumexp) {
-    return { logP: tf.logSoftmax(temper(teacher.logits)), logQ: tf.logSoftmax(temper(studentTopK)) };
+    return { logP: logSoftmaxRows(temper(teacher.logits)), logQ: logSoftmaxRows(temper(studentTopK)) };
   }
   const teacherTail = tailLogit(teacher.logits, teacher.logsumexp); // [P]
-  const studentTail = tailLogit(studentTopK, tf.logSumExp(studentLogits, 1)); // [P]
+  const studentTail = tailLogit(studentTopK, logSumExpRows(studentLogits)); // [P]
   const teacherBuckets = tf.concat2d([teacher.logits, tf.reshape(teacherTail, [-1, 1])], 1); // [P, K+1]
   const studentBuckets = tf.concat2d([studentTopK, tf.reshape(studentTail, [-1, 1])], 1); // [P, K+1]
-  return { logP: tf.logSoftmax(temper(teacherBuckets)), logQ: tf.logSoftmax(temper(studentBuckets)) };
+  return { logP: logSoftmaxRows(temper(teacherBuckets)), logQ: logSoftmaxRows(temper(studentBuckets)) };
 }
 
 /**
@@ -70,7 +72,7 @@ export function alignDistributions(
  *   lse_all + log(max(1 − exp(logsumexp(topK) − lse_all), TAIL_MASS_FLOOR))  = log Σ_{v ∉ top-k} exp(x_v).
  */
 function tailLogit(topK /* [P, K] */: Tensor2D, lseAll /* [P] */: Tensor1D): Tensor1D {
-  return tf.add(lseAll, logOneMinusExp(tf.sub(tf.logSumExp(topK, 1), lseAll), TAIL_MASS_FLOOR));
+  return tf.add(lseAll, logOneMinusExp(tf.sub(logSumExpRows(topK), lseAll), TAIL_MASS_FLOOR));
 }
 
 function assertSameShape(student: Tensor2D, teacher: Tensor2D): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { logSumExpRows } from '../ops/log_softmax.ts';
 import { IGNORE_INDEX } from '../types.ts';
 import { gatherRows } from './gather.ts';
 import { weightedMean } from './weighted_mean.ts';
@@ -16,6 +17,6 @@ export function hardLoss(studentLogits /* [P, V] or [B, C] */: Tensor2D, labels 
   const labelled: Tensor1D = tf.notEqual(ints, IGNORE_INDEX); // [P] bool
   const safeLabels = tf.where(labelled, ints, tf.zerosLike(ints)); // −100 → 0 so the gather stays in range
   const labelLogit = tf.reshape(gatherRows(studentLogits, tf.reshape(safeLabels, [rows, 1])), [rows]); // [P]
-  const ce: Tensor1D = tf.sub(tf.logSumExp(studentLogits, 1), labelLogit); // [P]
+  const ce: Tensor1D = tf.sub(logSumExpRows(studentLogits), labelLogit); // [P]
   return weightedMean(ce, tf.cast(labelled, 'float32'));
 }

@@ -45,6 +45,25 @@ describe('AdamW with a non-finite batch', () => {
   });
 });
 
+describe('AdamW with a finite batch and ok = true', () => {
+  it('takes exactly the ungated step (the gates are the identity)', async () => {
+    const run = async (ok?: tf.Scalar) => {
+      const w = tf.variable(tf.tensor1d([1, -2, 0.25]));
+      const opt = createAdamW(new Map([['w.weight', w]]), { beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0.01 }, () => true);
+      const g = tf.tensor1d([0.3, -0.7, 1e-3]);
+      opt.apply({ 'w.weight': g }, 1e-3, ok);
+      opt.apply({ 'w.weight': g }, 1e-3, ok);
+      const out = [...(await w.data()), ...(await opt.state.m.get('w.weight')!.data()), ...(await opt.state.v.get('w.weight')!.data())];
+      tf.dispose([w, g]);
+      opt.dispose();
+      return out;
+    };
+    const ok = tf.scalar(true, 'bool');
+    expect(await run(ok)).toEqual(await run());
+    ok.dispose();
+  });
+});
+
 describe('clipByGlobalNorm', () => {
   it('scales gradients to the max norm and reports the norm before clipping', async () => {
     const packed = tf.tidy(() => {
