@@ -76,8 +76,9 @@ describe('the playground page', () => {
   it('trains on WebGPU with live charts, pause/resume, and a responsive page', async () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitStatus(['running']);
-    // first batch of steps on the charts
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-loss]')?.getAttribute('data-points')) > 0, null, { timeout: 120_000 });
+    // the first batch of step records on the charts (the loss chart already holds the step-0 evaluation)
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-speed]')?.getAttribute('data-points')) > 0, null, { timeout: 120_000 });
+    expect(await points('loss')).toBeGreaterThan(1);
     expect(await page.locator('[data-testid=run-backend]').innerText()).toBe('webgpu');
     expect(await page.locator('[data-testid=backend-chosen]').innerText()).toMatch(/webgpu: requested/);
 
