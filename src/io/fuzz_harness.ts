@@ -2,10 +2,11 @@
  * Test-only: the fuzz harness shared by the *_fuzz.test.ts files. One case = one file's bytes; the reader
  * must end in a FormatError with a known code, or in a DistillSet that really satisfies the contract —
  * never another exception (TypeError, RangeError, allocation failure), never a hang.
- * Reproduce a failure with the seed fast-check prints: FUZZ_SEED=<seed> npx vitest run src/io/<file>.
+ * Reproduce a failure with the seed and path fast-check prints: FUZZ_SEED=<seed> FUZZ_PATH=<path> npx vitest run src/io/<file>.
  * FUZZ_RUNS scales the number of cases (1 = the CI default).
  */
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import type { DistillSet } from './distill_set.ts';
 import { FORMAT_ERROR_CODES, FormatError, type FormatErrorCode } from './errors.ts';
 import { readDistillSet } from './read.ts';
@@ -25,7 +26,8 @@ const CODES: ReadonlySet<string> = new Set(FORMAT_ERROR_CODES);
 
 /** fast-check parameters: the shared seed, `runs` scaled by FUZZ_RUNS, and the seed printed on failure. */
 export function fuzzParams(runs: number): fc.Parameters<unknown> {
-  return { seed: FUZZ_SEED, numRuns: Math.max(1, Math.round(runs * RUNS_SCALE)) };
+  const path = process.env.FUZZ_PATH; // replays one counterexample: FUZZ_SEED=<seed> FUZZ_PATH=<path> from the report
+  return { seed: FUZZ_SEED, numRuns: Math.max(1, Math.round(runs * RUNS_SCALE)), ...(path ? { path } : {}) };
 }
 
 export type Outcome = { ok: true; set: DistillSet } | { ok: false; code: FormatErrorCode };
@@ -34,7 +36,7 @@ export type Outcome = { ok: true; set: DistillSet } | { ok: false; code: FormatE
  * Reads `bytes` as file `name`; returns the set or the FormatError's code. Anything else — another error
  * class, an unknown code, an invalid set, more than CASE_MS — throws, failing the property.
  */
-export async function readOutcome(bytes: Uint8Array | string, name: string, budget = FUZZ_BUDGET_BYTES): Promise<Outcome> {
+export async function readOutcome(bytes: Uint8Array | string, name: string, opts: { budget?: number; chunkBytes?: number } = {}): Promise<Outcome> {
   const t0 = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -42,7 +44,8 @@ export async function readOutcome(bytes: Uint8Array | string, name: string, budg
   });
   let outcome: Outcome;
   try {
-    const set = await Promise.race([readDistillSet(blobOf(bytes), name, { memoryBudgetBytes: budget }), timeout]);
+    const read = readDistillSet(blobOf(bytes), name, { memoryBudgetBytes: opts.budget ?? FUZZ_BUDGET_BYTES, chunkBytes: opts.chunkBytes });
+    const set = await Promise.race([read, timeout]);
     checkSet(set);
     outcome = { ok: true, set };
   } catch (err) {
@@ -57,6 +60,33 @@ export async function readOutcome(bytes: Uint8Array | string, name: string, budg
   const ms = performance.now() - t0;
   if (ms > CASE_MS) throw new Error(`${name}: took ${ms.toFixed(0)} ms (bound ${CASE_MS} ms)`);
   return outcome;
+}
+
+/** How a case is read: mostly the fuzz budget, sometimes a tiny one (too_large paths); sometimes again in small chunks. */
+export interface ReadSettings {
+  budget: number;
+  /** When set, the file is read a second time in about this many chunks (Blob.slice calls): the outcome must not change. */
+  chunks: number | null;
+}
+
+export const readSettings: fc.Arbitrary<ReadSettings> = fc.record({
+  budget: fc.oneof({ arbitrary: fc.constant(FUZZ_BUDGET_BYTES), weight: 8 }, { arbitrary: fc.integer({ min: 16, max: 4096 }), weight: 1 }),
+  chunks: fc.option(fc.integer({ min: 2, max: 64 }), { freq: 3 }),
+});
+
+/** readOutcome, plus (per `settings`) the same read in small chunks, which must end the same way. */
+export async function fuzzRead(bytes: Uint8Array | string, name: string, settings: ReadSettings): Promise<Outcome> {
+  const outcome = await readOutcome(bytes, name, { budget: settings.budget });
+  if (settings.chunks === null) return outcome;
+  const chunkBytes = Math.max(1, Math.ceil(bytes.length / settings.chunks));
+  const again = await readOutcome(bytes, name, { budget: settings.budget, chunkBytes });
+  const same = outcome.ok && again.ok ? isDeepStrictEqual(outcome.set, again.set) : !outcome.ok && !again.ok && outcome.code === again.code;
+  if (!same) throw new Error(`${name}: ${describe(outcome)} with the default chunks but ${describe(again)} with ${chunkBytes}-byte chunks`);
+  return outcome;
+}
+
+function describe(o: Outcome): string {
+  return o.ok ? 'a set' : o.code;
 }
 
 /** The contract's promises about a DistillSet, checked element by element (a reader must not let a bad file through). */

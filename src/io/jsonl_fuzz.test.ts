@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyByteMutations, byteMutation, fuzzParams, OutcomeTally, readOutcome } from './fuzz_harness.ts';
+import { applyByteMutations, byteMutation, fuzzParams, fuzzRead, OutcomeTally, readSettings } from './fuzz_harness.ts';
 import { applySemantic, Deep, specCase, specOf, toJsonText, type SetSpec } from './fuzz_specs.ts';
 
 /** One object per example: each tensor's row n, nested by the rest of its shape (tensors shorter than N are left out). */
@@ -78,6 +78,7 @@ function encode(spec: SetSpec, exMuts: readonly ExampleMutation[], lineMuts: rea
 
 const caseArb = fc.record({
   spec: specCase,
+  read: readSettings,
   withMeta: fc.boolean(),
   examples: fc.oneof({ arbitrary: fc.constant([] as ExampleMutation[]), weight: 3 }, { arbitrary: fc.array(exampleMutation, { minLength: 1, maxLength: 3 }), weight: 2 }),
   lines: fc.oneof({ arbitrary: fc.constant([] as LineMutation[]), weight: 3 }, { arbitrary: fc.array(lineMutation, { minLength: 1, maxLength: 2 }), weight: 1 }),
@@ -93,7 +94,7 @@ describe('jsonl fuzz', () => {
       fc.asyncProperty(caseArb, async (c) => {
         const spec = applySemantic(specOf(c.spec.set), c.spec.semantic);
         const text = new TextEncoder().encode(encode(spec, c.examples, c.lines, c.withMeta));
-        tally.add(await readOutcome(applyByteMutations(text, c.bytes), c.name));
+        tally.add(await fuzzRead(applyByteMutations(text, c.bytes), c.name, c.read));
       }),
       fuzzParams(1500),
     );

@@ -39,22 +39,31 @@ export async function readJsonl(blob: Blob, opts: ReadOptions = {}): Promise<Ten
   const src = new BlobSource(blob, opts);
   const state = new JsonlState(src.budgetBytes);
   const decoder = new TextDecoder('utf-8');
-  let pending = '';
+  // The unterminated line so far, as pieces: each chunk is searched for '\n' once, never the line again
+  // (re-scanning a growing string made long lines quadratic in their length / the chunk size).
+  const pieces: string[] = [];
+  let pendingChars = 0;
   let lineNo = 0;
-  for await (const chunk of src.chunks(0, src.size, 'jsonl')) {
-    pending += decoder.decode(chunk, { stream: true });
+  const take = (text: string): void => {
     let start = 0;
-    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-      state.line(pending.slice(start, nl), ++lineNo);
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      pieces.push(text.slice(start, nl));
+      state.line(pieces.join(''), ++lineNo);
+      pieces.length = 0;
+      pendingChars = 0;
       start = nl + 1;
     }
-    pending = pending.slice(start);
-    if (pending.length > MAX_LINE_CHARS) {
+    if (start < text.length) {
+      pieces.push(text.slice(start));
+      pendingChars += text.length - start;
+    }
+    if (pendingChars > MAX_LINE_CHARS) {
       throw new FormatError('too_large', `line ${lineNo + 1} is longer than ${MAX_LINE_CHARS} characters (jsonl is for small sets: use safetensors or npz)`, { expected: `≤ ${MAX_LINE_CHARS} characters per line` });
     }
-  }
-  pending += decoder.decode();
-  if (pending.length > 0) state.line(pending, ++lineNo);
+  };
+  for await (const chunk of src.chunks(0, src.size, 'jsonl')) take(decoder.decode(chunk, { stream: true }));
+  take(decoder.decode());
+  if (pieces.length > 0) state.line(pieces.join(''), ++lineNo);
   src.finish();
   return state.result();
 }

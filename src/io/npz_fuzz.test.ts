@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyByteMutations, byteMutation, fuzzParams, OutcomeTally, readOutcome } from './fuzz_harness.ts';
+import { applyByteMutations, byteMutation, fuzzParams, fuzzRead, OutcomeTally, readSettings } from './fuzz_harness.ts';
 import { applySemantic, encodeValues, specCase, specOf, storageDtype, toJsonText, type SetSpec } from './fuzz_specs.ts';
 import type { DType } from './raw_tensor.ts';
 import { makeZip, npyBytes, type ZipMemberSpec } from './test_helpers.ts';
@@ -109,6 +109,7 @@ function applyZip(bytes: Uint8Array, muts: readonly ZipMutation[]): Uint8Array {
 
 const caseArb = fc.record({
   spec: specCase,
+  read: readSettings,
   layout: fc.record({
     dtypes: fc.array(fc.nat(7), { minLength: 10, maxLength: 10 }),
     deflate: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
@@ -130,7 +131,7 @@ describe('npz fuzz', () => {
       fc.asyncProperty(caseArb, async (c) => {
         const spec = applySemantic(specOf(c.spec.set), c.spec.semantic);
         const zip = applyZip(await buildNpz(spec, c.layout, c.npy), c.zip);
-        tally.add(await readOutcome(applyByteMutations(zip, c.bytes), c.name));
+        tally.add(await fuzzRead(applyByteMutations(zip, c.bytes), c.name, c.read));
       }),
       fuzzParams(1200),
     );

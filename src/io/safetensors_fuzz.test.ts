@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyByteMutations, byteMutation, fuzzParams, OutcomeTally, readOutcome } from './fuzz_harness.ts';
+import { applyByteMutations, byteMutation, fuzzParams, fuzzRead, OutcomeTally, readSettings } from './fuzz_harness.ts';
 import { applySemantic, Deep, encodeValues, specCase, specOf, storageDtype, toJsonText, type SetSpec } from './fuzz_specs.ts';
 import type { DType } from './raw_tensor.ts';
 
@@ -103,6 +103,7 @@ function encode(header: Header, data: Uint8Array, muts: readonly HeaderMutation[
 
 const caseArb = fc.record({
   spec: specCase,
+  read: readSettings,
   header: fc.oneof({ arbitrary: fc.constant([] as HeaderMutation[]), weight: 3 }, { arbitrary: fc.array(headerMutation, { minLength: 1, maxLength: 3 }), weight: 2 }),
   bytes: fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.array(byteMutation, { minLength: 1, maxLength: 3 }), weight: 1 }),
   name: fc.constantFrom('set.safetensors', 'upload.bin'),
@@ -116,7 +117,7 @@ describe('safetensors fuzz', () => {
       fc.asyncProperty(caseArb, async (c) => {
         const spec = applySemantic(specOf(c.spec.set), c.spec.semantic);
         const { header, data } = safetensorsParts(spec, c.spec.dtypes);
-        tally.add(await readOutcome(applyByteMutations(encode(header, data, c.header), c.bytes), c.name));
+        tally.add(await fuzzRead(applyByteMutations(encode(header, data, c.header), c.bytes), c.name, c.read));
       }),
       fuzzParams(2000),
     );
