@@ -42,9 +42,12 @@ export class BlobSource {
     this.budgetBytes = resolveBudget(opts.memoryBudgetBytes);
   }
 
-  /** The same file for small look-ahead reads (headers): no progress reports, chunks of at most 64 KiB. */
+  /**
+   * The same file for small look-ahead reads (headers): no progress reports, and always 64 KiB chunks — fixed,
+   * so what a look-ahead sees (e.g. how far a corrupt deflate stream gets) never depends on the caller's chunkBytes.
+   */
   lookahead(): BlobSource {
-    return new BlobSource(this.blob, { ...this.opts, onProgress: undefined, chunkBytes: Math.min(this.chunkBytes, LOOKAHEAD_CHUNK_BYTES), memoryBudgetBytes: this.budgetBytes });
+    return new BlobSource(this.blob, { ...this.opts, onProgress: undefined, chunkBytes: LOOKAHEAD_CHUNK_BYTES, memoryBudgetBytes: this.budgetBytes });
   }
 
   /** Throws `signal.reason` when the caller aborted. */

@@ -54,6 +54,24 @@ describe('deep nesting never overflows the stack', () => {
   });
 });
 
+describe('invalid UTF-8 is refused, not replaced by U+FFFD', () => {
+  it('jsonl → jsonl_parse, whatever the chunking', async () => {
+    const text = new TextEncoder().encode('{"input_ids": [1], "teacher_logits": [[0, 1]], "lang": "e?"}\n');
+    text[text.indexOf(0x3f)] = 0xff;
+    for (const chunkBytes of [undefined, 7]) {
+      await expect(readDistillSet(blobOf(text), 'a.jsonl', { chunkBytes })).rejects.toMatchObject({ code: 'jsonl_parse', message: 'not UTF-8 text (at or after line 1) (expected UTF-8 (JSON text is UTF-8))' });
+    }
+  });
+  it('npz |S metadata → bad_metadata', async () => {
+    const meta = Uint8Array.from([...new TextEncoder().encode('{"task": "'), 0xc3, 0x28, ...new TextEncoder().encode('"}')]);
+    const zip = await makeZip([
+      { name: 'metadata.npy', data: npyBytes(`{'descr': '|S${meta.length}', 'fortran_order': False, 'shape': (), }`, meta) },
+      { name: 'input_ids.npy', data: npyBytes("{'descr': '<i4', 'fortran_order': False, 'shape': (1, 1), }", new Uint8Array(4)) },
+    ]);
+    await expect(read(blobOf(zip), 'a.npz')).rejects.toMatchObject({ code: 'bad_metadata', tensor: 'metadata' });
+  });
+});
+
 describe('zip and npy', () => {
   it('a ZIP64 extra field claiming more bytes than its entry has → zip (was: RangeError out of the DataView)', async () => {
     const zip = await makeZip([{ name: 'a.npy', data: npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)) }], { zip64: true });

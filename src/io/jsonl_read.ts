@@ -38,7 +38,7 @@ interface Column {
 export async function readJsonl(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
   const src = new BlobSource(blob, opts);
   const state = new JsonlState(src.budgetBytes);
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { fatal: true }); // no silent U+FFFD in language tags or vocab strings
   // The unterminated line so far, as pieces: each chunk is searched for '\n' once, never the line again
   // (re-scanning a growing string made long lines quadratic in their length / the chunk size).
   const pieces: string[] = [];
@@ -61,8 +61,15 @@ export async function readJsonl(blob: Blob, opts: ReadOptions = {}): Promise<Ten
       throw new FormatError('too_large', `line ${lineNo + 1} is longer than ${MAX_LINE_CHARS} characters (jsonl is for small sets: use safetensors or npz)`, { expected: `≤ ${MAX_LINE_CHARS} characters per line` });
     }
   };
-  for await (const chunk of src.chunks(0, src.size, 'jsonl')) take(decoder.decode(chunk, { stream: true }));
-  take(decoder.decode());
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new FormatError('jsonl_parse', `not UTF-8 text (at or after line ${lineNo + 1})`, { expected: 'UTF-8 (JSON text is UTF-8)' });
+    }
+  };
+  for await (const chunk of src.chunks(0, src.size, 'jsonl')) take(decode(chunk));
+  take(decode());
   if (pieces.length > 0) state.line(pieces.join(''), ++lineNo);
   src.finish();
   return state.result();

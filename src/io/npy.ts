@@ -87,7 +87,7 @@ export function decodeNpyData(header: NpyHeader, data: Uint8Array, name: string)
   }
   const values: string[] = [];
   const size = itemBytes(el);
-  for (let off = 0; off < data.byteLength; off += size) values.push(decodeString(el, data.subarray(off, off + size)));
+  for (let off = 0; off < data.byteLength; off += size) values.push(decodeString(el, data.subarray(off, off + size), name));
   return { kind: 'strings', shape: header.shape, values };
 }
 
@@ -119,11 +119,16 @@ function itemBytes(el: NpyElement): number {
   return el.kind === 'unicode' ? 4 * el.chars : el.chars;
 }
 
-function decodeString(el: NpyElement, bytes: Uint8Array): string {
+function decodeString(el: NpyElement, bytes: Uint8Array, name: string): string {
   if (el.kind === 'bytes') {
     let end = bytes.length;
     while (end > 0 && bytes[end - 1] === 0) end--;
-    return new TextDecoder('utf-8').decode(bytes.subarray(0, end));
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
+    } catch {
+      // string arrays are only read for the npz `metadata` member (others are refused from their header)
+      throw new FormatError('bad_metadata', '|S bytes are not UTF-8', { tensor: name, expected: 'UTF-8 JSON text' });
+    }
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const cps: number[] = [];

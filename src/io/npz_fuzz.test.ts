@@ -23,7 +23,9 @@ interface Layout {
 type NpyMutation =
   | { op: 'dict'; pick: number; key: 'descr' | 'shape' | 'fortran_order'; text: string }
   | { op: 'rawDict'; pick: number; text: string }
-  | { op: 'preamble'; pick: number; at: number; value: number };
+  | { op: 'preamble'; pick: number; at: number; value: number }
+  /** Damages a member's array bytes before zipping, so the CRC still matches and the damage reaches the decoders. */
+  | { op: 'data'; pick: number; at: number; value: number };
 
 type ZipMutation = { op: 'field'; sig: 'central' | 'local' | 'eocd' | 'zip64eocd'; index: number; at: number; size: 2 | 4 | 8; value: number | 'plus' | 'minus' };
 
@@ -40,6 +42,7 @@ const npyMutation: fc.Arbitrary<NpyMutation> = fc.oneof(
   },
   fc.record({ op: fc.constant('rawDict' as const), pick: fc.nat(9), text: fc.constantFrom('', '{', "{'descr': '<f4'}", '[1, 2]', "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1, }", "{1: 2}", 'x'.repeat(70_000)) }),
   fc.record({ op: fc.constant('preamble' as const), pick: fc.nat(9), at: fc.integer({ min: 0, max: 11 }), value: fc.integer({ min: 0, max: 255 }) }),
+  { arbitrary: fc.record({ op: fc.constant('data' as const), pick: fc.nat(9), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), value: fc.constantFrom(0x00, 0xff, 0x80, 0xc3, 0xed, 0x22, 0x5c, 0x7f) }), weight: 2 },
 );
 
 const zipMutation: fc.Arbitrary<ZipMutation> = fc.record({
@@ -74,7 +77,8 @@ function buildNpz(spec: SetSpec, layout: Layout, npyMuts: readonly NpyMutation[]
     const target = members[m.pick % members.length];
     if (m.op === 'dict') target.dict[m.key] = m.text;
     else if (m.op === 'rawDict') target.raw = m.text;
-    else target.pre.push([m.at, m.value]);
+    else if (m.op === 'data' && target.data.length > 0) (target.data = target.data.slice())[Math.floor(m.at * target.data.length)] = m.value;
+    else if (m.op === 'preamble') target.pre.push([m.at, m.value]);
   }
   const specs: ZipMemberSpec[] = members.map((m, i) => {
     const dict = m.raw ?? `{${Object.entries(m.dict).map(([k, v]) => `'${k}': ${v}`).join(', ')}, }`;
