@@ -50,6 +50,27 @@ export function checkCompatible(set: DistillSet, config: Readonly<DistillConfig>
     throw new Error("distill_positions 'labelled' needs labels, and this set has none");
   }
   if (set.n < 2) throw new Error(`the set has ${set.n} example(s); at least 2 are needed (train + held-out)`);
+  const logitsBytes = estimateLogitsBytes(set, config);
+  if (logitsBytes > MAX_STEP_LOGITS_BYTES) {
+    throw new Error(
+      `one step would hold about ${(logitsBytes / 2 ** 30).toFixed(1)} GiB of logits (batch ${config.batch_size} × ` +
+        `${set.task === 'classification' ? 1 : set.seqLen} positions × ${set.vocabSize} vocabulary × 4 copies); ` +
+        `lower batch_size (limit ${MAX_STEP_LOGITS_BYTES / 2 ** 30} GiB)`,
+    );
+  }
+}
+
+/** Largest logits working set a step may need: bigger ones exhaust a browser tab or GPU long before step 1. */
+export const MAX_STEP_LOGITS_BYTES = 2 * 2 ** 30;
+
+/**
+ * Bytes of the step's vocabulary-sized tensors: logits, their softmax / log-softmax, and their gradient —
+ * about 4 float32 copies of [B·L, V] (B·C for classification). The dominant memory cost for large vocabularies.
+ */
+export function estimateLogitsBytes(set: DistillSet, config: Readonly<DistillConfig>): number {
+  const width = set.task === 'classification' ? (set.numClasses ?? 1) : set.vocabSize;
+  const positions = set.task === 'classification' ? config.batch_size : config.batch_size * set.seqLen;
+  return 4 * 4 * positions * width;
 }
 
 /**
