@@ -22,6 +22,10 @@ export interface MetricsSlice {
    */
   appendMetrics(records: readonly StepRecord[], evals: readonly EvalRecord[]): void;
   resetMetrics(): void;
+  /** Drops what came after `step` (the run resumes from a checkpoint there and reports those steps again). */
+  truncateMetrics(step: number): void;
+  /** Replaces the history and evaluations (a run restored from its checkpoint). */
+  setMetrics(history: readonly StepRecord[], evals: readonly EvalRecord[]): void;
 }
 
 export const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = (set) => ({
@@ -56,4 +60,9 @@ export const createMetricsSlice: StateCreator<AppState, [], [], MetricsSlice> = 
       return { metrics: { history, evals: merged }, run: step !== s.run.step ? { ...s.run, step } : s.run };
     }),
   resetMetrics: () => set({ metrics: { history: [], evals: [] } }),
+  truncateMetrics: (step) =>
+    set((s) => ({
+      metrics: { history: s.metrics.history.filter((r) => r.step <= step), evals: s.metrics.evals.filter((e) => e.step <= step) },
+    })),
+  setMetrics: (history, evals) => set({ metrics: { history: [...history], evals: [...evals] } }),
 });

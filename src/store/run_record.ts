@@ -8,6 +8,7 @@ import type { BackendChoice } from '../engine/backend.ts';
 import type { EvalMetrics, EvalRecord, StepRecord } from '../engine/trainer_types.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
 import type { SetSummary } from '../worker/protocol.ts';
+import type { Recovery } from './checkpoint_record.ts';
 
 /** The report's `data` block: the file name and its inspect summary (io's InspectSummary keys). */
 export interface RunDataset {
@@ -52,6 +53,8 @@ export interface RunRecord {
   hasWeights: boolean;
   /** Came from an imported report.json rather than a run in this page. */
   imported: boolean;
+  /** Backend changes after a lost device or a crashed worker (the run resumed from a checkpoint). */
+  recoveries?: Recovery[];
 }
 
 /** The exported run report (report.json). */
@@ -70,6 +73,8 @@ export interface RunReport {
   name: string;
   status: RunRecord['status'];
   student_ms_per_example: number | null;
+  /** Present when the run moved backends after a fault. */
+  recoveries?: Recovery[];
 }
 
 export function datasetOf(summary: SetSummary): RunDataset {
@@ -108,6 +113,7 @@ export function reportOf(run: RunRecord): RunReport {
     name: run.name,
     status: run.status,
     student_ms_per_example: run.studentMsPerExample,
+    ...(run.recoveries?.length ? { recoveries: run.recoveries } : {}),
   };
 }
 

@@ -3,9 +3,11 @@ import type { StateCreator } from 'zustand';
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
 import type { Capabilities } from '../worker/protocol.ts';
+import type { CheckpointRecord, Recovery } from './checkpoint_record.ts';
 import type { AppState } from './store.ts';
 
-export type RunStatus = 'idle' | 'configuring' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+/** 'recovering': the worker is being restarted / the run rebuilt from its last checkpoint. */
+export type RunStatus = 'idle' | 'configuring' | 'running' | 'paused' | 'recovering' | 'done' | 'stopped' | 'error';
 
 export interface RunState {
   status: RunStatus;
@@ -27,6 +29,12 @@ export interface RunState {
   capabilities: Capabilities | null;
   /** The run was saved to IndexedDB. */
   saved: boolean;
+  /** Step of the run's last checkpoint (null: none yet). */
+  checkpointStep: number | null;
+  /** What the page did about a fault (lost device, crashed worker), in words. */
+  notice: string | null;
+  /** Backend changes after faults, in order. */
+  recoveries: Recovery[];
 }
 
 export interface RunSlice {
@@ -43,6 +51,14 @@ export interface RunSlice {
   runLatency(msPerExample: number): void;
   runSaved(): void;
   setCapabilities(capabilities: Capabilities): void;
+  runCheckpointed(step: number): void;
+  /** The worker is being restarted or the run rebuilt; `notice` says why. */
+  runRecovering(notice: string | null): void;
+  /** The run continues from `step` (a checkpoint), running or paused, the failure cleared. */
+  runResumed(step: number, status: 'running' | 'paused', recovery?: Recovery): void;
+  runNotice(notice: string | null): void;
+  /** Puts an interrupted run from an earlier page load back (before it is rebuilt in the worker). */
+  runRestore(record: CheckpointRecord): void;
 }
 
 export const IDLE_RUN: RunState = {
@@ -59,6 +75,9 @@ export const IDLE_RUN: RunState = {
   studentMsPerExample: null,
   capabilities: null,
   saved: false,
+  checkpointStep: null,
+  notice: null,
+  recoveries: [],
 };
 
 export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
@@ -93,4 +112,36 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) =>
   runLatency: (msPerExample) => set((s) => ({ run: { ...s.run, studentMsPerExample: msPerExample } })),
   runSaved: () => set((s) => ({ run: { ...s.run, saved: true } })),
   setCapabilities: (capabilities) => set((s) => ({ run: { ...s.run, capabilities } })),
+  runCheckpointed: (step) => set((s) => ({ run: { ...s.run, checkpointStep: step } })),
+  runRecovering: (notice) => set((s) => ({ run: { ...s.run, status: 'recovering', notice: notice ?? s.run.notice } })),
+  runResumed: (step, status, recovery) =>
+    set((s) => ({
+      run: {
+        ...s.run,
+        status,
+        step,
+        error: null,
+        endedAt: null,
+        saved: false,
+        recoveries: recovery ? [...s.run.recoveries, recovery] : s.run.recoveries,
+      },
+    })),
+  runNotice: (notice) => set((s) => ({ run: { ...s.run, notice } })),
+  runRestore: (record) =>
+    set((s) => ({
+      run: {
+        ...IDLE_RUN,
+        capabilities: s.run.capabilities,
+        status: 'recovering',
+        runId: record.id,
+        config: record.config,
+        backend: record.backend,
+        paramCount: record.paramCount,
+        step: record.step,
+        totalSteps: record.totalSteps,
+        startedAt: record.startedAt,
+        checkpointStep: record.step,
+        recoveries: record.recoveries,
+      },
+    })),
 });

@@ -1,8 +1,11 @@
 /**
  * Runs in IndexedDB: `runs` holds RunRecords (small: config, history, metrics); `weights` holds each run's
- * student (safetensors bytes + config.json) under the same id, read only when exported.
+ * student (safetensors bytes + config.json) under the same id, read only when exported. An unfinished run's
+ * latest checkpoint lives in `checkpoints`, and the data file it trains on, when small enough, in `sets`
+ * (checkpoint_record.ts), both under the run's id.
  */
 import type { RunRecord } from './run_record.ts';
+import { isCheckpointRecord, type CheckpointRecord } from './checkpoint_record.ts';
 
 export interface StoredWeights {
   id: string;
@@ -15,13 +18,31 @@ export interface RunsDb {
   put(run: RunRecord, weights?: StoredWeights): Promise<void>;
   getWeights(id: string): Promise<StoredWeights | null>;
   delete(id: string): Promise<void>;
+  /** Writes (replaces) a run's checkpoint; with `set`, also stores the data file's bytes under the run's id. */
+  putCheckpoint(record: CheckpointRecord, set?: Blob): Promise<void>;
+  /** Unfinished runs' checkpoints, newest first (records of an older or damaged shape are left out). */
+  listCheckpoints(): Promise<CheckpointRecord[]>;
+  /** The data file stored with a run's checkpoint, or null. */
+  getSet(id: string): Promise<Blob | null>;
+  /** Deletes a run's checkpoint and its stored data file. */
+  deleteCheckpoint(id: string): Promise<void>;
+  /** Deletes every checkpoint and stored data file. */
+  clearCheckpoints(): Promise<void>;
   close(): void;
 }
 
 const DB_NAME = 'distill-playground';
-const DB_VERSION = 1;
+const DB_VERSION = 2; // 2: checkpoints and sets
 const RUNS = 'runs';
 const WEIGHTS = 'weights';
+const CHECKPOINTS = 'checkpoints';
+const SETS = 'sets';
+const STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS];
+
+interface StoredSet {
+  id: string;
+  blob: Blob;
+}
 
 function promised<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -42,8 +63,7 @@ export async function openRunsDb(factory: IDBFactory = indexedDB, name = DB_NAME
   const request = factory.open(name, DB_VERSION);
   request.onupgradeneeded = () => {
     const db = request.result;
-    if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'id' });
-    if (!db.objectStoreNames.contains(WEIGHTS)) db.createObjectStore(WEIGHTS, { keyPath: 'id' });
+    for (const name of STORES) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: 'id' });
   };
   const db = await promised(request);
   return {
@@ -62,9 +82,34 @@ export async function openRunsDb(factory: IDBFactory = indexedDB, name = DB_NAME
       return found ?? null;
     },
     async delete(id) {
-      const tx = db.transaction([RUNS, WEIGHTS], 'readwrite');
-      tx.objectStore(RUNS).delete(id);
-      tx.objectStore(WEIGHTS).delete(id);
+      const tx = db.transaction(STORES, 'readwrite');
+      for (const name of STORES) tx.objectStore(name).delete(id);
+      await done(tx);
+    },
+    async putCheckpoint(record, set) {
+      const tx = db.transaction([CHECKPOINTS, SETS], 'readwrite');
+      tx.objectStore(CHECKPOINTS).put(record);
+      if (set) tx.objectStore(SETS).put({ id: record.id, blob: set } satisfies StoredSet);
+      await done(tx);
+    },
+    async listCheckpoints() {
+      const all: unknown[] = await promised(db.transaction(CHECKPOINTS).objectStore(CHECKPOINTS).getAll());
+      return all.filter(isCheckpointRecord).sort((a, b) => b.savedAt - a.savedAt);
+    },
+    async getSet(id) {
+      const found: StoredSet | undefined = await promised(db.transaction(SETS).objectStore(SETS).get(id));
+      return found?.blob instanceof Blob ? found.blob : null;
+    },
+    async deleteCheckpoint(id) {
+      const tx = db.transaction([CHECKPOINTS, SETS], 'readwrite');
+      tx.objectStore(CHECKPOINTS).delete(id);
+      tx.objectStore(SETS).delete(id);
+      await done(tx);
+    },
+    async clearCheckpoints() {
+      const tx = db.transaction([CHECKPOINTS, SETS], 'readwrite');
+      tx.objectStore(CHECKPOINTS).clear();
+      tx.objectStore(SETS).clear();
       await done(tx);
     },
     close: () => db.close(),

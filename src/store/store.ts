@@ -1,5 +1,5 @@
 /**
- * The page's one zustand store, built from slices (data, config, run, metrics, runs). Plain data only: no
+ * The page's one zustand store, built from slices (data, config, run, metrics, runs, resume). Plain data only: no
  * tensors, models or workers (the worker client lives in ui/controller.ts and writes here through actions).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -8,8 +8,9 @@ import { createConfigSlice, type ConfigSlice } from './config_slice.ts';
 import { createRunSlice, type RunSlice } from './run_slice.ts';
 import { createMetricsSlice, type MetricsSlice } from './metrics_slice.ts';
 import { createRunsSlice, type RunsSlice } from './runs_slice.ts';
+import { createResumeSlice, type ResumeSlice } from './resume_slice.ts';
 
-export type AppState = DataSlice & ConfigSlice & RunSlice & MetricsSlice & RunsSlice;
+export type AppState = DataSlice & ConfigSlice & RunSlice & MetricsSlice & RunsSlice & ResumeSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -19,5 +20,6 @@ export function createAppStore(): AppStore {
     ...createRunSlice(...a),
     ...createMetricsSlice(...a),
     ...createRunsSlice(...a),
+    ...createResumeSlice(...a),
   }));
 }

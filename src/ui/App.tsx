@@ -10,6 +10,8 @@ import { ComparePanel } from './compare/ComparePanel.tsx';
 import { RunsPanel } from './RunsPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { ChartControls, type ChartOptions } from './ChartControls.tsx';
+import { ResumeBanner } from './ResumeBanner.tsx';
+import { DebugPanel } from './DebugPanel.tsx';
 
 const TABS = ['Train', 'Compare', 'Runs', 'Export'] as const;
 type Tab = (typeof TABS)[number];
@@ -46,7 +48,9 @@ export function App() {
           <RecipePanel />
         </aside>
         <main className="main">
+          <ResumeBanner />
           <TrainPanel />
+          <DebugPanel />
           <nav className="tabs" role="tablist">
             {TABS.map((t) => (
               <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab tab-on' : 'tab'} onClick={() => setTab(t)}>

@@ -10,7 +10,7 @@ export const ACCEPTED_EXTENSIONS = '.safetensors,.npz,.jsonl';
 export function DataPanel() {
   const controller = useController();
   const data = useApp((s) => s.data);
-  const busy = useApp((s) => s.run.status === 'running' || s.run.status === 'configuring');
+  const busy = useApp((s) => s.run.status === 'running' || s.run.status === 'configuring' || s.run.status === 'recovering');
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
 

@@ -1,4 +1,7 @@
-/** Train: start / pause / resume / stop, the progress bar with ETA, and what the run uses (backend, seed). */
+/**
+ * Train: start / pause / resume / stop, the progress bar with ETA, what the run uses (backend, seed), its last
+ * checkpoint, what the page did about a fault, and — for a failed run with a checkpoint — resume from it.
+ */
 import { useApp, useController } from './app_context.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { etaSeconds } from './eta.ts';
@@ -9,6 +12,7 @@ const STATUS_TEXT = {
   configuring: 'building the student…',
   running: 'training',
   paused: 'paused',
+  recovering: 'recovering…',
   done: 'done',
   stopped: 'stopped',
   error: 'failed',
@@ -21,7 +25,8 @@ export function TrainPanel() {
   const dataReady = useApp((s) => s.data.status === 'loaded');
   const configError = useApp((s) => s.config.error);
   const formSeed = useApp((s) => s.config.values.seed);
-  const active = run.status === 'running' || run.status === 'paused' || run.status === 'configuring';
+  const active = run.status === 'running' || run.status === 'paused' || run.status === 'configuring' || run.status === 'recovering';
+  const canResumeCheckpoint = run.status === 'error' && run.checkpointStep !== null;
   const last = history.at(-1);
   const eta = run.status === 'running' ? etaSeconds(history, run.step, run.totalSteps) : null;
   const canTrain = dataReady && !configError && !active;
@@ -50,6 +55,16 @@ export function TrainPanel() {
               Resume
             </button>
           )}
+          {canResumeCheckpoint && (
+            <button
+              type="button"
+              data-testid="resume-checkpoint"
+              title="rebuild the student from its last checkpoint (weights, optimiser state, data order) and continue"
+              onClick={() => void controller.resumeFromCheckpoint()}
+            >
+              Resume from step {run.checkpointStep}
+            </button>
+          )}
           <button type="button" disabled={run.status !== 'running' && run.status !== 'paused'} onClick={() => void controller.stop()}>
             Stop
           </button>
@@ -71,6 +86,11 @@ export function TrainPanel() {
         <span>backend: <strong data-testid="run-backend">{run.backend?.name ?? '—'}</strong></span>
         <span>seed: <strong>{run.config?.seed ?? formSeed}</strong></span>
         <span>student: <strong>{formatCount(run.paramCount)}</strong> params</span>
+        {run.checkpointStep !== null && (
+          <span>
+            checkpoint: step <strong data-testid="run-checkpoint">{run.checkpointStep}</strong>
+          </span>
+        )}
         {last && (
           <>
             <span>loss: <strong>{formatNumber(last.total)}</strong></span>
@@ -80,9 +100,15 @@ export function TrainPanel() {
           </>
         )}
       </div>
+      {run.notice && (
+        <p className="notice" role="status" data-testid="run-notice">
+          {run.notice}
+        </p>
+      )}
       {run.error && (
         <p className="error" role="alert" data-testid="run-error">
           {run.error}
+          {canResumeCheckpoint && ` — the checkpoint of step ${run.checkpointStep} is kept: resume from there.`}
         </p>
       )}
     </section>

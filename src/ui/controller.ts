@@ -1,14 +1,18 @@
 /**
  * The one place the page binds the training worker to the store: worker events become store actions, and
  * the panels' verbs (load, train, pause, export, …) become worker requests. Also owns the URL hash (config as
- * a link) and the runs database. No React here; App creates one controller in a single effect.
+ * a link), the runs database, the run's checkpoints (checkpoints.ts) and what happens when the worker fails
+ * (recovery.ts). No React here; main.tsx creates one controller.
  */
 import type { AppStore } from '../store/store.ts';
 import type { EvalRecord, StepRecord } from '../engine/trainer_types.ts';
 import type { TrainingClient } from '../worker/client.ts';
-import type { ConfusionData, ExampleView, WorkerEvent } from '../worker/protocol.ts';
+import type { ConfusionData, DebugFault, ExampleView, WorkerEvent } from '../worker/protocol.ts';
 import type { RunsDb, StoredWeights } from '../store/runs_db.ts';
+import type { CheckpointRecord } from '../store/checkpoint_record.ts';
 import { datasetOf, parseReport, type RunRecord } from '../store/run_record.ts';
+import { createCheckpointKeeper, identityOf, type LoadedSet } from './checkpoints.ts';
+import { createRecovery } from './recovery.ts';
 import { configFromHash, configToHash } from '../store/url_config.ts';
 import { DEMO_MANIFEST_URL, demoFileUrl } from './demo.ts';
 import { blobBytes, blobText } from './read_blob.ts';
@@ -22,7 +26,14 @@ export interface ControllerDeps {
   /** The page location (hash read at start, rewritten on config edits). */
   location?: { hash: string };
   replaceHash?: (hash: string) => void;
+  /** The page's `?debug` flag: fault simulation is offered (the worker must be started in debug mode too). */
+  debug?: boolean;
+  /** The worker is pinged every intervalMs while a run trains; no answer within timeoutMs restarts it. */
+  watchdog?: { intervalMs: number; timeoutMs: number };
 }
+
+/** Watchdog defaults: generous, since a report window of a big student on a slow backend blocks the worker. */
+export const WATCHDOG = { intervalMs: 5_000, timeoutMs: 60_000 } as const;
 
 export interface Controller {
   init(): Promise<void>;
@@ -43,6 +54,15 @@ export interface Controller {
   importRun(report: Blob, reportName: string, weights?: { safetensors: Blob; configJson?: string }): Promise<RunRecord>;
   /** Puts a stored run's config back into the form (and the URL). */
   useRunConfig(id: string): void;
+  /** Continues the current (failed) run from its last checkpoint. */
+  resumeFromCheckpoint(): Promise<void>;
+  /** Continues the interrupted run offered at start-up (resume slice). */
+  resumeInterrupted(): Promise<void>;
+  /** Forgets the interrupted run's checkpoint (and its stored data file). */
+  discardInterrupted(): Promise<void>;
+  /** Fault simulation (debug pages only). */
+  readonly debug: boolean;
+  injectFault(fault: DebugFault): Promise<void>;
   dispose(): void;
 }
 
@@ -80,9 +100,34 @@ export function createController(deps: ControllerDeps): Controller {
   const unsubscribers: (() => void)[] = [];
   let finalizing: Promise<void> | null = null;
   let loadSeq = 0;
+  /** The data file in the worker (put back after a restart; stored with checkpoints). */
+  let loadedSet: LoadedSet | null = null;
+  /** The checkpoint of a run interrupted in an earlier page load (offered in the resume slice). */
+  let interrupted: CheckpointRecord | null = null;
 
   const act = () => store.getState();
   const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  const keeper = createCheckpointKeeper({ store, db: deps.db, currentSet: () => loadedSet });
+  const recovery = createRecovery({
+    client,
+    store,
+    keeper,
+    currentSet: () => loadedSet,
+    dropMetrics: () => dropMetrics(),
+    settled: async () => {
+      if (finalizing) await finalizing;
+    },
+    failRun: (reason) => endRun('error', reason),
+  });
+
+  /** The run ended (done event, or a fault it could not recover from): show it, store it, keep or drop its checkpoint. */
+  function endRun(reason: 'completed' | 'stopped' | 'error', error?: string, step = act().run.step) {
+    flushMetrics();
+    act().runEnded(reason, step, error);
+    const runId = act().run.runId;
+    if (runId) void (reason === 'error' ? keeper.markFailed(runId, error ?? 'failed') : keeper.discard(runId));
+    finalizing = finalizeRun(reason).finally(() => (finalizing = null));
+  }
 
   function onEvent(event: WorkerEvent) {
     switch (event.type) {
@@ -106,8 +151,21 @@ export function createController(deps: ControllerDeps): Controller {
         break;
       case 'done':
         flushMetrics();
-        act().runEnded(event.reason, event.step, event.error);
-        finalizing = finalizeRun(event.reason).finally(() => (finalizing = null));
+        if (event.reason === 'error' && event.failure === 'runtime') {
+          void recovery.onFault({ kind: 'runtime', message: event.error ?? 'the backend failed' });
+        } else {
+          endRun(event.reason, event.error, event.step);
+        }
+        break;
+      case 'checkpoint':
+        flushMetrics(); // the history up to the checkpoint's step goes with it
+        void keeper.save(event.checkpoint);
+        break;
+      case 'device-lost':
+        void recovery.onFault({ kind: 'device-lost', message: event.message });
+        break;
+      case 'crashed':
+        void recovery.onFault({ kind: 'crashed', message: event.message });
         break;
       case 'error':
         if (event.id === undefined) act().runFailed(event.message);
@@ -159,6 +217,7 @@ export function createController(deps: ControllerDeps): Controller {
       studentMsPerExample: s.run.studentMsPerExample,
       hasWeights: files !== null,
       imported: false,
+      ...(s.run.recoveries.length > 0 ? { recoveries: s.run.recoveries } : {}),
     };
     await saveRun(record, files ? { id: record.id, safetensors: files.safetensors, configJson: files.configJson } : undefined);
     act().runSaved();
@@ -174,25 +233,92 @@ export function createController(deps: ControllerDeps): Controller {
     }
   }
 
-  async function loadBlob(file: Blob | ArrayBuffer, name: string, size: number) {
+  async function loadBlob(file: Blob, name: string) {
     const seq = ++loadSeq;
-    act().dataLoading(name, size);
+    act().dataLoading(name, file.size);
     dropMetrics();
     act().resetMetrics();
     act().runReset();
+    loadedSet = null;
     try {
       const loaded = await client.load(file, name);
       if (seq !== loadSeq) return;
+      loadedSet = { blob: file, name };
       act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
       fitConfigToData(loaded.summary.seqLen);
+      await checkInterruptedFile(loadedSet);
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
     }
   }
 
+  /** With an interrupted run whose file is not stored: is the file just loaded the one it trained on? */
+  async function checkInterruptedFile(set: LoadedSet) {
+    const offer = act().resume.offer;
+    if (!interrupted || !offer || offer.setStored) return;
+    const want = interrupted.set;
+    const have = await identityOf(set);
+    const summary = act().data.summary;
+    const sameData = !interrupted.dataset || !summary || sameDataset(datasetOf(summary), interrupted.dataset);
+    const matches = have.bytes === want.bytes && have.fingerprint === want.fingerprint && sameData;
+    act().updateOffer({
+      fileMatches: matches,
+      message: matches ? null : `${set.name} is not the file the run trained on (${want.name}, ${want.bytes} bytes): drop that one`,
+    });
+  }
+
   /** A set longer than max_len cannot train: raise max_len to the set's length (the form shows it). */
   function fitConfigToData(seqLen: number) {
     if (act().config.values.max_len < seqLen) act().setConfigValue('max_len', seqLen);
+  }
+
+  /** Offers to resume a run whose checkpoint outlived the last page load. */
+  function offerInterrupted(record: CheckpointRecord) {
+    interrupted = record;
+    act().offerResume({
+      runId: record.id,
+      step: record.step,
+      totalSteps: record.totalSteps,
+      savedAt: record.savedAt,
+      fileName: record.set.name,
+      fileBytes: record.set.bytes,
+      setStored: record.setStored,
+      failed: record.failed,
+      fileMatches: null,
+      message: null,
+    });
+  }
+
+  /** Puts the interrupted run back: its data file, config, charts and run state, then the trainer at its checkpoint. */
+  async function resumeInterrupted() {
+    const record = interrupted;
+    if (!record || !act().resume.offer) return;
+    try {
+      if (record.setStored) {
+        const blob = await (await deps.db).getSet(record.id);
+        if (!blob) throw new Error(`the stored copy of ${record.set.name} is gone: drop the file again`);
+        await loadBlob(blob, record.set.name);
+        if (act().data.status !== 'loaded') throw new Error(act().data.error ?? `${record.set.name} did not load`);
+      } else if (act().resume.offer?.fileMatches !== true || !loadedSet) {
+        throw new Error(`drop ${record.set.name} (${record.set.bytes} bytes) again first: the run needs it`);
+      }
+    } catch (err) {
+      act().updateOffer({ message: message(err) });
+      return;
+    }
+    interrupted = null;
+    act().offerResume(null);
+    act().replaceConfig(record.config, record.preset);
+    dropMetrics();
+    act().setMetrics(record.history, record.evals);
+    act().runRestore(record);
+    keeper.adopt(record);
+    act().runNotice(`Resumed from the checkpoint at step ${record.step} saved before the page was reloaded.`);
+    try {
+      await recovery.resume({ record, config: record.config, backend: record.config.backend });
+    } catch (err) {
+      act().runFailed(message(err));
+    }
   }
 
   function syncHash() {
@@ -212,12 +338,19 @@ export function createController(deps: ControllerDeps): Controller {
         act().runsFailed(`the link's config was refused: ${message(err)}`);
       }
       unsubscribers.push(store.subscribe((s, prev) => (s.config !== prev.config ? syncHash() : undefined)));
-      const [capabilities, runs] = await Promise.allSettled([client.probe(), deps.db.then((db) => db.list())]);
+      const watch = deps.watchdog ?? WATCHDOG;
+      unsubscribers.push(recovery.watch(watch.intervalMs, watch.timeoutMs));
+      const [capabilities, runs, checkpoints] = await Promise.allSettled([
+        client.probe(),
+        deps.db.then((db) => db.list()),
+        deps.db.then((db) => db.listCheckpoints()),
+      ]);
       if (capabilities.status === 'fulfilled') act().setCapabilities(capabilities.value);
       if (runs.status === 'fulfilled') act().setRuns(runs.value);
       else act().runsFailed(`runs are not saved in this browser (IndexedDB: ${message(runs.reason)})`);
+      if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) offerInterrupted(checkpoints.value[0]);
     },
-    loadFile: (file, name) => loadBlob(file, name, file.size),
+    loadFile: (file, name) => loadBlob(file, name),
     async loadDemo() {
       act().dataLoading('demo', 0);
       try {
@@ -228,7 +361,7 @@ export function createController(deps: ControllerDeps): Controller {
         const response = await doFetch(demo.url);
         if (!response.ok) throw new Error(`could not fetch the demo set ${demo.url} (HTTP ${response.status})`);
         const buffer = await readWithProgress(response, (read, total) => act().dataProgress(read, Math.max(total, demo.bytes ?? 0)));
-        await loadBlob(buffer, demo.name, buffer.byteLength);
+        await loadBlob(new Blob([buffer]), demo.name); // a Blob: kept to put back into a restarted worker
       } catch (err) {
         act().dataFailed('the demo set', message(err));
       }
@@ -242,6 +375,10 @@ export function createController(deps: ControllerDeps): Controller {
       dropMetrics();
       act().resetMetrics();
       act().runConfiguring(runId, { ...s.config.values });
+      // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
+      interrupted = null;
+      act().offerResume(null);
+      void keeper.discardAll();
       try {
         const configured = await client.configure({ ...s.config.values });
         act().runConfigured(configured.paramCount, configured.config, configured.backend);
@@ -291,11 +428,41 @@ export function createController(deps: ControllerDeps): Controller {
       const run = act().runs.list.find((r) => r.id === id);
       if (run) act().replaceConfig(run.config, null);
     },
+    async resumeFromCheckpoint() {
+      const { run } = act();
+      const record = keeper.latest(run.runId);
+      if (!record || !run.config) throw new Error('this run has no checkpoint to resume from');
+      if (finalizing) await finalizing;
+      act().runRecovering(null);
+      act().runNotice(`Resumed from the checkpoint at step ${record.step}.`);
+      try {
+        await recovery.resume({ record, config: run.config, backend: run.config.backend });
+      } catch (err) {
+        act().runFailed(message(err));
+      }
+    },
+    resumeInterrupted,
+    async discardInterrupted() {
+      const record = interrupted;
+      interrupted = null;
+      act().offerResume(null);
+      if (record) await keeper.discard(record.id);
+    },
+    debug: deps.debug === true,
+    async injectFault(fault) {
+      if (!deps.debug) throw new Error('fault simulation is for debug pages (?debug)');
+      await client.debug(fault);
+    },
     dispose() {
       if (flushTimer !== null) clearTimeout(flushTimer);
       for (const u of unsubscribers.splice(0)) u();
     },
   };
+}
+
+/** Two data summaries describe the same set (the file's name aside). */
+function sameDataset(a: RunRecord['dataset'], b: RunRecord['dataset']): boolean {
+  return JSON.stringify({ ...a, file: '' }) === JSON.stringify({ ...b, file: '' });
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

@@ -1,15 +1,21 @@
 /**
  * The page's typed handle on the training worker: one method per request, each resolving with the event that
  * answers it (or rejecting with the worker's error message). Streaming events (steps, eval, status, done,
- * progress, backend) go to `subscribe` listeners; the page binds them to the store in one place.
+ * progress, backend, checkpoint, device-lost) go to `subscribe` listeners; the page binds them to the store in
+ * one place.
+ *
+ * A worker that fails (the Worker's 'error' event) rejects every pending request and reaches listeners as a
+ * `crashed` event. `restart()` replaces the worker with a fresh one (listeners stay subscribed; events of the
+ * old one are ignored from then on), so the page survives a crash or a lost GPU device.
  */
 import type { DistillConfig } from '../engine/config/config.ts';
-import type { EvalRecord, ExamplePrediction } from '../engine/trainer_types.ts';
+import type { EvalRecord, ExamplePrediction, TrainerCheckpoint } from '../engine/trainer_types.ts';
 import {
   RESPONSE_TYPE,
   isEvent,
   type Capabilities,
   type ConfusionData,
+  type DebugFault,
   type EventOf,
   type EventType,
   type ExampleView,
@@ -44,6 +50,14 @@ export interface TrainingClient {
   confusion(maxExamples: number): Promise<ConfusionData>;
   measureLatency(): Promise<number>;
   exportStudent(): Promise<ExportFiles>;
+  /** Restores a checkpoint into the configured trainer; resolves with the step it continues from. */
+  restore(checkpoint: TrainerCheckpoint): Promise<number>;
+  /** True when the worker answers within `timeoutMs` (its event loop is alive). */
+  ping(timeoutMs: number): Promise<boolean>;
+  /** Simulates a fault (a debug worker only). */
+  debug(fault: DebugFault): Promise<void>;
+  /** Terminates the worker and starts a fresh one: pending requests reject, listeners stay. */
+  restart(): void;
   subscribe(listener: Listener): () => void;
   dispose(): void;
 }
@@ -54,31 +68,51 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export function createTrainingClient(port: WorkerPort): TrainingClient {
+/**
+ * `source`: the worker port, or a function that starts one (needed for `restart()`; a plain port cannot be
+ * restarted).
+ */
+export function createTrainingClient(source: WorkerPort | (() => WorkerPort)): TrainingClient {
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const listeners = new Set<Listener>();
+  const spawn = typeof source === 'function' ? source : null;
+  let port: WorkerPort = typeof source === 'function' ? source() : source;
 
-  port.addEventListener('message', (e: MessageEvent<WorkerEvent>) => {
-    const event = e.data;
+  const emit = (event: WorkerEvent) => {
     for (const listener of listeners) listener(event);
-    if (!('id' in event) || event.id === undefined) return;
-    const waiting = pending.get(event.id);
-    if (!waiting) return;
-    if (event.type === 'error') {
-      pending.delete(event.id);
-      waiting.reject(new Error(event.message));
-    } else if (event.type === waiting.expect) {
-      pending.delete(event.id);
-      waiting.resolve(event);
-    }
-  });
-  port.addEventListener('error', (e: ErrorEvent) => {
-    const error = new Error(`training worker failed: ${e.message || 'unknown error'}`);
+  };
+  const rejectAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
-    for (const listener of listeners) listener({ type: 'error', message: error.message });
-  });
+  };
+
+  function attach(p: WorkerPort) {
+    const current = () => p === port;
+    p.addEventListener('message', (e: MessageEvent<WorkerEvent>) => {
+      if (!current()) return; // a replaced worker's last words
+      const event = e.data;
+      emit(event);
+      if (!('id' in event) || event.id === undefined) return;
+      const waiting = pending.get(event.id);
+      if (!waiting) return;
+      if (event.type === 'error') {
+        pending.delete(event.id);
+        waiting.reject(new Error(event.message));
+      } else if (event.type === waiting.expect) {
+        pending.delete(event.id);
+        waiting.resolve(event);
+      }
+    });
+    p.addEventListener('error', (e: ErrorEvent) => {
+      if (!current()) return;
+      e.preventDefault?.(); // handled here: not an uncaught page error
+      const message = `the training worker crashed: ${e.message || 'unknown error'}`;
+      rejectAll(new Error(message));
+      emit({ type: 'crashed', message });
+    });
+  }
+  attach(port);
 
   function call<T extends EventType>(body: RequestBody, expect: T, transfer?: Transferable[]): Promise<EventOf<T>> {
     const id = nextId++;
@@ -108,21 +142,42 @@ export function createTrainingClient(port: WorkerPort): TrainingClient {
     confusion: (maxExamples) => call({ type: 'confusion', maxExamples }, 'confusion').then((e) => e.confusion),
     measureLatency: () => call({ type: 'latency' }, 'latency').then((e) => e.msPerExample),
     exportStudent: () => call({ type: 'export' }, 'exported').then((e) => e.files),
+    restore: (checkpoint) => call({ type: 'restore', checkpoint }, 'restored').then((e) => e.step),
+    ping(timeoutMs) {
+      const answered = call({ type: 'ping' }, 'pong').then(
+        () => true,
+        () => false,
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      return Promise.race([answered, late]).finally(() => clearTimeout(timer));
+    },
+    debug: (fault) => call({ type: 'debug', fault }, 'debugged').then(() => undefined),
+    restart() {
+      if (!spawn) throw new Error('this training client cannot restart its worker');
+      const old = port;
+      port = spawn();
+      rejectAll(new Error('the training worker was restarted'));
+      old.terminate?.();
+      attach(port);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     dispose() {
-      for (const p of pending.values()) p.reject(new Error('training worker closed'));
-      pending.clear();
+      rejectAll(new Error('training worker closed'));
       listeners.clear();
       port.terminate?.();
     },
   };
 }
 
-/** Starts the real training worker (Vite bundles it as a module worker). */
-export function spawnTrainingClient(): TrainingClient {
-  const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'distill-training' });
-  return createTrainingClient(worker);
+/**
+ * Starts the real training worker (Vite bundles it as a module worker), restartable. `debug`: the worker
+ * honours fault simulation requests (its name carries the flag; the page passes its `?debug`).
+ */
+export function spawnTrainingClient(opts: { debug?: boolean } = {}): TrainingClient {
+  const name = opts.debug ? 'distill-training debug' : 'distill-training';
+  return createTrainingClient(() => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name }));
 }

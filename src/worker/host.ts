@@ -9,6 +9,7 @@ import type { DistillSet } from '../engine/types.ts';
 import type { NamedArray, Trainer, TrainerCallbacks } from '../engine/trainer_types.ts';
 import type { Capabilities, ConfusionData, ExampleView, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { transferablesOf } from './protocol.ts';
+import { createRunDriver, type RunDriver } from './run_driver.ts';
 import { summarizeSet } from './summary.ts';
 import { teacherClasses, teacherTopK } from './teacher_topk.ts';
 import { toTfjsWeights } from './export_tfjs.ts';
@@ -30,6 +31,20 @@ export interface HostDeps {
   ): Promise<Trainer>;
   encodeSafetensors(tensors: readonly NamedArray[], metadata: Record<string, string>): Uint8Array;
   probe(): Promise<Capabilities>;
+  /** Fault simulation, present only in a worker started in debug mode (the page's `?debug`). */
+  debug?: DebugHooks;
+  /** Clock for the checkpoint cadence (ms); Date.now by default. */
+  now?: () => number;
+}
+
+/** What a debug worker does for the faults it cannot simulate from inside the host (protocol.ts DebugFault). */
+export interface DebugHooks {
+  /** Destroys the webgpu backend's GPUDevice (throws when the run is not on webgpu). */
+  loseDevice(): void;
+  /** Throws an uncaught error in the worker, soon after the answer is posted. */
+  crash(): void;
+  /** Blocks the worker's event loop for good, soon after the answer is posted. */
+  hang(): void;
 }
 
 export type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
@@ -39,12 +54,14 @@ const PREDICT_CHUNK = 64;
 
 export interface WorkerHost {
   handle(request: WorkerRequest): Promise<void>;
+  /** The GPU device under the webgpu backend was lost: stop queueing work and tell the page. */
+  deviceLost(message: string): void;
   dispose(): void;
 }
 
 export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
   let set: DistillSet | null = null;
-  let trainer: Trainer | null = null;
+  let run: RunDriver | null = null;
   let loadAbort: AbortController | null = null;
   const emit = (event: WorkerEvent) => post(event, transferList(event));
 
@@ -52,33 +69,17 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
     if (!set) throw new Error('no data set is loaded');
     return set;
   };
-  const requireTrainer = (): Trainer => {
-    if (!trainer) throw new Error('no run is configured: press Train first');
-    return trainer;
+  const requireRun = (): RunDriver => {
+    if (!run) throw new Error('no run is configured: press Train first');
+    return run;
   };
+  const requireTrainer = (): Trainer => requireRun().trainer;
   const disposeTrainer = () => {
-    if (!trainer) return;
-    trainer.stop();
-    trainer.dispose();
-    trainer = null;
-  };
-
-  /** Trainers whose onDone already fired for the current loop (so a rejected start() is not reported twice). */
-  const reportedDone = new WeakSet<Trainer>();
-
-  /** Runs the loop until it yields (pause, stop, done), then reports where it stands. */
-  const runLoop = (t: Trainer) => {
-    reportedDone.delete(t);
-    t.start().then(
-      () => {
-        if (trainer === t) emit({ type: 'status', status: t.status(), step: t.currentStep() });
-      },
-      (err: unknown) => {
-        if (trainer !== t) return;
-        if (!reportedDone.has(t)) emit({ type: 'done', reason: 'error', step: t.currentStep(), error: message(err) });
-        emit({ type: 'status', status: t.status(), step: t.currentStep() });
-      },
-    );
+    if (!run) return;
+    run.dispose();
+    run.trainer.stop();
+    run.trainer.dispose();
+    run = null;
   };
 
   async function load(req: Extract<WorkerRequest, { type: 'load' }>) {
@@ -114,18 +115,30 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
     disposeTrainer();
     const backend = await deps.selectBackend(req.config.backend);
     emit({ type: 'backend', id: req.id, choice: backend });
-    let created: Trainer | null = null;
-    const callbacks: TrainerCallbacks = {
-      onStep: (records) => emit({ type: 'steps', records }),
-      onEval: (record) => emit({ type: 'eval', record }),
-      onDone: (summary) => {
-        if (created) reportedDone.add(created);
-        emit({ type: 'done', ...summary });
-      },
-    };
-    created = await deps.createTrainer(data, req.config, callbacks, { backend });
-    trainer = created;
+    const driver = createRunDriver(emit, deps.now);
+    const created = await deps.createTrainer(data, req.config, driver.callbacks, { backend });
+    driver.attach(created);
+    run = driver;
     emit({ type: 'configured', id: req.id, paramCount: created.paramCount, config: { ...created.config }, backend: created.backend });
+  }
+
+  /** Writes a NaN into the first student weight (debug fault 'non-finite'): the next steps' loss is NaN. */
+  async function poisonWeights(t: Trainer) {
+    const { tensors } = await t.exportStudent();
+    const [first, ...rest] = tensors;
+    const data = Float32Array.from(first.data);
+    data[0] = Number.NaN;
+    t.loadStudent([{ ...first, dtype: 'F32', data }, ...rest]);
+  }
+
+  async function debug(req: Extract<WorkerRequest, { type: 'debug' }>) {
+    const hooks = deps.debug;
+    if (!hooks) throw new Error("fault simulation needs a worker started in debug mode (the page's ?debug flag)");
+    if (req.fault === 'non-finite') await poisonWeights(requireTrainer());
+    else if (req.fault === 'lose-device') hooks.loseDevice();
+    emit({ type: 'debugged', id: req.id, fault: req.fault });
+    if (req.fault === 'crash') hooks.crash();
+    else if (req.fault === 'hang') hooks.hang();
   }
 
   async function example(req: Extract<WorkerRequest, { type: 'example' }>) {
@@ -137,7 +150,7 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
         ? data.labels.slice(req.index, req.index + 1)
         : data.labels.slice(req.index * L, (req.index + 1) * L)
       : undefined;
-    const student = trainer ? (await trainer.predictExamples([req.index], req.topk))[0] : undefined;
+    const student = run ? (await run.trainer.predictExamples([req.index], req.topk))[0] : undefined;
     const view: ExampleView = {
       index: req.index,
       inputIds: data.inputIds.slice(req.index * L, (req.index + 1) * L),
@@ -203,20 +216,24 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
         return configure(req);
       case 'start':
       case 'resume': {
-        const t = requireTrainer();
+        const r = requireRun();
         emit({ type: 'ack', id: req.id, request: req.type });
-        if (t.status() !== 'running' && t.status() !== 'done') {
-          runLoop(t);
-          emit({ type: 'status', status: 'running', step: t.currentStep() });
-        }
+        if (r.start()) emit({ type: 'status', status: 'running', step: r.trainer.currentStep() });
         return;
       }
       case 'pause':
-        requireTrainer().pause();
+        requireRun().pause();
         return emit({ type: 'ack', id: req.id, request: 'pause' });
       case 'stop':
-        requireTrainer().stop();
+        requireRun().stop();
         return emit({ type: 'ack', id: req.id, request: 'stop' });
+      case 'restore':
+        requireRun().restore(req.checkpoint);
+        return emit({ type: 'restored', id: req.id, step: requireTrainer().currentStep() });
+      case 'ping':
+        return emit({ type: 'pong', id: req.id });
+      case 'debug':
+        return debug(req);
       case 'evaluate':
         return emit({ type: 'evaluated', id: req.id, record: await requireTrainer().evaluate() });
       case 'predict':
@@ -239,6 +256,14 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
       } catch (err) {
         emit({ type: 'error', id: req.id, request: req.type, message: message(err) });
       }
+    },
+    deviceLost(reason) {
+      const step = run?.trainer.currentStep() ?? 0;
+      // Nothing computed on a lost device can be trusted (no checkpoint, no more steps): the page restarts
+      // the worker and resumes from its last checkpoint.
+      run?.dispose();
+      run?.trainer.pause();
+      emit({ type: 'device-lost', message: reason, step });
     },
     dispose() {
       loadAbort?.abort();

@@ -9,7 +9,7 @@
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
 import type { Task } from '../engine/types.ts';
-import type { EvalRecord, ExamplePrediction, StepRecord, TrainerStatus } from '../engine/trainer_types.ts';
+import type { EvalRecord, ExamplePrediction, StepRecord, TrainerCheckpoint, TrainerStatus } from '../engine/trainer_types.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Plain payloads
@@ -105,6 +105,18 @@ export interface ExportFiles {
   paramCount: number;
 }
 
+/**
+ * Faults a debug worker can be asked to simulate (tests; the page's `?debug` flag):
+ * - `lose-device`: destroys the webgpu backend's GPUDevice, so `device.lost` fires as on a driver reset;
+ * - `crash`: throws an uncaught error in the worker (the page sees the Worker's 'error' event);
+ * - `hang`: blocks the worker's event loop for good (only the page's watchdog can tell);
+ * - `non-finite`: writes a NaN into one student weight, so the next steps' loss is NaN.
+ */
+export type DebugFault = 'lose-device' | 'crash' | 'hang' | 'non-finite';
+
+/** Why a run failed: a NaN/Inf loss or gradient (numbers), or anything else the backend threw (runtime). */
+export type RunFailure = 'non_finite' | 'runtime';
+
 // ---------------------------------------------------------------------------------------------------------
 // Requests (page → worker)
 // ---------------------------------------------------------------------------------------------------------
@@ -124,7 +136,13 @@ export type WorkerRequest =
   | { type: 'example'; id: number; index: number; topk: number }
   | { type: 'confusion'; id: number; maxExamples: number }
   | { type: 'latency'; id: number }
-  | { type: 'export'; id: number };
+  | { type: 'export'; id: number }
+  /** Puts a checkpoint of this run (same config and data) into the configured trainer; training continues from it. */
+  | { type: 'restore'; id: number; checkpoint: TrainerCheckpoint }
+  /** Liveness: answered with 'pong' as soon as the worker's event loop is free (the page's watchdog). */
+  | { type: 'ping'; id: number }
+  /** Simulates a fault; refused unless the worker was started in debug mode. */
+  | { type: 'debug'; id: number; fault: DebugFault };
 
 export type RequestType = WorkerRequest['type'];
 
@@ -147,13 +165,29 @@ export type WorkerEvent =
   /** A batch of step records (report_every steps), in order. */
   | { type: 'steps'; records: StepRecord[] }
   | { type: 'eval'; record: EvalRecord }
-  | { type: 'done'; reason: 'completed' | 'stopped' | 'error'; step: number; error?: string }
+  | { type: 'done'; reason: 'completed' | 'stopped' | 'error'; step: number; error?: string; failure?: RunFailure }
+  /**
+   * A resumable snapshot of the running trainer (weights, AdamW moments, step, seeded stream positions), taken
+   * between report windows every checkpoint_every steps / checkpoint_seconds, and when the run is paused.
+   * Never holds a non-finite value.
+   */
+  | { type: 'checkpoint'; checkpoint: TrainerCheckpoint }
+  /** The GPU device behind the webgpu backend was lost: this worker's tfjs state is unusable. */
+  | { type: 'device-lost'; message: string; step: number }
+  /**
+   * Never posted by the worker: the client emits it when the Worker fires 'error' (an uncaught error, a
+   * crash) or stops answering pings. Pending requests have been rejected.
+   */
+  | { type: 'crashed'; message: string }
   | { type: 'evaluated'; id: number; record: EvalRecord }
   | { type: 'predicted'; id: number; predictions: ExamplePrediction[] }
   | { type: 'example'; id: number; example: ExampleView }
   | { type: 'confusion'; id: number; confusion: ConfusionData }
   | { type: 'latency'; id: number; msPerExample: number }
   | { type: 'exported'; id: number; files: ExportFiles }
+  | { type: 'restored'; id: number; step: number }
+  | { type: 'pong'; id: number }
+  | { type: 'debugged'; id: number; fault: DebugFault }
   /** A request failed (`id` set) or something failed outside a request. */
   | { type: 'error'; id?: number; request?: RequestType; message: string };
 
@@ -175,6 +209,9 @@ export const RESPONSE_TYPE = {
   confusion: 'confusion',
   latency: 'latency',
   export: 'exported',
+  restore: 'restored',
+  ping: 'pong',
+  debug: 'debugged',
 } as const satisfies Record<RequestType, EventType>;
 
 /** Type guard narrowing an event by its type (keeps the client free of casts). */

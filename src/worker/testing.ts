@@ -58,9 +58,10 @@ export function fakeTrainer(set: DistillSet, config: Readonly<DistillConfig>, ca
       while (status === 'running' && step < config.steps) {
         if (step + 1 === failAtStep) {
           status = 'paused';
-          const error = `non-finite loss at step ${step + 1} (loss NaN, grad norm NaN)`;
-          callbacks.onDone?.({ reason: 'error', step, error });
-          throw new Error(error);
+          const error = new Error(`non-finite loss at step ${step + 1} (loss NaN, grad norm NaN)`);
+          error.name = 'NonFiniteError'; // as the engine's
+          callbacks.onDone?.({ reason: 'error', step, error: error.message });
+          throw error;
         }
         await oneStep();
       }

@@ -10,7 +10,7 @@
  * The SIMD build runs single-threaded; training lives in this worker anyway, so the page stays responsive.
  */
 /// <reference lib="webworker" />
-import { env } from '@tensorflow/tfjs';
+import { backend as currentBackend, env } from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -19,7 +19,8 @@ import { selectBackend } from '../engine/backend.ts';
 import { createTrainer } from '../engine/trainer.ts';
 import { readDistillSet } from '../io/read.ts';
 import { encodeSafetensors } from '../io/safetensors_write.ts';
-import { createWorkerHost } from './host.ts';
+import { createWorkerHost, type DebugHooks } from './host.ts';
+import { gpuDeviceOf, watchDevice, type LosableDevice } from './gpu_device.ts';
 import { probeCapabilities } from './probe.ts';
 import type { WorkerEvent, WorkerRequest } from './protocol.ts';
 
@@ -41,13 +42,45 @@ setWasmPaths({
 
 env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
+/** The GPU device of the webgpu backend, once selected (watched for loss). */
+let device: LosableDevice | null = null;
+
+/** Fault simulation for tests, only in a worker the page started with its `?debug` flag (worker name). */
+const debugHooks: DebugHooks = {
+  loseDevice() {
+    if (!device) throw new Error('no GPU device to lose: the run is not on webgpu');
+    device.destroy(); // device.lost resolves, as on a real loss
+  },
+  crash() {
+    setTimeout(() => {
+      throw new Error('simulated worker crash (debug)');
+    }, 20);
+  },
+  hang() {
+    setTimeout(() => {
+      for (;;) {
+        // blocks the event loop: no message is answered again
+      }
+    }, 20);
+  },
+};
+const debugMode = scope.name.split(/\s+/).includes('debug');
+
 const host = createWorkerHost(
   {
     readDistillSet,
-    selectBackend: (preference) => selectBackend(preference),
+    async selectBackend(preference) {
+      const choice = await selectBackend(preference);
+      if (choice.name === 'webgpu') {
+        device = gpuDeviceOf(currentBackend());
+        if (device) watchDevice(device, (message) => host.deviceLost(message));
+      }
+      return choice;
+    },
     createTrainer,
     encodeSafetensors,
     probe: () => probeCapabilities({ wasmThreads: false }),
+    debug: debugMode ? debugHooks : undefined,
   },
   (event: WorkerEvent, transfer?: Transferable[]) => scope.postMessage(event, transfer ?? []),
 );

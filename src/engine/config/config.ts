@@ -52,6 +52,8 @@ export interface DistillConfig {
 
   // ---- runtime ----
   backend: BackendName; // 'auto' picks webgpu → webgl → wasm → cpu
+  checkpoint_every: number; // page: steps between resumable checkpoints (weights + AdamW state) kept in IndexedDB; 0: by time only
+  checkpoint_seconds: number; // page: also checkpoint once this many seconds passed since the last one; 0: by steps only
 }
 
 /** Defaults: a small student that trains in minutes on wasm. */
@@ -93,6 +95,8 @@ export const DEFAULT_CONFIG: Readonly<DistillConfig> = Object.freeze({
   report_every: 10,
 
   backend: 'auto',
+  checkpoint_every: 50,
+  checkpoint_seconds: 30,
 } satisfies DistillConfig);
 
 export const CONFIG_KEYS = Object.freeze(Object.keys(DEFAULT_CONFIG)) as readonly (keyof DistillConfig)[];

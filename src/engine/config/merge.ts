@@ -21,7 +21,7 @@ const ENUMS: Partial<Record<keyof DistillConfig, readonly string[]>> = {
 
 const INTEGER_KEYS: ReadonlySet<keyof DistillConfig> = new Set([
   'n_layers', 'd_model', 'n_heads', 'd_ff', 'max_len', 'warmup_steps', 'batch_size', 'steps', 'seed',
-  'eval_every', 'eval_max_examples', 'report_every',
+  'eval_every', 'eval_max_examples', 'report_every', 'checkpoint_every',
 ]);
 
 const POSITIVE_KEYS: ReadonlySet<keyof DistillConfig> = new Set([
