@@ -49,7 +49,7 @@ describe.skipIf(!ready)('exporter → readDistillSet round trip', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const NAMES = ['mlm_topk_f32', 'mlm_topk_f16', 'mlm_dense_bf16', 'mlm_topk_f16_npz', 'clm_dense_f32_npz', 'clm_topk_bf16', 'cls_dense_f16', 'cls_dense_f32_npz', 'mlm_topk_f16_jsonl', 'clm_dense_bf16_jsonl'];
+  const NAMES = ['mlm_topk_f32', 'mlm_topk_f16', 'mlm_dense_bf16', 'mlm_topk_f16_npz', 'clm_dense_f32_npz', 'clm_topk_bf16', 'cls_dense_f16', 'cls_dense_f32_npz', 'mlm_topk_f16_jsonl', 'clm_dense_bf16_jsonl', 'mlm_topk_logprobs_bf16'];
 
   it('covers every case the fixture script wrote', () => {
     expect(Object.keys(expected).sort()).toEqual([...NAMES].sort());
@@ -106,6 +106,19 @@ describe.skipIf(!ready)('exporter → readDistillSet round trip', () => {
     expect(set.metadata.teacherMsPerExample).toBeCloseTo(Number(m.teacher_ms_per_example), 6);
     expect(set.metadata.formatVersion).toBe('1');
     if (c.task === 'classification') expect(set.metadata.labelNames).toEqual(['neg', 'neu', 'pos']);
+  });
+
+  it('top-k log-probabilities come back with logsumexp 0 and a top-k mass of at most 1', async () => {
+    const c = expected.mlm_topk_logprobs_bf16;
+    const set = await readDistillSet(new Blob([readFileSync(join(dir, c.file))]), c.file);
+    if (set.teacher.kind !== 'topk') throw new Error('expected top-k');
+    const { logits, logsumexp, k } = set.teacher;
+    expect(Array.from(logsumexp ?? []).every((v) => v === 0)).toBe(true);
+    for (let pos = 0; pos < logits.length / k; pos++) {
+      let mass = 0;
+      for (let j = 0; j < k; j++) mass += Math.exp(logits[pos * k + j]);
+      expect(mass).toBeLessThanOrEqual(1.01); // bf16 keeps ~3 significant digits
+    }
   });
 
   it('mlm labels are the original ids at masked positions only; clm labels are the next token', async () => {

@@ -128,6 +128,7 @@ def export_distill_set(
     topk: int | None = 32,  # None = dense logits; classification is always dense
     hidden: bool = False,
     dtype: str = "f32",
+    topk_logprobs: bool = False,  # store log-softmax values and logsumexp 0 (exact same distribution; see below)
     batch_size: int = 32,
     progress: bool = True,
     extra_metadata: dict[str, str] | None = None,
@@ -170,9 +171,14 @@ def export_distill_set(
         else:
             k = min(topk, width)
             top_ids, top_vals = _topk(logits, k)
+            lse = _logsumexp(logits)
+            if topk_logprobs:
+                # log p = logit - logsumexp is <= 0 and near 0 for likely tokens, where float16 / bfloat16 are
+                # precise, so the stored top-k mass stays <= 1; with logsumexp = 0 the file means the same.
+                top_vals, lse = top_vals - lse[..., None], np.zeros_like(lse)
             out_ids.append(top_ids)
             out_vals.append(top_vals)
-            out_lse.append(_logsumexp(logits))
+            out_lse.append(lse)
         if hidden:
             if hid is None:
                 raise ValueError("--hidden asked for, but model_fn returned no hidden states")
@@ -340,6 +346,9 @@ def parse_args(argv=None):
     g.add_argument("--dense", action="store_true", help="write the full logits [N, L, V] instead of top-k")
     p.add_argument("--hidden", action="store_true", help="also write the last hidden states [N, L, H]")
     p.add_argument("--dtype", choices=DTYPES, default="f32", help="storage type of teacher floats")
+    p.add_argument("--logprobs", action="store_true",
+                   help="top-k: store log-probabilities with teacher_logsumexp = 0 (the same distribution; keeps the "
+                        "top-k mass <= 1 under f16/bf16 rounding, where raw logits ~10-20 lose ~0.5%%)")
     p.add_argument("--eval-fraction", type=float, default=0.1, help="share of examples marked split=eval")
     p.add_argument("--mlm-probability", type=float, default=0.15)
     p.add_argument("--seed", type=int, default=0, help="masking and split seed")
@@ -364,7 +373,8 @@ def main(argv=None) -> int:
         model_fn, data, task=args.task, out_path=args.output, vocab=info["vocab"], pad_id=info["pad_id"],
         mask_id=info["mask_id"] if args.task == "mlm" else None, label_names=info["label_names"],
         teacher_name=args.model, teacher_params=info["teacher_params"], topk=None if args.dense else args.topk,
-        hidden=args.hidden, dtype=args.dtype, batch_size=args.batch_size, progress=not args.quiet)
+        hidden=args.hidden, dtype=args.dtype, topk_logprobs=args.logprobs, batch_size=args.batch_size,
+        progress=not args.quiet)
     print(f"wrote {args.output}: {len(rows)} examples, task {args.task}, "
           f"{meta['teacher_ms_per_example']} ms/example", file=sys.stderr)
     return 0

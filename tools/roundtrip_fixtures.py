@@ -34,7 +34,9 @@ CASES = {
     "cls_dense_f32_npz": ("classification", "npz", None, "f32", False),
     "mlm_topk_f16_jsonl": ("mlm", "jsonl", 3, "f16", True),
     "clm_dense_bf16_jsonl": ("clm", "jsonl", None, "bf16", False),
+    "mlm_topk_logprobs_bf16": ("mlm", "safetensors", 5, "bf16", False),
 }
+LOGPROBS = {"mlm_topk_logprobs_bf16"}  # top-k stored as log-probabilities with logsumexp 0
 
 
 def _floats(a) -> list:
@@ -57,7 +59,7 @@ def main(out_dir: str) -> None:
                               mask_id=tok.mask_token_id if task == "mlm" else None,
                               label_names=LABELS if task == "classification" else None, teacher_name=f"tiny-{task}",
                               teacher_params=sum(p.numel() for p in model.parameters()), topk=topk, hidden=hidden,
-                              dtype=dtype, batch_size=4, progress=False)
+                              dtype=dtype, topk_logprobs=name in LOGPROBS, batch_size=4, progress=False)
         tensors, meta = read_distill_file(path)  # what is on disk, decoded by numpy
         expected[name] = {
             "file": os.path.basename(path), "task": task, "topk": topk, "dtype": dtype,

@@ -103,8 +103,9 @@ class ClmLabelsTest(unittest.TestCase):
 
 def export(tmp, name, model, data, **kw):
     path = os.path.join(tmp, name)
+    params = sum(p.numel() for p in model.parameters()) if hasattr(model, "parameters") else None
     defaults = dict(task="mlm", vocab=CharTokenizer().vocab, pad_id=0, mask_id=2, teacher_name="tiny",
-                    teacher_params=sum(p.numel() for p in model.parameters()), batch_size=4, progress=False)
+                    teacher_params=params, batch_size=4, progress=False)
     defaults.update(kw)
     meta = ex.export_distill_set(model, data, out_path=path, **defaults)
     tensors, file_meta = read_distill_file(path)
@@ -130,6 +131,22 @@ class ExportTest(unittest.TestCase):
         # probability mass outside the top-k is known: 1 - Σ exp(top - lse) is in [0, 1)
         outside = 1 - np.exp(t["teacher_topk_logits"] - t["teacher_logsumexp"][..., None]).sum(-1)
         self.assertTrue(((outside > -1e-5) & (outside < 1)).all())
+
+    def test_topk_logprobs_keep_f16_mass_at_most_one(self):
+        def big(ids, mask):  # logits around 15, where float16 spacing is 0.0078
+            return self.model(ids, mask)[0] * 3 + 15, None
+
+        raw, _, _ = export(self.tmp, "r.safetensors", big, self.data, topk=8, dtype="f16")
+        lp, _, _ = export(self.tmp, "l.safetensors", big, self.data, topk=8, dtype="f16", topk_logprobs=True)
+        np.testing.assert_array_equal(lp["teacher_topk_ids"], raw["teacher_topk_ids"])
+        self.assertTrue((lp["teacher_logsumexp"] == 0).all())
+        ref = torch.topk(torch.log_softmax(self.full_logits * 3 + 15, -1), 8, -1).values.numpy()
+        np.testing.assert_allclose(lp["teacher_topk_logits"].astype(np.float32), ref, atol=4e-3, rtol=1e-3)
+        mass = lambda t: np.exp(t["teacher_topk_logits"].astype(np.float64)
+                                - t["teacher_logsumexp"].astype(np.float64)[..., None]).sum(-1)
+        true_mass = np.exp(ref.astype(np.float64)).sum(-1)
+        self.assertLess(np.abs(mass(lp) - true_mass).max(), 1e-3)
+        self.assertGreater(np.abs(mass(raw) - true_mass).max(), np.abs(mass(lp) - true_mass).max())
 
     def test_dense_f32_keeps_exact_logits(self):
         t, _, _ = export(self.tmp, "d.safetensors", self.model, self.data, topk=None)

@@ -8,8 +8,8 @@
 2. a sentencepiece unigram vocabulary (4000 pieces; [PAD]=0, [UNK]=1, [MASK]=2);
 3. a small MLM teacher (tools/demo/teacher_model.py, 4 layers x 128) trained on CPU in two phases (15% then
    30% masking, more UDHR in phase 2), evaluated on held-out text per language;
-4. the distillation set written by tools/export_teacher.py: top-k logits + full logsumexp + last hidden
-   states in float16, one language tag per example, and `split` = the teacher's own held-out text;
+4. the distillation set written by tools/export_teacher.py: top-k log-probabilities (logsumexp 0) + last
+   hidden states in float16, one language tag per example, and `split` = the teacher's own held-out text;
 5. public/demo/README.md and public/demo/demo.json describing it.
 
 Intermediate files (sentencepiece model, teacher checkpoint) go to out/demo/ (git-ignored); an existing
@@ -224,7 +224,7 @@ def main(argv=None):
     meta = export_distill_set(
         model_fn, data, task="mlm", out_path=out_path, vocab=vocab, pad_id=pad_id, mask_id=mask_id,
         teacher_name=f"udhr-brown-mlm-teacher-{cfg.n_layers}x{cfg.d_model}", teacher_params=model.num_params(),
-        topk=args.topk, hidden=True, dtype="f16", batch_size=64)
+        topk=args.topk, topk_logprobs=True, hidden=True, dtype="f16", batch_size=64)
     exported = exported_quality(model, inp, attn, labels, [c["split"] for c in picked])
     print(json.dumps(exported), file=sys.stderr)
     write_description(args, out_path, meta, cfg, model, quality, exported, picked, train_seconds, labels)
@@ -295,7 +295,7 @@ seed and torch build).
 | examples N | {manifest['n']} ({manifest['n_train']} train, {manifest['n_eval']} eval via `split`) |
 | positions L | {args.max_len} (padding `[PAD]` = id 0, never masked) |
 | vocabulary V | {cfg.vocab_size} sentencepiece unigram pieces; `[PAD]`=0, `[UNK]`=1, `[MASK]`=2; `vocab` in the metadata |
-| teacher output | `teacher_topk_ids` [N, L, {args.topk}] int32, `teacher_topk_logits` [N, L, {args.topk}] f16, `teacher_logsumexp` [N, L] f16 (full-vocabulary) |
+| teacher output | `teacher_topk_ids` [N, L, {args.topk}] int32, `teacher_topk_logits` [N, L, {args.topk}] f16 holding log-probabilities (log-softmax over the full vocabulary), `teacher_logsumexp` [N, L] = 0 (so the mass outside the top-{args.topk} is 1 − Σ exp) |
 | hidden states | `teacher_hidden` [N, L, {cfg.d_model}] f16 (after the final LayerNorm) |
 | labels | `labels` [N, L] int32, -100 where nothing is masked; {manifest['masked_tokens']} masked tokens |
 | langs | one tag per example: {', '.join(f"{l} ({n})" for l, n in manifest['languages'].items())} |
