@@ -25,7 +25,7 @@ export function DebugPanel() {
     );
   };
   return (
-    <details className="panel debug-panel" data-testid="debug-panel">
+    <details className="panel debug-panel" data-testid="debug-panel" open>
       <summary>Debug: simulate faults</summary>
       <div className="row">
         {FAULTS.map(({ fault, label }) => (

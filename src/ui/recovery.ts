@@ -199,7 +199,8 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
         void client.ping(timeoutMs).then((alive) => {
           pinging = false;
           if (!alive && !handling && act().run.status === 'running') {
-            void onFault({ kind: 'unresponsive', message: `the training worker stopped answering (no reply in ${Math.round(timeoutMs / 1000)} s)` });
+            const seconds = timeoutMs >= 10_000 ? String(Math.round(timeoutMs / 1000)) : (timeoutMs / 1000).toFixed(1);
+            void onFault({ kind: 'unresponsive', message: `the training worker stopped answering (no reply in ${seconds} s)` });
           }
         });
       }, intervalMs);

@@ -1,14 +1,16 @@
 /**
- * Test harness for UI tests: a fresh store, a client wired to an in-thread host with the fake trainer, an
- * in-memory IndexedDB, and the controller binding them — the same wiring as main.tsx, minus the Worker.
+ * Test harness for UI tests: a fresh store, a restartable client wired to in-thread hosts with the fake
+ * trainer, an in-memory IndexedDB (pass the same `idb` to two harnesses to "reload the page"), and the
+ * controller binding them — the same wiring as main.tsx, minus the Worker.
  */
 import { IDBFactory } from 'fake-indexeddb';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { createAppStore } from '../store/store.ts';
-import { openRunsDb } from '../store/runs_db.ts';
-import { createTrainingClient } from '../worker/client.ts';
-import { fakeDeps, inMemoryPort } from '../worker/testing.ts';
+import { openRunsDb, type RunsDb } from '../store/runs_db.ts';
+import { createTrainingClient, type TrainingClient } from '../worker/client.ts';
+import { fakeDeps, inMemoryPort, type TestPort } from '../worker/testing.ts';
+import type { Capabilities } from '../worker/protocol.ts';
 import { tinyMlmSet } from '../worker/tiny_sets.ts';
 import type { DistillSet } from '../engine/types.ts';
 import { createController, type ControllerDeps } from './controller.ts';
@@ -17,24 +19,55 @@ import { AppProvider } from './app_context.tsx';
 export interface Harness {
   store: ReturnType<typeof createAppStore>;
   controller: ReturnType<typeof createController>;
+  client: TrainingClient;
   hashes: string[];
+  db: Promise<RunsDb>;
+  idb: IDBFactory;
+  /** Every worker port started so far (a restart adds one); the last is the live one. */
+  ports: TestPort[];
 }
 
-export function makeHarness(
-  opts: { set?: DistillSet; failWith?: string; failAtStep?: number; hash?: string; fetch?: ControllerDeps['fetch'] } = {},
-): Harness {
+export interface HarnessOptions {
+  set?: DistillSet;
+  failWith?: string;
+  failAtStep?: number;
+  /** The failure at failAtStep is a backend error rather than a non-finite loss. */
+  failRuntime?: boolean;
+  hash?: string;
+  fetch?: ControllerDeps['fetch'];
+  /** The IndexedDB of an earlier harness: this one is the same page, reloaded. */
+  idb?: IDBFactory;
+  debug?: boolean;
+  watchdog?: ControllerDeps['watchdog'];
+  /** What the fake worker reports it can run on. */
+  capabilities?: Partial<Capabilities>;
+}
+
+export function makeHarness(opts: HarnessOptions = {}): Harness {
   const store = createAppStore();
-  const client = createTrainingClient(inMemoryPort(fakeDeps(opts.set ?? tinyMlmSet(), { failWith: opts.failWith, failAtStep: opts.failAtStep })));
+  const deps = fakeDeps(opts.set ?? tinyMlmSet(), { failWith: opts.failWith, failAtStep: opts.failAtStep, failRuntime: opts.failRuntime });
+  const probe = deps.probe;
+  if (opts.capabilities) deps.probe = async () => ({ ...(await probe()), ...opts.capabilities });
+  const ports: TestPort[] = [];
+  const client = createTrainingClient(() => {
+    const port = inMemoryPort(deps, { debug: opts.debug });
+    ports.push(port);
+    return port;
+  });
   const hashes: string[] = [];
+  const idb = opts.idb ?? new IDBFactory();
+  const db = openRunsDb(idb);
   const controller = createController({
     client,
     store,
-    db: openRunsDb(new IDBFactory()),
+    db,
     fetch: opts.fetch,
     location: { hash: opts.hash ?? '' },
     replaceHash: (h) => hashes.push(h),
+    debug: opts.debug,
+    watchdog: opts.watchdog,
   });
-  return { store, controller, hashes };
+  return { store, controller, client, hashes, db, idb, ports };
 }
 
 export function renderWith(harness: Harness, ui: ReactNode) {

@@ -25,11 +25,17 @@ import {
   type WorkerRequest,
 } from './protocol.ts';
 
+/** What the client reads of a Worker's 'error' event (an ErrorEvent in browsers). */
+export interface WorkerErrorEvent {
+  readonly message: string;
+  preventDefault(): void;
+}
+
 /** The slice of the Worker interface the client uses (a real Worker, or an in-memory port in tests). */
 export interface WorkerPort {
   postMessage(message: WorkerRequest, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (e: MessageEvent<WorkerEvent>) => void): void;
-  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
+  addEventListener(type: 'error', listener: (e: WorkerErrorEvent) => void): void;
   terminate?(): void;
 }
 
@@ -104,9 +110,9 @@ export function createTrainingClient(source: WorkerPort | (() => WorkerPort)): T
         waiting.resolve(event);
       }
     });
-    p.addEventListener('error', (e: ErrorEvent) => {
+    p.addEventListener('error', (e: WorkerErrorEvent) => {
       if (!current()) return;
-      e.preventDefault?.(); // handled here: not an uncaught page error
+      e.preventDefault(); // handled here: not an uncaught page error
       const message = `the training worker crashed: ${e.message || 'unknown error'}`;
       rejectAll(new Error(message));
       emit({ type: 'crashed', message });

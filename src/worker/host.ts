@@ -35,6 +35,8 @@ export interface HostDeps {
   debug?: DebugHooks;
   /** Clock for the checkpoint cadence (ms); Date.now by default. */
   now?: () => number;
+  /** Resolves once a failed run's cause is known (the worker waits briefly for a GPU device loss to surface). */
+  settleFailure?: () => Promise<void>;
 }
 
 /** What a debug worker does for the faults it cannot simulate from inside the host (protocol.ts DebugFault). */
@@ -115,7 +117,7 @@ export function createWorkerHost(deps: HostDeps, post: Post): WorkerHost {
     disposeTrainer();
     const backend = await deps.selectBackend(req.config.backend);
     emit({ type: 'backend', id: req.id, choice: backend });
-    const driver = createRunDriver(emit, deps.now);
+    const driver = createRunDriver(emit, { now: deps.now, settleFailure: deps.settleFailure });
     const created = await deps.createTrainer(data, req.config, driver.callbacks, { backend });
     driver.attach(created);
     run = driver;

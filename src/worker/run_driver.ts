@@ -27,7 +27,19 @@ export interface RunDriver {
   dispose(): void;
 }
 
-export function createRunDriver(emit: (event: WorkerEvent) => void, now: () => number = Date.now): RunDriver {
+export interface RunDriverOptions {
+  /** Clock for the checkpoint cadence (ms). */
+  now?: () => number;
+  /**
+   * Resolves once a failure's cause is known. On webgpu a lost device often shows first as a failed read
+   * (mapAsync), before `device.lost` settles: the worker waits for it briefly, and if the device was lost the
+   * host disposes this driver and reports the loss instead of a failed run.
+   */
+  settleFailure?: () => Promise<void>;
+}
+
+export function createRunDriver(emit: (event: WorkerEvent) => void, options: RunDriverOptions = {}): RunDriver {
+  const now = options.now ?? Date.now;
   let bound: Trainer | null = null;
   let last = { step: 0, at: now() };
   /** A report window ended with a checkpoint due; the loop was asked to pause for it. */
@@ -76,10 +88,11 @@ export function createRunDriver(emit: (event: WorkerEvent) => void, now: () => n
     looping = true;
     t.start().then(
       () => settle(t),
-      (err: unknown) => {
+      async (err: unknown) => {
         looping = false;
         wantRunning = false;
         checkpointDue = false;
+        await options.settleFailure?.();
         const failure = err instanceof Error && err.name === 'NonFiniteError' ? 'non_finite' : 'runtime';
         post({ type: 'done', reason: 'error', step: t.currentStep(), error: message(err), failure });
         post({ type: 'status', status: t.status(), step: t.currentStep() });

@@ -42,6 +42,9 @@ setWasmPaths({
 
 env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
+/** How long a failed run on webgpu waits for `device.lost` before it is reported as a plain failure. */
+const DEVICE_LOSS_GRACE_MS = 500;
+
 /** The GPU device of the webgpu backend, once selected (watched for loss). */
 let device: LosableDevice | null = null;
 
@@ -71,16 +74,23 @@ const host = createWorkerHost(
     readDistillSet,
     async selectBackend(preference) {
       const choice = await selectBackend(preference);
-      if (choice.name === 'webgpu') {
-        device = gpuDeviceOf(currentBackend());
-        if (device) watchDevice(device, (message) => host.deviceLost(message));
-      }
+      const selected = choice.name === 'webgpu' ? gpuDeviceOf(currentBackend()) : null;
+      device = selected;
+      // Only the device of the current run matters (an earlier run's webgpu backend may linger unused).
+      if (selected) watchDevice(selected, (message) => device === selected && host.deviceLost(message));
       return choice;
     },
     createTrainer,
     encodeSafetensors,
     probe: () => probeCapabilities({ wasmThreads: false }),
     debug: debugMode ? debugHooks : undefined,
+    // A lost device usually surfaces first as a failed buffer read: give `device.lost` a moment to settle,
+    // so the page hears "device lost" (and falls back) rather than "the run failed".
+    settleFailure: async () => {
+      if (!device) return;
+      await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, DEVICE_LOSS_GRACE_MS))]);
+      await new Promise((resolve) => setTimeout(resolve, 0)); // the loss watcher runs first
+    },
   },
   (event: WorkerEvent, transfer?: Transferable[]) => scope.postMessage(event, transfer ?? []),
 );

@@ -1,5 +1,5 @@
-/** Files the e2e tests upload, written with the io writer from the in-code tiny sets. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+/** Files the e2e tests upload, written with the io writer from the in-code tiny sets, and hostile ones. */
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { encodeDistillSet } from '../../src/io/distill_set_write.ts';
 import { tinyClassificationSet, tinyMlmSet } from '../../src/worker/tiny_sets.ts';
@@ -29,4 +29,49 @@ export function writeFixtures(): Fixtures {
   writeFileSync(files.truncated, mlmBytes.subarray(0, Math.floor(mlmBytes.byteLength * 0.6)));
   writeFileSync(files.garbage, new TextEncoder().encode('these are not teacher logits\n'));
   return files;
+}
+
+/**
+ * A safetensors set whose data section is a hole (sparse: costs no disk): input_ids [N, L] and a dense
+ * teacher_logits [N, L, V], all zeros, so the set is valid. For big-file tests.
+ */
+export function sparseSet(name: string, N: number, L: number, V: number): string {
+  const idsBytes = N * L * 4;
+  const logitsBytes = N * L * V * 4;
+  const header = JSON.stringify({
+    __metadata__: { task: 'mlm', vocab_size: String(V) },
+    input_ids: { dtype: 'I32', shape: [N, L], data_offsets: [0, idsBytes] },
+    teacher_logits: { dtype: 'F32', shape: [N, L, V], data_offsets: [idsBytes, idsBytes + logitsBytes] },
+  });
+  const head = new Uint8Array(8 + header.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(header.length), true);
+  head.set(new TextEncoder().encode(header), 8);
+  const dir = path.join(OUT, 'fixtures');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const fd = openSync(file, 'w');
+  writeSync(fd, head);
+  ftruncateSync(fd, head.length + idsBytes + logitsBytes);
+  closeSync(fd);
+  return file;
+}
+
+/** Files a person might drop by mistake or an attacker might craft; each must be refused in place. */
+export function hostileFiles(): { file: string; message: RegExp }[] {
+  const dir = path.join(OUT, 'fixtures');
+  mkdirSync(dir, { recursive: true });
+  const write = (name: string, bytes: Uint8Array | string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, bytes);
+    return file;
+  };
+  const hugeHeader = new Uint8Array(16);
+  new DataView(hugeHeader.buffer).setBigUint64(0, 2n ** 40n, true);
+  hugeHeader.set(new TextEncoder().encode('{"a":'), 8);
+  return [
+    { file: write('empty.safetensors', new Uint8Array(0)), message: /empty|too short|truncated|expected/i },
+    { file: write('huge-header.safetensors', hugeHeader), message: /header|past the end|too large|truncated/i },
+    { file: write('nan.jsonl', '{"metadata": {"task": "mlm", "vocab_size": 3}}\n{"input_ids": [1, 2], "teacher_logits": [[0, NaN, 1], [0, 1, 2]]}\n'), message: /NaN|non-finite|not JSON|JSON/i },
+    { file: write('not-a-zip.npz', 'PK\u0003\u0004 this is not a zip archive'), message: /zip|truncated|expected|central directory/i },
+  ];
 }

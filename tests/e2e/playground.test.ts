@@ -1,7 +1,8 @@
 /**
  * What a person does on the page, in real headless Chromium: upload teacher logits, train on WebGPU
  * (SwiftShader), watch the charts fill while the page stays responsive, compare, export, re-import, recover
- * from broken files, train a classifier on wasm, reload a run's link. Screenshots: test-results/e2e/*.png.
+ * from broken files, train a classifier on wasm, reload a run's link — and, over the whole session, no request
+ * leaves the page's origin and no Content-Security-Policy rule is broken. Screenshots: test-results/e2e/*.png.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readSafetensors } from '../../src/io/safetensors_read.ts';
 import { DEMO_MANIFEST_URL } from '../../src/ui/demo.ts';
-import { ROOT, buildPage, download, openSession, screenshot, type Session } from './browser.ts';
+import { ROOT, download, openSession, screenshot, type Session } from './browser.ts';
 import { writeFixtures, type Fixtures } from './fixtures.ts';
 
 /** A student SwiftShader trains in seconds: 1 layer, d_model 32, L 16. */
@@ -27,7 +28,6 @@ const points = async (name: string) => Number(await page.locator(`[data-testid=c
 const upload = (file: string) => page.locator('[data-testid=file-input]').setInputFiles(file);
 
 beforeAll(async () => {
-  buildPage();
   files = writeFixtures();
   session = await openSession();
   page = session.page;
@@ -271,5 +271,20 @@ describe('the playground page', () => {
     await page.locator('[data-testid=example-tokens] .tok-labelled').first().click();
     await page.locator('[data-testid=topk-pair]').waitFor();
     await screenshot(page, 'demo-compare');
+  });
+
+  it('kept every request of the session on its own origin, uploaded nothing, and broke no CSP rule', async () => {
+    const origin = new URL(session.server.url).origin;
+    const urls = session.requests.map((r) => r.url);
+    // the worker's own requests are recorded too: it fetches the wasm binary and its code chunks
+    expect(urls.some((u) => /\/assets\/tfjs-backend-wasm[^/]*\.wasm$/.test(u))).toBe(true);
+    const away = session.requests.filter((r) => !/^(data|blob):/.test(r.url) && new URL(r.url).origin !== origin);
+    expect(away).toEqual([]);
+    expect(session.blocked).toEqual([]);
+    // only GETs without a body: no file, weight or metric is ever sent anywhere, not even to the page's server
+    expect(session.requests.filter((r) => r.method !== 'GET' || r.hasBody)).toEqual([]);
+    expect(await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content')).toMatch(/connect-src 'self'/);
+    expect(await session.cspViolations()).toEqual([]);
+    console.log(`${session.requests.length} requests, all to ${origin}`);
   });
 });

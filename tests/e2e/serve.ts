@@ -1,6 +1,8 @@
 /**
- * A tiny static server for dist/ with the cross-origin isolation headers the page needs (COOP/COEP: wasm
- * threads use SharedArrayBuffer). Node's http only; binds 127.0.0.1 on a free port.
+ * A tiny static server for dist/ with the headers the page is meant to be served with: cross-origin isolation
+ * (COOP/COEP: wasm threads use SharedArrayBuffer) and the Content-Security-Policy (src/csp.ts), with a
+ * same-origin report endpoint that collects violation reports (the worker's included). Node's http only;
+ * binds 127.0.0.1 on a free port.
  *
  *   npx tsx tests/e2e/serve.ts [dir] [port]     # manual use
  */
@@ -8,6 +10,10 @@ import { createServer, type Server } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cspHeader } from '../../src/csp.ts';
+
+/** Where browsers POST Content-Security-Policy violation reports (report-uri). */
+export const CSP_REPORT_PATH = '/__csp-report';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,13 +39,27 @@ export const ISOLATION_HEADERS = {
 
 export interface StaticServer {
   url: string;
+  /** CSP violation reports received (JSON text), in order. */
+  cspReports: string[];
   close(): Promise<void>;
 }
 
 export function serveStatic(root: string, port = 0): Promise<StaticServer> {
   const base = path.resolve(root);
+  const cspReports: string[] = [];
+  const policy = cspHeader({ reportUri: CSP_REPORT_PATH });
   const server: Server = createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (req.method === 'POST' && pathname === CSP_REPORT_PATH) {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        cspReports.push(body);
+        res.writeHead(204).end();
+      });
+      return;
+    }
     let file = path.join(base, pathname);
     if (!file.startsWith(base)) {
       res.writeHead(403).end('forbidden');
@@ -54,6 +74,7 @@ export function serveStatic(root: string, port = 0): Promise<StaticServer> {
       'Content-Type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': statSync(file).size,
       'Cache-Control': 'no-store',
+      'Content-Security-Policy': policy,
       ...ISOLATION_HEADERS,
     });
     if (req.method === 'HEAD') res.end();
@@ -66,6 +87,7 @@ export function serveStatic(root: string, port = 0): Promise<StaticServer> {
       const actual = typeof address === 'object' && address ? address.port : port;
       resolve({
         url: `http://127.0.0.1:${actual}/`,
+        cspReports,
         close: () => new Promise<void>((done) => server.close(() => done())),
       });
     });
