@@ -129,3 +129,33 @@ describe('runs slice', () => {
     expect(s().runs.overlay).toEqual([]);
   });
 });
+
+describe('recovery in the store', () => {
+  it('a failed run resumes from its checkpoint: metrics trimmed to its step, running again, the failure cleared', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().runConfiguring('run-1', { ...DEFAULT_CONFIG, steps: 50 });
+    s().appendMetrics([1, 2, 3, 4, 5, 6].map(rec), [fakeEval(0), fakeEval(5)]);
+    s().runCheckpointed(4);
+    s().runEnded('error', 6, 'non-finite loss at step 7');
+    s().runStatus('running', 6); // a late status cannot reopen a failed run…
+    expect(s().run.status).toBe('error');
+    s().truncateMetrics(4);
+    s().runResumed(4, 'running', { step: 4, from: 'webgpu', to: 'wasm', reason: 'lost', at: 1 }); // …a resume can
+    expect(s().metrics.history.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    expect(s().metrics.evals.map((e) => e.step)).toEqual([0]);
+    expect(s().run).toMatchObject({ status: 'running', step: 4, error: null, endedAt: null, checkpointStep: 4, recoveries: [{ to: 'wasm' }] });
+  });
+
+  it('offers an interrupted run, records the file check, and forgets the offer', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().updateOffer({ message: 'ignored without an offer' });
+    expect(s().resume.offer).toBeNull();
+    s().offerResume({ runId: 'r', step: 20, totalSteps: 100, savedAt: 1, fileName: 'a', fileBytes: 3, setStored: false, failed: null, fileMatches: null, message: null });
+    s().updateOffer({ fileMatches: true });
+    expect(s().resume.offer).toMatchObject({ runId: 'r', fileMatches: true });
+    s().offerResume(null);
+    expect(s().resume.offer).toBeNull();
+  });
+});

@@ -9,10 +9,11 @@ import type { EvalRecord, StepRecord } from '../engine/trainer_types.ts';
 import type { TrainingClient } from '../worker/client.ts';
 import type { ConfusionData, DebugFault, ExampleView, WorkerEvent } from '../worker/protocol.ts';
 import type { RunsDb, StoredWeights } from '../store/runs_db.ts';
-import type { CheckpointRecord } from '../store/checkpoint_record.ts';
 import { datasetOf, parseReport, type RunRecord } from '../store/run_record.ts';
-import { createCheckpointKeeper, identityOf, type LoadedSet } from './checkpoints.ts';
+import { createCheckpointKeeper, type LoadedSet } from './checkpoints.ts';
 import { createRecovery } from './recovery.ts';
+import { createInterruptedRun } from './interrupted_run.ts';
+import { checkSafetensors, readWithProgress } from './file_checks.ts';
 import { configFromHash, configToHash } from '../store/url_config.ts';
 import { DEMO_MANIFEST_URL, demoFileUrl } from './demo.ts';
 import { blobBytes, blobText } from './read_blob.ts';
@@ -102,8 +103,6 @@ export function createController(deps: ControllerDeps): Controller {
   let loadSeq = 0;
   /** The data file in the worker (put back after a restart; stored with checkpoints). */
   let loadedSet: LoadedSet | null = null;
-  /** The checkpoint of a run interrupted in an earlier page load (offered in the resume slice). */
-  let interrupted: CheckpointRecord | null = null;
 
   const act = () => store.getState();
   const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -114,10 +113,16 @@ export function createController(deps: ControllerDeps): Controller {
     keeper,
     currentSet: () => loadedSet,
     dropMetrics: () => dropMetrics(),
-    settled: async () => {
-      if (finalizing) await finalizing;
-    },
     failRun: (reason) => endRun('error', reason),
+  });
+  const interrupted = createInterruptedRun({
+    store,
+    db: deps.db,
+    keeper,
+    recovery,
+    loadFile: (blob, name) => loadBlob(blob, name),
+    currentSet: () => loadedSet,
+    dropMetrics: () => dropMetrics(),
   });
 
   /** The run ended (done event, or a fault it could not recover from): show it, store it, keep or drop its checkpoint. */
@@ -246,79 +251,15 @@ export function createController(deps: ControllerDeps): Controller {
       loadedSet = { blob: file, name };
       act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
       fitConfigToData(loaded.summary.seqLen);
-      await checkInterruptedFile(loadedSet);
+      await interrupted.checkFile(loadedSet);
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
     }
   }
 
-  /** With an interrupted run whose file is not stored: is the file just loaded the one it trained on? */
-  async function checkInterruptedFile(set: LoadedSet) {
-    const offer = act().resume.offer;
-    if (!interrupted || !offer || offer.setStored) return;
-    const want = interrupted.set;
-    const have = await identityOf(set);
-    const summary = act().data.summary;
-    const sameData = !interrupted.dataset || !summary || sameDataset(datasetOf(summary), interrupted.dataset);
-    const matches = have.bytes === want.bytes && have.fingerprint === want.fingerprint && sameData;
-    act().updateOffer({
-      fileMatches: matches,
-      message: matches ? null : `${set.name} is not the file the run trained on (${want.name}, ${want.bytes} bytes): drop that one`,
-    });
-  }
-
   /** A set longer than max_len cannot train: raise max_len to the set's length (the form shows it). */
   function fitConfigToData(seqLen: number) {
     if (act().config.values.max_len < seqLen) act().setConfigValue('max_len', seqLen);
-  }
-
-  /** Offers to resume a run whose checkpoint outlived the last page load. */
-  function offerInterrupted(record: CheckpointRecord) {
-    interrupted = record;
-    act().offerResume({
-      runId: record.id,
-      step: record.step,
-      totalSteps: record.totalSteps,
-      savedAt: record.savedAt,
-      fileName: record.set.name,
-      fileBytes: record.set.bytes,
-      setStored: record.setStored,
-      failed: record.failed,
-      fileMatches: null,
-      message: null,
-    });
-  }
-
-  /** Puts the interrupted run back: its data file, config, charts and run state, then the trainer at its checkpoint. */
-  async function resumeInterrupted() {
-    const record = interrupted;
-    if (!record || !act().resume.offer) return;
-    try {
-      if (record.setStored) {
-        const blob = await (await deps.db).getSet(record.id);
-        if (!blob) throw new Error(`the stored copy of ${record.set.name} is gone: drop the file again`);
-        await loadBlob(blob, record.set.name);
-        if (act().data.status !== 'loaded') throw new Error(act().data.error ?? `${record.set.name} did not load`);
-      } else if (act().resume.offer?.fileMatches !== true || !loadedSet) {
-        throw new Error(`drop ${record.set.name} (${record.set.bytes} bytes) again first: the run needs it`);
-      }
-    } catch (err) {
-      act().updateOffer({ message: message(err) });
-      return;
-    }
-    interrupted = null;
-    act().offerResume(null);
-    act().replaceConfig(record.config, record.preset);
-    dropMetrics();
-    act().setMetrics(record.history, record.evals);
-    act().runRestore(record);
-    keeper.adopt(record);
-    act().runNotice(`Resumed from the checkpoint at step ${record.step} saved before the page was reloaded.`);
-    try {
-      await recovery.resume({ record, config: record.config, backend: record.config.backend });
-    } catch (err) {
-      act().runFailed(message(err));
-    }
   }
 
   function syncHash() {
@@ -348,7 +289,7 @@ export function createController(deps: ControllerDeps): Controller {
       if (capabilities.status === 'fulfilled') act().setCapabilities(capabilities.value);
       if (runs.status === 'fulfilled') act().setRuns(runs.value);
       else act().runsFailed(`runs are not saved in this browser (IndexedDB: ${message(runs.reason)})`);
-      if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) offerInterrupted(checkpoints.value[0]);
+      if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
     },
     loadFile: (file, name) => loadBlob(file, name),
     async loadDemo() {
@@ -376,8 +317,7 @@ export function createController(deps: ControllerDeps): Controller {
       act().resetMetrics();
       act().runConfiguring(runId, { ...s.config.values });
       // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
-      interrupted = null;
-      act().offerResume(null);
+      interrupted.forget();
       void keeper.discardAll();
       try {
         const configured = await client.configure({ ...s.config.values });
@@ -441,13 +381,8 @@ export function createController(deps: ControllerDeps): Controller {
         act().runFailed(message(err));
       }
     },
-    resumeInterrupted,
-    async discardInterrupted() {
-      const record = interrupted;
-      interrupted = null;
-      act().offerResume(null);
-      if (record) await keeper.discard(record.id);
-    },
+    resumeInterrupted: () => interrupted.resume(),
+    discardInterrupted: () => interrupted.discard(),
     debug: deps.debug === true,
     async injectFault(fault) {
       if (!deps.debug) throw new Error('fault simulation is for debug pages (?debug)');
@@ -458,11 +393,6 @@ export function createController(deps: ControllerDeps): Controller {
       for (const u of unsubscribers.splice(0)) u();
     },
   };
-}
-
-/** Two data summaries describe the same set (the file's name aside). */
-function sameDataset(a: RunRecord['dataset'], b: RunRecord['dataset']): boolean {
-  return JSON.stringify({ ...a, file: '' }) === JSON.stringify({ ...b, file: '' });
 }
 
 function parseObject(text: string): Record<string, unknown> | null {
@@ -477,39 +407,4 @@ function parseObject(text: string): Record<string, unknown> | null {
 function runName(preset: string | null, seed: number, runId: string): string {
   const time = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   return `${preset ?? 'custom'} · seed ${seed} · ${time} (${runId.slice(-4)})`;
-}
-
-/** Reads a fetch response to the end, reporting bytes as they arrive. */
-async function readWithProgress(response: Response, onProgress: (read: number, total: number) => void): Promise<ArrayBuffer> {
-  const total = Number(response.headers.get('content-length') ?? 0);
-  if (!response.body) return response.arrayBuffer();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let read = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    read += value.byteLength;
-    onProgress(read, Math.max(total, read));
-  }
-  const out = new Uint8Array(read);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out.buffer;
-}
-
-/** A quick sanity check of a safetensors file: 8-byte little-endian header length and a JSON header. */
-function checkSafetensors(bytes: Uint8Array) {
-  if (bytes.byteLength < 8) throw new Error('the weights file is too short to be safetensors');
-  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  if (headerLength > bytes.byteLength - 8) throw new Error('the weights file is not safetensors (header length past the end)');
-  try {
-    JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch {
-    throw new Error('the weights file is not safetensors (header is not JSON)');
-  }
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORED_SET_MAX_BYTES } from '../store/checkpoint_record.ts';
 import type { AppState } from '../store/store.ts';
-import { fallbackBackend, MAX_RECOVERIES } from './recovery.ts';
+import { fallbackBackend, MAX_FAILED_STARTS, MAX_RECOVERIES } from './recovery.ts';
 import { makeHarness, until, type Harness } from './test_app.tsx';
 
 const link = (extra: string) => `#n_layers=1&d_model=8&n_heads=2&d_ff=16&max_len=12&report_every=5&eval_every=0&checkpoint_every=10&${extra}`;
@@ -64,13 +64,18 @@ describe('checkpoints', () => {
     expect(await db.getSet(record.id)).toBeNull();
   });
 
-  it('a run that completes leaves none; a new run drops older ones', async () => {
-    const h = makeHarness({ hash: link('steps=40') });
-    await started(h);
+  it('a run that completes leaves none; a failed run keeps its own until a new run starts', async () => {
+    const h = makeHarness({ hash: link('steps=40'), failAtStep: 33 });
+    await started(h); // fails at step 33, after its checkpoint at 30
     await until(() => state(h).run.saved);
+    await settle();
+    const db = await h.db;
+    expect((await db.listCheckpoints()).map((c) => [c.id, c.step])).toEqual([[state(h).run.runId, 30]]);
+    await h.controller.train(); // the failure fires once: this run completes
+    await until(() => state(h).run.saved && state(h).run.status === 'done');
     expect(state(h).run.checkpointStep).toBe(30);
     await settle();
-    expect(await (await h.db).listCheckpoints()).toEqual([]);
+    expect(await db.listCheckpoints()).toEqual([]);
   });
 });
 
@@ -140,6 +145,20 @@ describe('recovery from faults', () => {
     }
     expect(state(h).run).toMatchObject({ status: 'error', error: expect.stringMatching(/no other backend is left to continue on\. Resume from step \d+ to try again\./) });
     expect(state(h).run.recoveries.map((r) => r.to)).toEqual(['webgl', 'wasm', 'cpu']);
+  });
+
+  it(`stops restarting after ${MAX_FAILED_STARTS} workers in a row die as they start`, async () => {
+    const h = makeHarness({ hash: link('steps=100000&backend=wasm'), capabilities: caps, brokenRestarts: true });
+    await started(h);
+    await until(() => (state(h).run.checkpointStep ?? 0) >= 10);
+    h.ports[0].crash('boom');
+    await until(() => state(h).run.status === 'error', 5000);
+    await settle();
+    expect(h.ports).toHaveLength(1 + MAX_FAILED_STARTS);
+    expect(state(h).run.error).toMatch(/^The training worker fails as it starts \(the training worker crashed: SyntaxError: Unexpected token\): reload the page$/);
+    h.ports.at(-1)?.crash('again'); // no more restarts
+    await settle();
+    expect(h.ports).toHaveLength(1 + MAX_FAILED_STARTS);
   });
 });
 

@@ -25,6 +25,9 @@ export const FALLBACK_CHAIN: readonly ConcreteBackend[] = ['webgpu', 'webgl', 'w
 /** Automatic recoveries per run before it is failed instead. */
 export const MAX_RECOVERIES = 3;
 
+/** Fresh workers in a row that die before answering their first request: then the page stops restarting. */
+export const MAX_FAILED_STARTS = 3;
+
 export type FaultKind = 'device-lost' | 'crashed' | 'unresponsive' | 'runtime';
 
 export interface Fault {
@@ -51,8 +54,6 @@ export interface RecoveryDeps {
   currentSet(): LoadedSet | null;
   /** Forgets step records buffered from the old worker. */
   dropMetrics(): void;
-  /** Resolves once the previous run's record is written (it may still read the old trainer). */
-  settled(): Promise<void>;
   /** Ends the current run as failed with `reason` and stores it. */
   failRun(reason: string): void;
 }
@@ -89,10 +90,21 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
   let queued: Fault | null = null;
   /** Per run: backends ruled out and recoveries made. */
   const history = new Map<string, { ruledOut: Set<string>; attempts: number }>();
+  let failedStarts = 0;
+  /** Set when workers keep dying as they start (e.g. a script that cannot load): no more restarts. */
+  let gaveUp: string | null = null;
 
   async function freshWorker(): Promise<Capabilities> {
     client.restart();
-    const caps = await client.probe();
+    let caps: Capabilities;
+    try {
+      caps = await client.probe();
+      failedStarts = 0;
+    } catch (err) {
+      failedStarts += 1;
+      if (failedStarts >= MAX_FAILED_STARTS) gaveUp = `the training worker fails as it starts (${message(err)}): reload the page`;
+      throw err;
+    }
     act().setCapabilities(caps);
     const set = deps.currentSet();
     if (set && act().data.status === 'loaded') await client.load(set.blob, set.name);
@@ -166,6 +178,7 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
   }
 
   function onFault(fault: Fault): Promise<void> {
+    if (gaveUp) return Promise.resolve();
     if (handling) {
       queued = fault;
       return handling;
@@ -177,9 +190,13 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
         try {
           await handle(next);
         } catch (err) {
-          if (!queued) deps.failRun(`${sentence(next.message)}; recovery failed: ${message(err)}`);
+          if (gaveUp) {
+            const active = ['running', 'paused', 'recovering'].includes(act().run.status);
+            if (active) deps.failRun(sentence(gaveUp));
+            else act().runNotice(sentence(gaveUp));
+          } else if (!queued) deps.failRun(`${sentence(next.message)}; recovery failed: ${message(err)}`);
         }
-        next = queued;
+        next = gaveUp ? null : queued;
       }
     })().finally(() => {
       handling = null;

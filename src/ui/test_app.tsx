@@ -41,6 +41,8 @@ export interface HarnessOptions {
   watchdog?: ControllerDeps['watchdog'];
   /** What the fake worker reports it can run on. */
   capabilities?: Partial<Capabilities>;
+  /** Every worker after the first dies as it starts (as a worker script that fails to load would). */
+  brokenRestarts?: boolean;
 }
 
 export function makeHarness(opts: HarnessOptions = {}): Harness {
@@ -51,6 +53,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const ports: TestPort[] = [];
   const client = createTrainingClient(() => {
     const port = inMemoryPort(deps, { debug: opts.debug });
+    if (opts.brokenRestarts && ports.length > 0) queueMicrotask(() => port.crash('SyntaxError: Unexpected token'));
     ports.push(port);
     return port;
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig } from '../engine/config/merge.ts';
 import { createTrainingClient } from './client.ts';
-import { fakeDeps, inMemoryPort } from './testing.ts';
+import { fakeDeps, inMemoryPort, type TestPort } from './testing.ts';
 import { tinyClassificationSet, tinyMlmSet } from './tiny_sets.ts';
 import type { WorkerEvent } from './protocol.ts';
 
@@ -125,5 +125,54 @@ describe('training client ↔ host', () => {
     expect(confusion.counts.reduce((a, b) => a + b, 0)).toBe(5);
     // the fake student always says class 0: every count is in column 0
     for (let t = 0; t < 3; t++) for (let s = 1; s < 3; s++) expect(confusion.counts[t * 3 + s]).toBe(0);
+  });
+
+  it('a crashed worker rejects what was pending and says so; restart() brings a fresh one', async () => {
+    const ports: TestPort[] = [];
+    const client = createTrainingClient(() => {
+      const port = inMemoryPort(fakeDeps(tinyMlmSet()));
+      ports.push(port);
+      return port;
+    });
+    const events: WorkerEvent[] = [];
+    client.subscribe((e) => events.push(e));
+    await client.load(new Blob(['x']), 'tiny.safetensors');
+    ports[0].hang(); // the load below is never answered…
+    const pending = client.load(new Blob(['x']), 'tiny.safetensors');
+    ports[0].crash('Uncaught Error: out of memory'); // …and then the worker dies
+    await expect(pending).rejects.toThrow('the training worker crashed: Uncaught Error: out of memory');
+    expect(events.at(-1)).toEqual({ type: 'crashed', message: 'the training worker crashed: Uncaught Error: out of memory' });
+    client.restart();
+    expect(ports).toHaveLength(2);
+    ports[0].crash('late'); // the old worker's last words are ignored
+    expect(events.filter((e) => e.type === 'crashed')).toHaveLength(1);
+    await expect(client.probe()).resolves.toMatchObject({ wasm: true });
+    await expect(client.configure(config)).rejects.toThrow(/no data set is loaded/); // a fresh worker knows nothing
+  });
+
+  it('ping tells a live worker from a hung one', async () => {
+    const port = inMemoryPort(fakeDeps(tinyMlmSet()));
+    const client = createTrainingClient(port);
+    expect(await client.ping(500)).toBe(true);
+    port.hang();
+    expect(await client.ping(30)).toBe(false);
+    expect(() => client.restart()).toThrow(/cannot restart/); // a plain port has no way to start another
+  });
+
+  it('fault simulation is refused unless the worker runs in debug mode', async () => {
+    const { client } = setup();
+    await expect(client.debug('crash')).rejects.toThrow(/debug mode/);
+    const debug = createTrainingClient(inMemoryPort(fakeDeps(tinyMlmSet()), { debug: true }));
+    const events: WorkerEvent[] = [];
+    debug.subscribe((e) => events.push(e));
+    await debug.load(new Blob(['x']), 'tiny.safetensors');
+    await debug.configure({ ...config, steps: 100000 });
+    await debug.start();
+    await debug.debug('lose-device');
+    await until(() => events.some((e) => e.type === 'device-lost'));
+    expect(events.find((e) => e.type === 'device-lost')).toMatchObject({ message: 'the WebGPU device was lost (destroyed)' });
+    const count = events.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events.slice(count).filter((e) => e.type === 'steps')).toEqual([]); // nothing more from a lost device
   });
 });

@@ -1,6 +1,9 @@
 /**
  * The worker host with the real engine and io (cpu backend, in Node): a tiny set written with the io writer
- * is parsed, trained a few steps, and exported; the exported safetensors reads back with the io reader.
+ * is parsed, trained a few steps, and exported; the exported safetensors reads back with the io reader. And
+ * recovery end to end: checkpoints taken by the host mid-run, a NaN forced into the weights (the debug
+ * fault) fails the run as non-finite, and the last checkpoint restored into a new trainer continues the
+ * uninterrupted run's curve.
  */
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../engine/backend.ts';
@@ -14,6 +17,24 @@ import { createTrainingClient } from './client.ts';
 import { inMemoryPort } from './testing.ts';
 import { tinyMlmSet } from './tiny_sets.ts';
 import type { WorkerEvent } from './protocol.ts';
+import type { HostDeps } from './host.ts';
+import type { TrainerCheckpoint } from '../engine/trainer_types.ts';
+
+const realDeps: HostDeps = {
+  readDistillSet,
+  selectBackend: () => selectBackend('cpu'),
+  createTrainer,
+  encodeSafetensors,
+  probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
+};
+
+const waitFor = async (cond: () => boolean, ms = 60_000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
 
 describe('host with the real engine (cpu)', () => {
   it('loads, trains, evaluates and exports', async () => {
@@ -51,6 +72,50 @@ describe('host with the real engine (cpu)', () => {
     expect(back.tensors.has('embeddings.word_embeddings.weight')).toBe(true);
     expect(files.paramCount).toBe(configured.paramCount);
     expect(JSON.parse(files.configJson).hidden_size).toBe(16);
+    client.dispose();
+  });
+
+  it('a NaN in the weights fails the run as non-finite; the last checkpoint continues the uninterrupted curve', async () => {
+    const client = createTrainingClient(inMemoryPort(realDeps, { debug: true }));
+    const events: WorkerEvent[] = [];
+    client.subscribe((e) => events.push(e));
+    await client.load(new Blob([encodeDistillSet(tinyMlmSet({ n: 16, seqLen: 8 }))]), 'tiny.safetensors');
+    const config = { ...mergeConfig({ n_layers: 1, d_model: 16, n_heads: 2, d_ff: 32, max_len: 8, steps: 16, batch_size: 4, report_every: 2, eval_every: 0, dropout: 0.1, checkpoint_every: 4, backend: 'cpu' }) };
+    const totals = () => events.flatMap((e) => (e.type === 'steps' ? e.records.map((r) => [r.step, r.total] as const) : []));
+    const doneEvents = () => events.filter((e) => e.type === 'done');
+
+    await client.configure(config); // the uninterrupted reference
+    await client.start();
+    await waitFor(() => doneEvents().length === 1);
+    const reference = new Map(totals());
+    events.length = 0;
+
+    await client.configure(config);
+    await client.start();
+    await waitFor(() => events.some((e) => e.type === 'checkpoint' && e.checkpoint.step >= 4));
+    await client.pause();
+    await waitFor(() => events.some((e) => e.type === 'status' && e.status === 'paused'));
+    await client.debug('non-finite');
+    await client.resume();
+    await waitFor(() => doneEvents().length === 1);
+    expect(doneEvents()[0]).toMatchObject({ reason: 'error', failure: 'non_finite', error: expect.stringMatching(/^non-finite loss at step \d+/) });
+    const checkpoints = events.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : []));
+    const last: TrainerCheckpoint | undefined = checkpoints.at(-1);
+    expect(last).toBeDefined();
+    const failedAt = (doneEvents()[0] as Extract<WorkerEvent, { type: 'done' }>).step;
+    expect(last?.step).toBeLessThanOrEqual(failedAt); // no checkpoint after the NaN went in
+    expect(last?.params.every((p) => p.data.every(Number.isFinite))).toBe(true);
+    const before = totals().filter(([step]) => step <= (last?.step ?? 0));
+    events.length = 0;
+
+    await client.configure(config);
+    expect(await client.restore(last as TrainerCheckpoint)).toBe(last?.step);
+    await client.start();
+    await waitFor(() => doneEvents().length === 1);
+    expect(doneEvents()[0]).toMatchObject({ reason: 'completed', step: 16 });
+    const resumed = [...before, ...totals()];
+    expect(resumed.map(([step]) => step)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    for (const [step, total] of resumed) expect(Math.abs(total - (reference.get(step) ?? Number.NaN)), `step ${step}`).toBeLessThan(1e-6);
     client.dispose();
   });
 });
