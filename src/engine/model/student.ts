@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { embeddingLookup } from '../ops/embedding.ts';
 import { linearTransposedWeight } from '../ops/linear.ts';
 import { truncatedNormalArray } from '../rng.ts';
 import { attentionBias, dense, gelu, layerNorm } from './layers.ts';
@@ -103,7 +104,7 @@ export function buildStudent(spec: StudentSpec, params: Map<string, tf.Variable>
   function forward(inputIds: tf.Tensor2D, mask: tf.Tensor2D, options: ForwardOptions): StudentOutput {
     const [b, l] = inputIds.shape;
     if (l > spec.maxLen) throw new Error(`sequence length ${l} exceeds the student's max_len ${spec.maxLen}`);
-    const tokens = tf.gather(p('embeddings.word_embeddings.weight'), inputIds.flatten()).reshape([b, l, spec.dModel]);
+    const tokens = embeddingLookup(p('embeddings.word_embeddings.weight') as tf.Tensor2D, inputIds.flatten() as tf.Tensor1D).reshape([b, l, spec.dModel]);
     const positions = p('embeddings.position_embeddings.weight').slice([0, 0], [l, spec.dModel]);
     let x = dropout(tokens.add(positions), options, 1) as tf.Tensor3D; // [B, L, D]
     const bias = attentionBias(mask, spec.task === 'clm');
