@@ -1,0 +1,89 @@
+/**
+ * The benchmark grid: which students, teachers and backends are measured, as plain data. Pure (no tfjs, no
+ * Node), so the browser page and the CLI share it.
+ *
+ * A cell is one student shape × one teacher × one backend. The full grid is d_model 64/128/256 × layers 2/4 ×
+ * vocab 8k/32k × length 64/128 × batch 16/32 × teacher dense/top-k, on wasm and on a hardware webgpu; cpu (≈ 30×
+ * slower than wasm) and a software webgpu (SwiftShader) take only the smallest student. `--quick` is the
+ * headline cell plus one small cell per other backend.
+ */
+
+export type Backend = 'wasm' | 'webgpu' | 'cpu';
+export type TeacherKind = 'dense' | 'topk';
+
+export interface Cell {
+  dModel: number;
+  nLayers: number;
+  /** d_model / 32: 32-wide heads, as in the default config (128 → 4). */
+  nHeads: number;
+  /** 4 · d_model (GPT-2's MLP ratio, the default config's 512 for 128). */
+  dFf: number;
+  vocabSize: number;
+  seqLen: number;
+  batchSize: number;
+  teacher: TeacherKind;
+  /** Top-k width (the exporter's default); unused for a dense teacher. */
+  k: number;
+  backend: Backend;
+}
+
+/** The recipe every cell trains with: KD at T = 2 on the teacher plus CE on the next token, dropout 0.1. */
+export const RECIPE = Object.freeze({ temperature: 2, alphaKd: 0.5, alphaHard: 0.5, dropout: 0.1 });
+
+export const TOPK = 32;
+
+export function makeCell(shape: { dModel: number; nLayers: number; vocabSize: number; seqLen: number; batchSize: number }, teacher: TeacherKind, backend: Backend): Cell {
+  return { ...shape, nHeads: Math.max(1, shape.dModel / 32), dFf: 4 * shape.dModel, teacher, k: TOPK, backend };
+}
+
+/** The headline cell of the issue: d_model 128, 2 layers, vocab 8k, length 64, batch 32. */
+export const HEADLINE = Object.freeze({ dModel: 128, nLayers: 2, vocabSize: 8192, seqLen: 64, batchSize: 32 });
+/** The smallest student of the grid (cpu and the SwiftShader webgpu run only this one). */
+export const SMALLEST = Object.freeze({ dModel: 64, nLayers: 2, vocabSize: 8192, seqLen: 64, batchSize: 16 });
+
+/** Floats in one [B·L, V] logits tensor above which a cell is skipped (several live at once in a step). */
+export const MAX_LOGITS_FLOATS = 2 ** 26;
+
+export function cellId(c: Cell): string {
+  return `${c.backend}/d${c.dModel}-l${c.nLayers}-v${c.vocabSize / 1024}k-t${c.seqLen}-b${c.batchSize}-${c.teacher}`;
+}
+
+/** Why a cell is not run, or null. */
+export function skipReason(c: Cell): string | null {
+  const logits = c.batchSize * c.seqLen * c.vocabSize;
+  if (logits > MAX_LOGITS_FLOATS) return `[B·L, V] logits of ${(logits * 4 / 2 ** 20).toFixed(0)} MiB: over the ${MAX_LOGITS_FLOATS * 4 / 2 ** 20} MiB cap (a step holds several)`;
+  return null;
+}
+
+function* product(): Generator<{ dModel: number; nLayers: number; vocabSize: number; seqLen: number; batchSize: number }> {
+  for (const dModel of [64, 128, 256])
+    for (const nLayers of [2, 4])
+      for (const vocabSize of [8192, 32768])
+        for (const seqLen of [64, 128])
+          for (const batchSize of [16, 32]) yield { dModel, nLayers, vocabSize, seqLen, batchSize };
+}
+
+/**
+ * The full grid on the given backends; those in `smallestOnly` (cpu always, webgpu on a software adapter) get
+ * the smallest student only.
+ */
+export function fullGrid(backends: readonly Backend[], smallestOnly: ReadonlySet<Backend> = new Set(['cpu'])): Cell[] {
+  const cells: Cell[] = [];
+  for (const backend of backends) {
+    const shapes = smallestOnly.has(backend) ? [SMALLEST] : [...product()];
+    for (const shape of shapes) for (const teacher of ['topk', 'dense'] as const) cells.push(makeCell(shape, teacher, backend));
+  }
+  return cells;
+}
+
+/** `--quick`: the headline cell (top-k) on wasm, and the smallest student on the other backends. */
+export function quickGrid(backends: readonly Backend[]): Cell[] {
+  return backends.map((backend) => (backend === 'wasm' ? makeCell(HEADLINE, 'topk', 'wasm') : makeCell(SMALLEST, 'topk', backend)));
+}
+
+/** Keeps cells whose id contains every comma-separated term of `filter` (e.g. "wasm,d128,topk"). */
+export function filterCells(cells: readonly Cell[], filter: string | undefined): Cell[] {
+  if (!filter) return [...cells];
+  const terms = filter.split(',').map((t) => t.trim()).filter(Boolean);
+  return cells.filter((c) => terms.every((t) => cellId(c).includes(t)));
+}
