@@ -58,16 +58,29 @@ export function maxOf(x: Int32Array): number {
  * Padding positions are not checked (exporters fill them with zeros).
  */
 export function checkTopKRows(ids: Int32Array, logits: Float32Array, lse: Float32Array | undefined, mask: Uint8Array, k: number): void {
-  const seen = new Set<number>();
+  // Repeats are found by stamping: stamp[id] = row + 1, O(k) a row without hashing (a Set per row was 60% of
+  // reading a 100 MB file). Ids outside [0, STAMP_LIMIT) — out of range, reported by checkIds — use a Set.
+  let maxId = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] > maxId) maxId = ids[i];
+  const stamp = new Int32Array(Math.min(maxId, STAMP_LIMIT - 1) + 1);
+  const odd = new Set<number>();
   for (let p = 0; p < mask.length; p++) {
     if (mask[p] === 0) continue;
     const base = p * k;
-    seen.clear();
+    const mark = p + 1;
+    odd.clear();
     let maxLogit = -Infinity;
     for (let j = 0; j < k; j++) {
       const id = ids[base + j];
-      if (seen.has(id)) throw new FormatError('bad_value', 'top-k ids repeat within a position', { tensor: 'teacher_topk_ids', expected: 'distinct ids per position', found: `id ${id} twice`, index: base + j });
-      seen.add(id);
+      let repeated: boolean;
+      if (id >= 0 && id < stamp.length) {
+        repeated = stamp[id] === mark;
+        stamp[id] = mark;
+      } else {
+        repeated = odd.has(id);
+        odd.add(id);
+      }
+      if (repeated) throw new FormatError('bad_value', 'top-k ids repeat within a position', { tensor: 'teacher_topk_ids', expected: 'distinct ids per position', found: `id ${id} twice`, index: base + j });
       maxLogit = Math.max(maxLogit, logits[base + j]);
     }
     if (lse && lse[p] < maxLogit - (1e-3 + 2e-3 * Math.abs(maxLogit))) {
@@ -80,3 +93,6 @@ export function checkTopKRows(ids: Int32Array, logits: Float32Array, lse: Float3
     }
   }
 }
+
+/** Largest id the repeat check stamps directly (a 64 MiB table at most). */
+const STAMP_LIMIT = 1 << 24;
