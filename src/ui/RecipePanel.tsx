@@ -1,4 +1,4 @@
-/** Recipe: presets and every loss, optimiser, evaluation and backend knob of the DistillConfig. */
+/** Recipe: presets and every loss, optimiser, evaluation, checkpoint and backend knob of the DistillConfig. */
 import type { DistillConfig } from '../engine/config/config.ts';
 import { PRESETS } from '../engine/config/presets.ts';
 import { useActions, useApp } from './app_context.tsx';
@@ -45,6 +45,8 @@ const RUN_FIELDS: NumSpec[] = [
   { key: 'eval_fraction', label: 'held-out share', help: 'when the file has no split', step: 0.05 },
   { key: 'report_every', label: 'report every', help: 'steps per read-back (chart batch)', integer: true },
   { key: 'eval_max_examples', label: 'eval examples', help: 'cap on held-out examples evaluated', integer: true },
+  { key: 'checkpoint_every', label: 'checkpoint every', help: 'steps between resumable checkpoints kept in this browser (0: by time only)', integer: true },
+  { key: 'checkpoint_seconds', label: 'checkpoint secs', help: 'also checkpoint after this many seconds (0: by steps only)', step: 5 },
 ];
 
 const DIVERGENCES = [

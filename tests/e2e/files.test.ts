@@ -1,7 +1,8 @@
 /**
  * Files from anywhere, in real headless Chromium: hostile and broken files are refused in place and the page
  * keeps working; a file too big for memory is refused up front, from its header, with the reason; a ~200 MB
- * file is read in chunks in the worker with progress while the main thread stays responsive.
+ * file is read in chunks in the worker with progress while the main thread stays responsive. Last, a control:
+ * the CSP and request recorders do catch an inline script and a request to another origin.
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +95,20 @@ describe('files from anywhere', () => {
     expect(await page.locator('[data-testid=data-summary]').innerText()).toMatch(/209\.72 MB[\s\S]*65\.5 k/);
     await upload(files.mlm); // let the worker drop the big set
     await summaryHas('tiny-mlm.safetensors');
+  });
+
+  it('control: the recorders catch what the policy refuses (an inline script, a request to another origin)', async () => {
+    expect(await session.cspViolations()).toEqual([]);
+    await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'document.body.dataset.inline = "ran"';
+      document.body.append(script);
+      await fetch('https://example.com/collect', { method: 'POST', body: 'data' }).catch(() => undefined);
+    });
+    expect(await page.evaluate(() => document.body.dataset.inline)).toBeUndefined();
+    await expect
+      .poll(() => session.cspViolations())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/script-src/), expect.stringMatching(/connect-src/)]));
+    expect(session.requests.filter((r) => r.url.startsWith('https://example.com'))).toEqual([]); // refused before it was sent
   });
 });

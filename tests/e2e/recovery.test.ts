@@ -158,4 +158,11 @@ describe('recovery', () => {
     // wasm is deterministic: the resumed run retraces the uninterrupted one exactly
     resumed.history.forEach((r, i) => expect(Math.abs(r.total - reference.history[i].total), `step ${r.step}`).toBeLessThan(1e-6));
   });
+
+  it('through every fault, nothing left the page\'s origin and no CSP rule was broken', async () => {
+    const origin = new URL(session.server.url).origin;
+    expect(session.requests.filter((r) => !/^(data|blob):/.test(r.url) && new URL(r.url).origin !== origin)).toEqual([]);
+    expect(session.requests.filter((r) => r.method !== 'GET' || r.hasBody)).toEqual([]);
+    expect(await session.cspViolations()).toEqual([]);
+  });
 });
