@@ -79,7 +79,11 @@ export interface RecoveryApi {
   resume(plan: ResumePlan): Promise<void>;
   /** A fault is being handled. */
   busy(): boolean;
-  /** Pings the worker every `intervalMs` while a run trains; no answer within `timeoutMs` is a fault. */
+  /**
+   * Pings the worker every `intervalMs` while a run trains; no answer within `timeoutMs` — or within four
+   * report windows at the run's measured speed, when that is longer (a big student on the cpu backend blocks
+   * the worker for a whole window) — is a fault.
+   */
   watch(intervalMs: number, timeoutMs: number): () => void;
 }
 
@@ -213,10 +217,14 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
       const timer = setInterval(() => {
         if (pinging || handling || act().run.status !== 'running') return;
         pinging = true;
-        void client.ping(timeoutMs).then((alive) => {
+        const last = act().metrics.history.at(-1);
+        const config = act().run.config;
+        const windowMs = last && config ? last.ms_per_step * config.report_every : 0;
+        const waitMs = Math.max(timeoutMs, 4 * windowMs);
+        void client.ping(waitMs).then((alive) => {
           pinging = false;
           if (!alive && !handling && act().run.status === 'running') {
-            const seconds = timeoutMs >= 10_000 ? String(Math.round(timeoutMs / 1000)) : (timeoutMs / 1000).toFixed(1);
+            const seconds = waitMs >= 10_000 ? String(Math.round(waitMs / 1000)) : (waitMs / 1000).toFixed(1);
             void onFault({ kind: 'unresponsive', message: `the training worker stopped answering (no reply in ${seconds} s)` });
           }
         });
