@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 error (one line `error: …` on stderr), 2 usage error.
  */
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
+import { BENCH_FLAGS, benchCommand, benchHelp } from './commands/bench.ts';
 import { evalCommand, evalHelp } from './commands/eval.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
@@ -11,6 +12,8 @@ import { trainCommand, trainHelp } from './commands/train.ts';
 interface Command {
   help: string;
   run: (args: ParsedArgs) => Promise<void>;
+  /** Options that take no value (e.g. `--quick`). */
+  flags?: readonly string[];
 }
 
 /** Command registry: name → implementation (no switch ladder). */
@@ -19,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   train: { help: trainHelp, run: trainCommand },
   eval: { help: evalHelp, run: evalCommand },
   predict: { help: predictHelp, run: predictCommand },
+  bench: { help: benchHelp, run: benchCommand, flags: BENCH_FLAGS },
 };
 
 export function registerCommand(name: string, command: Command): void {
@@ -41,7 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(parseArgs(rest));
+    await command.run(parseArgs(rest, new Set(command.flags)));
     return 0;
   } catch (err) {
     const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];

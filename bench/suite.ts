@@ -1,0 +1,264 @@
+/**
+ * The benchmark suite behind `distill bench` / `npm run bench`: for every cell of the grid, our engine, the
+ * PyTorch reference and the nanogpt peer (and optionally a baseline checkout of our engine) each keep the cell
+ * open in their own process, and their timed runs are interleaved round by round, so that every ratio compares
+ * runs that saw the same machine load. Then the reading speed of each container and a 1000-step memory
+ * flatness check. Results: JSON + a markdown table (report.ts).
+ */
+import { execFile } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { promisify } from 'node:util';
+import { cellId, fullGrid, filterCells, makeCell, quickGrid, RECIPE, skipReason, type Backend, type Cell } from './grid.ts';
+import { startPeer, type PeerName, type PeerProcess } from './peer_process.ts';
+import type { Extras, MemorySample } from './peers/protocol.ts';
+import { readSpeed, type ReadResult } from './read_speed.ts';
+import { median, pairedSpeedup, stepsForTarget, tokensPerSecond } from './stats.ts';
+
+const run = promisify(execFile);
+
+export interface SuiteOptions {
+  quick: boolean;
+  backends: Backend[];
+  /** Comma-separated substrings every cell id must contain (grid.ts cellId). */
+  filter?: string;
+  /** Interleaved rounds per cell; each round times one run of every peer. */
+  rounds: number;
+  /** Aim for timed runs of about this long (steps per run = target / ms per step, 1 … 20). */
+  targetRunMs: number;
+  torch: boolean;
+  nanogpt: boolean;
+  /** bench/ directory of another checkout of this project (before/after comparisons), or undefined. */
+  baselineBenchDir?: string;
+  baselineLabel?: string;
+  /** Minimum file size for the read-speed test; 0 skips it. */
+  readMinBytes: number;
+  /** Steps of the memory flatness check; 0 skips it. */
+  flatnessSteps: number;
+  /** Per-request time limit (a cell slower than this is reported as timed out). */
+  requestTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+export interface PeerResult {
+  runsMs: number[];
+  msPerStep: number;
+  tokensPerSecond: number;
+  info?: Record<string, unknown>;
+  extras?: Extras;
+  error?: string;
+}
+
+export interface CellResult {
+  id: string;
+  cell: Cell;
+  skipped?: string;
+  stepsPerRun?: number;
+  peers: Partial<Record<PeerName | 'baseline', PeerResult>>;
+  /** Our throughput over each peer's, paired round by round (> 1: we are faster). */
+  ratios: Partial<Record<'torch' | 'nanogpt' | 'baseline', number>>;
+}
+
+export interface FlatnessResult {
+  cell: Cell;
+  steps: number;
+  samples: MemorySample[];
+  tensorsFlat: boolean;
+  bytesFlat: boolean;
+  /** Backend bytes (wasm heap / webgpu buffers) unchanged from the first sample after warm-up to the last. */
+  backendFlat: boolean | null;
+  error?: string;
+}
+
+export interface SuiteResult {
+  tool: 'distill-playground bench';
+  startedAt: string;
+  wallSeconds: number;
+  machine: Record<string, unknown>;
+  options: Omit<SuiteOptions, 'log'>;
+  recipe: typeof RECIPE;
+  cells: CellResult[];
+  read?: ReadResult[];
+  flatness?: FlatnessResult;
+  notes: string[];
+}
+
+/** The cells this run measures, each with a skip reason or null. */
+export function planCells(options: Pick<SuiteOptions, 'quick' | 'backends' | 'filter'>, softwareWebGpu: boolean): Cell[] {
+  const smallestOnly = new Set<Backend>(['cpu']);
+  if (softwareWebGpu) smallestOnly.add('webgpu');
+  const grid = options.quick ? quickGrid(options.backends) : fullGrid(options.backends, smallestOnly);
+  return filterCells(grid, options.filter);
+}
+
+async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, benchDir?: string): Promise<{ peer: PeerProcess; info?: Record<string, unknown> }> {
+  const peer = await startPeer(name, { benchDir });
+  const reply = await peer.request({ op: 'open', cell: { ...cell, ...RECIPE, threads: 2 } as Cell, warmup: 2 }, options.requestTimeoutMs);
+  if (!reply.ok) {
+    await peer.stop();
+    throw new Error(reply.error ?? 'open failed');
+  }
+  return { peer, info: reply.info };
+}
+
+async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResult> {
+  const id = cellId(cell);
+  const result: CellResult = { id, cell, peers: {}, ratios: {} };
+  const skip = skipReason(cell);
+  if (skip) return { ...result, skipped: skip };
+  const wanted: (PeerName | 'baseline')[] = ['ours'];
+  if (options.baselineBenchDir) wanted.push('baseline');
+  if (options.torch) wanted.push('torch');
+  if (options.nanogpt) wanted.push('nanogpt');
+  const open = new Map<PeerName | 'baseline', PeerProcess>();
+  try {
+    for (const name of wanted) {
+      try {
+        options.log(`${id}: opening ${name}`);
+        const { peer, info } = await openPeer(name === 'baseline' ? 'ours' : name, cell, options, name === 'baseline' ? options.baselineBenchDir : undefined);
+        open.set(name, peer);
+        result.peers[name] = { runsMs: [], msPerStep: Number.NaN, tokensPerSecond: Number.NaN, info };
+      } catch (err) {
+        result.peers[name] = { runsMs: [], msPerStep: Number.NaN, tokensPerSecond: Number.NaN, error: (err as Error).message.split('\n')[0] };
+        options.log(`${id}: ${name} failed to open: ${result.peers[name]?.error}`);
+        if (name === 'ours') return result;
+      }
+    }
+    // Calibrate the run length on our engine, then the same steps per run for every peer.
+    const ours = open.get('ours') as PeerProcess;
+    const probe = await ours.request({ op: 'run', steps: 1 }, options.requestTimeoutMs);
+    if (!probe.ok || probe.msPerStep === undefined) throw new Error(probe.error ?? 'run failed');
+    const steps = stepsForTarget(probe.msPerStep, options.targetRunMs);
+    result.stepsPerRun = steps;
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [name, peer] of open) {
+        const entry = result.peers[name] as PeerResult;
+        if (entry.error) continue;
+        try {
+          const reply = await peer.request({ op: 'run', steps }, options.requestTimeoutMs);
+          if (!reply.ok || reply.msPerStep === undefined) throw new Error(reply.error ?? 'run failed');
+          entry.runsMs.push(reply.msPerStep);
+        } catch (err) {
+          entry.error = (err as Error).message.split('\n')[0];
+          options.log(`${id}: ${name} failed: ${entry.error}`);
+        }
+      }
+      const line = [...open.keys()].map((n) => `${n} ${result.peers[n]?.runsMs[round]?.toFixed(0) ?? '–'} ms`).join(', ');
+      options.log(`${id}: round ${round + 1}/${options.rounds} (${steps} steps/run): ${line}`);
+    }
+    for (const name of ['ours', 'torch'] as const) {
+      const peer = open.get(name);
+      const entry = result.peers[name];
+      if (!peer || !entry || entry.error) continue;
+      const reply = await peer.request({ op: 'extras' }, options.requestTimeoutMs).catch((err: Error) => ({ ok: false, error: err.message }));
+      if (reply.ok && 'extras' in reply) entry.extras = reply.extras;
+    }
+  } finally {
+    await Promise.all([...open.values()].map((p) => p.stop()));
+  }
+  for (const entry of Object.values(result.peers)) {
+    if (!entry || entry.runsMs.length === 0) continue;
+    entry.msPerStep = median(entry.runsMs);
+    entry.tokensPerSecond = tokensPerSecond(cell.batchSize, cell.seqLen, entry.msPerStep);
+  }
+  const oursRuns = result.peers.ours?.runsMs ?? [];
+  for (const name of ['torch', 'nanogpt', 'baseline'] as const) {
+    const entry = result.peers[name];
+    if (entry && !entry.error && entry.runsMs.length > 0) result.ratios[name] = pairedSpeedup(oursRuns, entry.runsMs);
+  }
+  return result;
+}
+
+/** Memory flatness over `steps` steps on a small student (ours only). */
+async function flatness(backend: Backend, steps: number, options: SuiteOptions): Promise<FlatnessResult> {
+  const cell = makeCell({ dModel: 64, nLayers: 2, vocabSize: 2048, seqLen: 32, batchSize: 8 }, 'topk', backend);
+  const out: FlatnessResult = { cell, steps, samples: [], tensorsFlat: false, bytesFlat: false, backendFlat: null };
+  let peer: PeerProcess | null = null;
+  try {
+    peer = (await openPeer('ours', cell, options)).peer;
+    const reply = await peer.request({ op: 'flatness', steps, every: Math.max(1, Math.round(steps / 10)) }, Math.max(options.requestTimeoutMs, 30 * 60_000));
+    if (!reply.ok || !reply.samples) throw new Error(reply.error ?? 'flatness failed');
+    out.samples = reply.samples;
+    const s = reply.samples;
+    out.tensorsFlat = s.every((x) => x.numTensors === s[0].numTensors);
+    out.bytesFlat = s.every((x) => x.numBytes === s[0].numBytes);
+    // The backend may grow once while it warms up (wasm heap growth, webgpu buffer pool): compare from sample 1.
+    const from = s[Math.min(1, s.length - 1)].backendBytes;
+    out.backendFlat = from === null ? null : s.slice(1).every((x) => x.backendBytes === from);
+  } catch (err) {
+    out.error = (err as Error).message.split('\n')[0];
+  } finally {
+    await peer?.stop();
+  }
+  return out;
+}
+
+async function machine(): Promise<Record<string, unknown>> {
+  const cpu = cpus();
+  const info: Record<string, unknown> = {
+    cpu: cpu[0]?.model ?? 'unknown',
+    logicalCores: cpu.length,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)),
+  };
+  try {
+    const { stdout } = await run('git', ['rev-parse', '--short', 'HEAD']);
+    info.commit = stdout.trim();
+  } catch {
+    info.commit = null;
+  }
+  return info;
+}
+
+export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const notes: string[] = [];
+  const mach = await machine();
+  // Whether webgpu is a software adapter decides how much of the grid it gets: ask a peer once.
+  let softwareWebGpu = false;
+  if (options.backends.includes('webgpu')) {
+    try {
+      const probe = await openPeer('ours', makeCell({ dModel: 32, nLayers: 1, vocabSize: 256, seqLen: 8, batchSize: 2 }, 'topk', 'webgpu'), options);
+      await probe.peer.stop();
+      const adapter = String(probe.info?.adapter ?? '');
+      mach.webgpuAdapter = adapter;
+      softwareWebGpu = /swiftshader|llvmpipe|software/i.test(adapter);
+      if (softwareWebGpu) notes.push(`WebGPU here is ${adapter}: a CPU emulation of a GPU (SwiftShader), measured for correctness and completeness, never a GPU speed.`);
+    } catch (err) {
+      notes.push(`webgpu unavailable: ${(err as Error).message}`);
+      options.backends = options.backends.filter((b) => b !== 'webgpu');
+    }
+  }
+  const cells = planCells(options, softwareWebGpu);
+  options.log(`bench: ${cells.length} cell(s) on ${options.backends.join(', ')}; rounds ${options.rounds}; peers: ours${options.baselineBenchDir ? ', baseline' : ''}${options.torch ? ', torch' : ''}${options.nanogpt ? ', nanogpt' : ''}`);
+  const results: CellResult[] = [];
+  for (const cell of cells) results.push(await measureCell(cell, options));
+  const torchInfo = results.map((r) => r.peers.torch?.info).find(Boolean);
+  if (torchInfo) mach.torch = torchInfo.torch;
+  const nanoWasm = results.find((r) => r.cell.backend === 'wasm' && r.peers.nanogpt?.info?.wasmPorted);
+  if (nanoWasm) notes.push('nanogpt ships no wasm kernels: on wasm it runs with its own CPU implementations of its custom ops registered for wasm (bench/peers/nanogpt.ts).');
+  let read: ReadResult[] | undefined;
+  if (options.readMinBytes > 0) read = await readSpeed(options.readMinBytes, 3, options.log);
+  let flat: FlatnessResult | undefined;
+  if (options.flatnessSteps > 0) {
+    const backend = options.backends.includes('wasm') ? 'wasm' : options.backends[0];
+    options.log(`flatness: ${options.flatnessSteps} steps on ${backend}`);
+    flat = await flatness(backend, options.flatnessSteps, options);
+  }
+  mach.loadAverageAtEnd = loadavg().map((x) => +x.toFixed(2));
+  const { log: _log, ...rest } = options;
+  return {
+    tool: 'distill-playground bench',
+    startedAt,
+    wallSeconds: (performance.now() - t0) / 1000,
+    machine: mach,
+    options: rest,
+    recipe: RECIPE,
+    cells: results,
+    read,
+    flatness: flat,
+    notes,
+  };
+}
