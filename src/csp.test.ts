@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CSP_DIRECTIVES, CSP_META_PATTERN, cspHeader, cspMeta } from './csp.ts';
+import viteConfig from '../vite.config.ts';
 
 const indexHtml = readFileSync(path.resolve(import.meta.dirname, '../index.html'), 'utf8');
 
@@ -24,5 +25,10 @@ describe('Content-Security-Policy', () => {
   it('index.html has no inline script or style', () => {
     expect(indexHtml).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(indexHtml).not.toMatch(/<style|style="/);
+  });
+  it('vite preview sends it as a header, with the cross-origin isolation headers', () => {
+    const headers = viteConfig.preview?.headers ?? {};
+    expect(headers['Content-Security-Policy']).toBe(cspHeader());
+    expect(headers['Cross-Origin-Embedder-Policy']).toBe('require-corp');
   });
 });

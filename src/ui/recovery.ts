@@ -162,7 +162,6 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
         return;
       }
       const origin = record ? `the checkpoint at step ${step}` : 'step 0 (no checkpoint yet)';
-      act().runNotice(`${sentence(fault.message)} at step ${stepAtFault}: resumed from ${origin} on ${to}.`);
       try {
         await resume({
           record,
@@ -172,6 +171,7 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
           recovery: { step, from: from ?? 'unknown', to, reason: fault.message, at: Date.now() },
           paused: s.run.status === 'paused',
         });
+        act().runNotice(`${sentence(fault.message)} at step ${stepAtFault}: resumed from ${origin} on ${to}.`);
         return;
       } catch (err) {
         if (queued) return; // a newer fault explains this one; it is handled next

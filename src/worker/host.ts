@@ -1,7 +1,8 @@
 /**
  * The training worker's logic, with its dependencies injected so it runs (and is tested) without a real
- * Worker: `handle(request)` in, `post(event)` out. The worker owns the DistillSet and the Trainer; the page
- * only ever sees plain payloads (protocol.ts).
+ * Worker: `handle(request)` in, `post(event)` out. The worker owns the DistillSet and the Trainer (driven,
+ * checkpoints included, by run_driver.ts); the page only ever sees plain payloads (protocol.ts). A lost GPU
+ * device stops the run where it is (`deviceLost`): the page restarts the worker and resumes elsewhere.
  */
 import type { BackendName, DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';

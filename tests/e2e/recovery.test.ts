@@ -98,7 +98,7 @@ describe('recovery', () => {
   });
 
   it('a lost WebGPU device: the page says so and the run continues from its checkpoint on wasm', async () => {
-    await open('backend=webgpu&steps=25&checkpoint_every=5');
+    await open('backend=webgpu&steps=40&checkpoint_every=5');
     await train();
     await waitCheckpoint(5, 180_000);
     expect(await text('run-backend')).toBe('webgpu');
@@ -110,16 +110,16 @@ describe('recovery', () => {
     await waitStatus(['done']);
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'));
     await screenshot(page, 'recovery-device-lost');
-    const run = (await storedRuns()).find((r) => r.history.length === 25);
+    const run = (await storedRuns()).find((r) => r.history.length === 40);
     expect(run?.backend?.name).toBe('wasm');
     expect(run?.backend?.reason).toMatch(/wasm: fallback after the WebGPU device was lost/);
     expect(run?.recoveries).toEqual([expect.objectContaining({ from: 'webgpu', to: 'wasm' })]);
     expect(run?.recoveries?.[0].step).toBeGreaterThanOrEqual(5);
-    expectContinuous(run as RunRecord, 25);
+    expectContinuous(run as RunRecord, 40);
   });
 
   it('a crashed worker: the page reports it and the run continues from its checkpoint on the next backend', async () => {
-    await open('backend=wasm&steps=120');
+    await open('backend=wasm&steps=160');
     await train();
     await waitCheckpoint(10);
     await inject('crash');
@@ -128,14 +128,14 @@ describe('recovery', () => {
     await waitStatus(['done'], 180_000);
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'));
     expect(await text('run-backend')).toBe('cpu');
-    const run = (await storedRuns()).find((r) => r.history.length === 120);
+    const run = (await storedRuns()).find((r) => r.history.length === 160);
     expect(run?.recoveries?.map((r) => [r.from, r.to])).toEqual([['wasm', 'cpu']]);
-    expectContinuous(run as RunRecord, 120);
+    expectContinuous(run as RunRecord, 160);
   });
 
   it('a reload mid-run offers the run back, and it continues the same curve', async () => {
     // The reference: the same config, uninterrupted.
-    await open('backend=wasm&steps=150&checkpoint_every=20');
+    await open('backend=wasm&steps=200&checkpoint_every=20');
     await train();
     await waitStatus(['done']);
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'));
@@ -146,7 +146,7 @@ describe('recovery', () => {
     await page.reload();
     const banner = page.locator('[data-testid=resume-banner]');
     await banner.waitFor();
-    expect(await banner.innerText()).toMatch(/A run on tiny-mlm\.safetensors stopped at step \d+ of 150/);
+    expect(await banner.innerText()).toMatch(/A run on tiny-mlm\.safetensors stopped at step \d+ of 200/);
     await screenshot(page, 'recovery-reload-offer');
     await banner.getByRole('button', { name: /^Resume from step/ }).click(); // the data file is kept with the checkpoint
     await waitStatus(['done']);
@@ -154,7 +154,7 @@ describe('recovery', () => {
     expect(await page.locator('[data-testid=resume-banner]').count()).toBe(0);
     const resumed = (await storedRuns())[0];
     expect(resumed.id).not.toBe(reference.id);
-    expectContinuous(resumed, 150);
+    expectContinuous(resumed, 200);
     // wasm is deterministic: the resumed run retraces the uninterrupted one exactly
     resumed.history.forEach((r, i) => expect(Math.abs(r.total - reference.history[i].total), `step ${r.step}`).toBeLessThan(1e-6));
   });
