@@ -11,12 +11,13 @@ export function ResumeBanner() {
   const offer = useApp((s) => s.resume.offer);
   if (!offer) return null;
   const ready = offer.setStored || offer.fileMatches === true;
-  const age = formatDuration((Date.now() - offer.savedAt) / 1000);
+  const seconds = (Date.now() - offer.savedAt) / 1000;
+  const age = seconds < 5 ? 'just now' : `${formatDuration(seconds)} ago`;
   return (
     <section className="panel resume-banner" aria-labelledby="resume-title" data-testid="resume-banner">
       <h2 id="resume-title">Resume the interrupted run?</h2>
       <p>
-        A run on <strong>{offer.fileName}</strong> stopped at step {offer.step} of {offer.totalSteps}; its checkpoint was saved {age} ago.
+        A run on <strong>{offer.fileName}</strong> was interrupted; its last checkpoint, at step {offer.step} of {offer.totalSteps}, was saved {age}.
         {offer.failed && <> It had failed after that checkpoint: {offer.failed}</>}
       </p>
       {!offer.setStored && (

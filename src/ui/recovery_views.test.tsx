@@ -66,7 +66,7 @@ describe('ResumeBanner', () => {
     h.controller.resumeInterrupted = resume;
     h.controller.discardInterrupted = discard;
     renderWith(h, <ResumeBanner />);
-    expect(screen.getByTestId('resume-banner').textContent).toMatch(/A run on big\.safetensors stopped at step 40 of 300; its checkpoint was saved 1 min 30 s ago/);
+    expect(screen.getByTestId('resume-banner').textContent).toMatch(/A run on big\.safetensors was interrupted; its last checkpoint, at step 40 of 300, was saved 1 min 30 s ago\./);
     expect(screen.getByTestId('resume-needs-file').textContent).toMatch(/drop big\.safetensors \(200\.00 MB\) again to resume/);
     const button = screen.getByRole('button', { name: 'Resume from step 40' });
     expect(button).toHaveProperty('disabled', true);

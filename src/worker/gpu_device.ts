@@ -27,7 +27,7 @@ export function watchDevice(device: LosableDevice, onLost: (message: string) => 
   watched.add(device);
   void device.lost.then((info) => {
     const reason = typeof info?.reason === 'string' && info.reason ? info.reason : 'unknown';
-    const detail = typeof info?.message === 'string' && info.message ? `: ${info.message}` : '';
-    onLost(`the WebGPU device was lost (${reason})${detail}`);
+    const detail = typeof info?.message === 'string' ? info.message.trim().replace(/\.$/, '') : '';
+    onLost(`the WebGPU device was lost (${reason}${detail ? `: ${detail}` : ''})`);
   });
 }

@@ -105,7 +105,7 @@ describe('recovery', () => {
     await inject('lose-device');
     await page.waitForFunction(() => document.querySelector('[data-testid=run-notice]')?.textContent?.includes('on wasm'), null, { timeout: 60_000 });
     const notice = await text('run-notice');
-    expect(notice).toMatch(/The WebGPU device was lost \(destroyed\).* at step \d+: resumed from the checkpoint at step \d+ on wasm\./);
+    expect(notice).toMatch(/^The WebGPU device was lost \(destroyed[^)]*\) at step \d+: resumed from the checkpoint at step \d+ on wasm\.$/);
     expect(await text('run-backend')).toBe('wasm');
     await waitStatus(['done']);
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'));
@@ -146,7 +146,7 @@ describe('recovery', () => {
     await page.reload();
     const banner = page.locator('[data-testid=resume-banner]');
     await banner.waitFor();
-    expect(await banner.innerText()).toMatch(/A run on tiny-mlm\.safetensors stopped at step \d+ of 200/);
+    expect(await banner.innerText()).toMatch(/A run on tiny-mlm\.safetensors was interrupted; its last checkpoint, at step \d+ of 200, was saved just now\./);
     await screenshot(page, 'recovery-reload-offer');
     await banner.getByRole('button', { name: /^Resume from step/ }).click(); // the data file is kept with the checkpoint
     await waitStatus(['done']);
