@@ -1,8 +1,8 @@
 /**
  * Broken runs, lost devices, reloads — in real headless Chromium, with the page's `?debug` fault simulation:
  * a non-finite loss pauses the run with its reason and it resumes from its last checkpoint; a lost WebGPU
- * device and a crashed worker are reported and the run continues from its checkpoint on the next backend,
- * its step count carrying on; a reload mid-run offers the run back and it continues the same curve.
+ * device, a crashed worker and a hung one are reported and the run continues from its checkpoint on the next
+ * backend, its step count carrying on; a reload mid-run offers the run back and it continues the same curve.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -28,9 +28,9 @@ const inject = (fault: DebugFault) => page.locator(`[data-testid=debug-panel] bu
 const train = () => page.getByRole('button', { name: /^Train/ }).first().click();
 
 /** Opens the debug page with a config link and the tiny MLM set loaded. */
-async function open(config: string) {
+async function open(config: string, query = '') {
   await page.goto('about:blank'); // a new hash alone would not reload the page
-  await page.goto(`${session.server.url}?debug#${TINY}&${config}`);
+  await page.goto(`${session.server.url}?debug${query}#${TINY}&${config}`);
   await page.waitForFunction(() => !document.querySelector('[data-testid=backend-info]')?.textContent?.includes('probing'));
   await page.locator('[data-testid=file-input]').setInputFiles(files.mlm);
   await page.locator('[data-testid=data-summary]').waitFor();
@@ -130,6 +130,19 @@ describe('recovery', () => {
     expect(await text('run-backend')).toBe('cpu');
     const run = (await storedRuns()).find((r) => r.history.length === 160);
     expect(run?.recoveries?.map((r) => [r.from, r.to])).toEqual([['wasm', 'cpu']]);
+    expectContinuous(run as RunRecord, 160);
+  });
+
+  it('a hung worker: the watchdog notices, and the run continues from its checkpoint on the next backend', async () => {
+    await open('backend=wasm&steps=160', '&watchdog_ms=2000');
+    await train();
+    await waitCheckpoint(10);
+    await inject('hang');
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-notice]')?.textContent?.includes('on cpu'), null, { timeout: 60_000 });
+    expect(await text('run-notice')).toMatch(/^The training worker stopped answering \(no reply in 2\.0 s\) at step \d+: resumed from the checkpoint at step \d+ on cpu\.$/);
+    await waitStatus(['done'], 180_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent?.includes('saved'));
+    const run = (await storedRuns()).find((r) => r.recoveries?.[0]?.reason.includes('stopped answering'));
     expectContinuous(run as RunRecord, 160);
   });
 
