@@ -35,9 +35,10 @@ export function markdownReport(result: SuiteResult): string {
   const baseline = result.cells.some((r) => r.peers.baseline);
   const m = result.machine;
   const lines: string[] = [];
-  lines.push(`# distill bench — ${result.startedAt}`, '');
+  lines.push(`# distill bench${result.options.where === 'browser' ? ' (browser: headless Chromium)' : ''} — ${result.startedAt}`, '');
   lines.push(`Machine: ${m.cpu}, ${m.logicalCores} logical cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}` + (m.torch ? `, PyTorch ${m.torch}` : '') + (m.commit ? `, commit ${m.commit}` : '') + '.');
   lines.push(`Load average at start ${JSON.stringify(m.loadAverageAtStart)}, at end ${JSON.stringify(m.loadAverageAtEnd)} (other jobs share this machine: ratios pair runs of the same round).`);
+  if (m.browser) lines.push(`Our engine and nanogpt ran in pages of ${m.browser} (cross-origin isolated: ${m.crossOriginIsolated}); PyTorch in a Node-side process.`);
   if (m.webgpuAdapter) lines.push(`WebGPU adapter: ${m.webgpuAdapter}.`);
   lines.push(`Recipe: KD at T = ${result.recipe.temperature} (α ${result.recipe.alphaKd}) + CE (α ${result.recipe.alphaHard}), dropout ${result.recipe.dropout}, AdamW, clip 1.0. Rounds per cell: ${result.options.rounds}; wall time ${(result.wallSeconds / 60).toFixed(1)} min.`, '');
   for (const note of result.notes) lines.push(`- ${note}`);

@@ -36,6 +36,10 @@ export interface SuiteOptions {
   flatnessSteps: number;
   /** Per-request time limit (a cell slower than this is reported as timed out). */
   requestTimeoutMs: number;
+  /** Where our engine and nanogpt run: Node processes, or pages in headless Chromium (browser/). */
+  where: 'node' | 'browser';
+  /** Starts a peer; default: a Node process (peer_process.ts). The browser variant passes its pages here. */
+  startPeer?: (name: PeerName, benchDir?: string) => Promise<PeerProcess>;
   log: (line: string) => void;
 }
 
@@ -91,7 +95,7 @@ export function planCells(options: Pick<SuiteOptions, 'quick' | 'backends' | 'fi
 }
 
 async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, benchDir?: string): Promise<{ peer: PeerProcess; info?: Record<string, unknown> }> {
-  const peer = await startPeer(name, { benchDir });
+  const peer = options.startPeer ? await options.startPeer(name, benchDir) : await startPeer(name, { benchDir });
   const reply = await peer.request({ op: 'open', cell: { ...cell, ...RECIPE, threads: 2 } as Cell, warmup: 2 }, options.requestTimeoutMs);
   if (!reply.ok) {
     await peer.stop();
@@ -248,7 +252,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     flat = await flatness(backend, options.flatnessSteps, options);
   }
   mach.loadAverageAtEnd = loadavg().map((x) => +x.toFixed(2));
-  const { log: _log, ...rest } = options;
+  const browserInfo = results.map((r) => r.peers.ours?.info).find((i) => i?.where === 'browser');
+  if (browserInfo) {
+    mach.browser = browserInfo.userAgent;
+    mach.crossOriginIsolated = browserInfo.crossOriginIsolated;
+    notes.push('In the page, wasm is single-threaded (browser/ours_page.ts says why); tfjs would size a thread pool as navigator.hardwareConcurrency / 2 anyway.');
+  }
+  const { log: _log, startPeer: _start, ...rest } = options;
   return {
     tool: 'distill-playground bench',
     startedAt,

@@ -22,9 +22,9 @@ describe('bench grid', () => {
     expect(fullGrid(['webgpu'], new Set())).toHaveLength(96); // a hardware GPU gets the whole grid
   });
 
-  it('quick mode is the headline cell on wasm and one small cell per other backend; filters narrow by id', () => {
+  it('quick mode is the headline cell on wasm and a tiny cell per other backend; filters narrow by id', () => {
     const quick = quickGrid(['wasm', 'webgpu']);
-    expect(quick.map(cellId)).toEqual(['wasm/d128-l2-v8k-t64-b32-topk', 'webgpu/d64-l2-v8k-t64-b16-topk']);
+    expect(quick.map(cellId)).toEqual(['wasm/d128-l2-v8k-t64-b32-topk', 'webgpu/d64-l2-v2k-t32-b8-topk']);
     expect(filterCells(fullGrid(['wasm']), 'd256,v32k,t128,b16,dense')).toHaveLength(2); // 2 and 4 layers
   });
 
@@ -67,7 +67,7 @@ describe('bench report', () => {
       startedAt: '2026-01-01T00:00:00.000Z',
       wallSeconds: 60,
       machine: { cpu: 'Test CPU', logicalCores: 2, memoryGiB: 8, platform: 'linux x64', node: 'v20', loadAverageAtStart: [1], loadAverageAtEnd: [1] },
-      options: { quick: true, backends: ['wasm'], rounds: 3, targetRunMs: 3000, torch: true, nanogpt: true, readMinBytes: 1, flatnessSteps: 10, requestTimeoutMs: 1 },
+      options: { quick: true, backends: ['wasm'], rounds: 3, targetRunMs: 3000, torch: true, nanogpt: true, readMinBytes: 1, flatnessSteps: 10, requestTimeoutMs: 1, where: 'node' },
       recipe: { temperature: 2, alphaKd: 0.5, alphaHard: 0.5, dropout: 0.1 },
       cells: [
         {

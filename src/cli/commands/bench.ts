@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Backend } from '../../../bench/grid.ts';
+import { startPeer } from '../../../bench/peer_process.ts';
 import type { SuiteOptions } from '../../../bench/suite.ts';
 import { checkKnown, intOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { log } from '../progress.ts';
@@ -18,17 +19,16 @@ const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export const benchHelp =
-  'distill bench [--quick] [--backends wasm,webgpu,cpu] [--filter TERMS] [--rounds N] [--run-seconds S] [--no-torch] [--no-nanogpt] [--baseline GIT_REF] [--read-mb N] [--flatness-steps N] [--out DIR]';
+  'distill bench [--quick] [--browser] [--backends wasm,webgpu,cpu] [--filter TERMS] [--rounds N] [--run-seconds S] [--no-torch] [--no-nanogpt] [--baseline GIT_REF] [--read-mb N] [--flatness-steps N] [--out DIR]';
 
 /** Flags that take no value. */
-export const BENCH_FLAGS = ['quick', 'no-torch', 'no-nanogpt'] as const;
+export const BENCH_FLAGS = ['quick', 'browser', 'no-torch', 'no-nanogpt'] as const;
 
 const BACKENDS: readonly Backend[] = ['wasm', 'webgpu', 'cpu'];
 
-function backendsOption(args: ParsedArgs, quick: boolean): Backend[] {
+function backendsOption(args: ParsedArgs): Backend[] {
   const raw = stringOption(args, 'backends');
-  // --quick leaves cpu out unless asked: its smallest cell takes minutes a step.
-  if (!raw) return quick ? ['wasm', 'webgpu'] : [...BACKENDS];
+  if (!raw) return [...BACKENDS];
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const b of list) if (!BACKENDS.includes(b as Backend)) throw new UsageError(`--backends: unknown backend "${b}" (known: ${BACKENDS.join(', ')})`);
   return list as Backend[];
@@ -53,11 +53,13 @@ async function baselineCheckout(ref: string): Promise<{ benchDir: string; dispos
 }
 
 export async function benchCommand(args: ParsedArgs): Promise<void> {
-  checkKnown(args, ['quick', 'backends', 'filter', 'rounds', 'run-seconds', 'no-torch', 'no-nanogpt', 'baseline', 'read-mb', 'flatness-steps', 'out', 'timeout-minutes']);
+  checkKnown(args, ['quick', 'browser', 'backends', 'filter', 'rounds', 'run-seconds', 'no-torch', 'no-nanogpt', 'baseline', 'read-mb', 'flatness-steps', 'out', 'timeout-minutes']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const quick = args.options.get('quick') === true;
+  const browser = args.options.get('browser') === true;
   const rounds = intOption(args, 'rounds') ?? 3;
-  const readMb = intOption(args, 'read-mb') ?? 100;
+  // The reading speed is a Node figure (the readers are the same code in the page): off in --browser unless asked.
+  const readMb = intOption(args, 'read-mb') ?? (browser ? 0 : 100);
   const flatnessSteps = intOption(args, 'flatness-steps') ?? 1000;
   const runSeconds = Number(stringOption(args, 'run-seconds') ?? (quick ? 3 : 4));
   if (!(rounds >= 1)) throw new UsageError('--rounds must be at least 1');
@@ -65,11 +67,13 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
   if (readMb < 0 || flatnessSteps < 0) throw new UsageError('--read-mb and --flatness-steps must be ≥ 0');
   const outDir = stringOption(args, 'out') ?? path.join(ROOT, 'out', 'bench');
   const ref = stringOption(args, 'baseline');
+  if (ref && browser) throw new UsageError('--baseline runs in Node only (the baseline pages are not built): drop --browser');
   const baseline = ref ? await baselineCheckout(ref) : null;
+  const page = browser ? await (await import('../../../bench/browser/browser_peers.ts')).launchBrowserBench() : null;
   try {
     const options: SuiteOptions = {
       quick,
-      backends: backendsOption(args, quick),
+      backends: backendsOption(args),
       filter: stringOption(args, 'filter'),
       rounds,
       targetRunMs: runSeconds * 1000,
@@ -80,6 +84,8 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
       readMinBytes: readMb * 2 ** 20,
       flatnessSteps,
       requestTimeoutMs: (intOption(args, 'timeout-minutes') ?? 20) * 60_000,
+      where: browser ? 'browser' : 'node',
+      startPeer: page ? (name) => (name === 'torch' ? startPeer('torch') : page.startPeer(name)) : undefined,
       log,
     };
     // Loaded on demand: the other commands never pay for the bench's modules.
@@ -89,11 +95,13 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
     await mkdir(outDir, { recursive: true });
     const stamp = result.startedAt.replace(/[:.]/g, '-');
     const md = markdownReport(result);
-    await writeFile(path.join(outDir, `bench-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
-    await writeFile(path.join(outDir, `bench-${stamp}.md`), md + '\n');
+    const name = `bench-${browser ? 'browser-' : ''}${stamp}`;
+    await writeFile(path.join(outDir, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+    await writeFile(path.join(outDir, `${name}.md`), md + '\n');
     process.stdout.write(md + '\n');
-    log(`wrote ${path.join(outDir, `bench-${stamp}.json`)} and .md (${(result.wallSeconds / 60).toFixed(1)} min)`);
+    log(`wrote ${path.join(outDir, `${name}.json`)} and .md (${(result.wallSeconds / 60).toFixed(1)} min)`);
   } finally {
+    await page?.close();
     await baseline?.dispose();
   }
 }
