@@ -95,11 +95,12 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
       };
       if (act().run.runId !== runId) return; // another run started meanwhile
       current = record;
-      act().runCheckpointed(checkpoint.step);
       await write(async (d) => {
         await d.putCheckpoint(record, storeSet ? set.blob : undefined);
         if (storeSet) setStored.add(runId);
       });
+      // Shown once written (or once IndexedDB has failed: then it lives in this tab only, as the notice says).
+      if (act().run.runId === runId) act().runCheckpointed(checkpoint.step);
     },
     adopt(record) {
       current = record;

@@ -155,7 +155,7 @@ describe('recovery', () => {
     const reference = (await storedRuns())[0];
 
     await train();
-    await waitCheckpoint(20);
+    await waitCheckpoint(20); // shown once it is in IndexedDB
     await page.reload();
     const banner = page.locator('[data-testid=resume-banner]');
     await banner.waitFor();
