@@ -2,7 +2,8 @@
 import type { CellResult, PeerResult, SuiteResult } from './suite.ts';
 
 const fmt = (x: number | undefined | null, digits = 0): string => (x === undefined || x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits));
-const ratio = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
+const ratio = (x: number | undefined, range?: [number, number]): string =>
+  x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×${range && range[0] !== range[1] ? ` (${range[0].toFixed(2)}–${range[1].toFixed(2)})` : ''}`;
 const mib = (bytes: number | undefined | null): string => (bytes === undefined || bytes === null ? '–' : (bytes / 2 ** 20).toFixed(0));
 
 function tokS(p: PeerResult | undefined): string {
@@ -22,11 +23,11 @@ function cellRow(r: CellResult, baseline: boolean): string {
     ours?.error ? `error: ${ours.error.slice(0, 60)}` : fmt(ours?.msPerStep),
     tokS(ours),
     tokS(r.peers.torch),
-    ratio(r.ratios.torch),
+    ratio(r.ratios.torch, r.ratioRange?.torch),
     tokS(r.peers.nanogpt),
-    ratio(r.ratios.nanogpt),
+    ratio(r.ratios.nanogpt, r.ratioRange?.nanogpt),
   ];
-  if (baseline) cols.push(tokS(r.peers.baseline), ratio(r.ratios.baseline));
+  if (baseline) cols.push(tokS(r.peers.baseline), ratio(r.ratios.baseline, r.ratioRange?.baseline));
   cols.push(fmt(ours?.extras?.forwardMsPerExample, 2), fmt(r.peers.torch?.extras?.forwardMsPerExample, 2), mib(ours?.extras?.peakBytes), fmt(ours?.extras?.numTensors));
   return `| ${cols.join(' | ')} |`;
 }
@@ -44,7 +45,7 @@ export function markdownReport(result: SuiteResult): string {
   for (const note of result.notes) lines.push(`- ${note}`);
   if (result.notes.length) lines.push('');
   lines.push('## Training throughput', '');
-  lines.push('tok/s = B·L / (median ms per step); ratios are ours ÷ peer, paired by round (> 1: ours faster). fwd = student forward latency, ms per example at the batch size. peak = peak tf.memory().numBytes during one step.', '');
+  lines.push('tok/s = B·L / (median ms per step); ratios are our throughput ÷ the peer’s, the median of rounds (each round times every peer once, back to back), lowest–highest round in brackets; > 1: ours faster. fwd = student forward latency, ms per example at the batch size. peak = peak tf.memory().numBytes during one step.', '');
   const head = ['backend', 'student / teacher', 'ours ms/step', 'ours tok/s', 'PyTorch tok/s', 'vs PyTorch', 'nanogpt tok/s', 'vs nanogpt'];
   if (baseline) head.push(`${result.options.baselineLabel ?? 'baseline'} tok/s`, 'vs baseline');
   head.push('ours fwd ms/ex', 'PyTorch fwd ms/ex', 'peak MiB', 'tensors');

@@ -58,8 +58,10 @@ export interface CellResult {
   skipped?: string;
   stepsPerRun?: number;
   peers: Partial<Record<PeerName | 'baseline', PeerResult>>;
-  /** Our throughput over each peer's, paired round by round (> 1: we are faster). */
+  /** Our throughput over each peer's, paired round by round (> 1: we are faster): the median round. */
   ratios: Partial<Record<'torch' | 'nanogpt' | 'baseline', number>>;
+  /** The lowest and highest round of each ratio. */
+  ratioRange: Partial<Record<'torch' | 'nanogpt' | 'baseline', [number, number]>>;
 }
 
 export interface FlatnessResult {
@@ -96,7 +98,7 @@ export function planCells(options: Pick<SuiteOptions, 'quick' | 'backends' | 'fi
 
 async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, benchDir?: string): Promise<{ peer: PeerProcess; info?: Record<string, unknown> }> {
   const peer = options.startPeer ? await options.startPeer(name, benchDir) : await startPeer(name, { benchDir });
-  const reply = await peer.request({ op: 'open', cell: { ...cell, ...RECIPE, threads: 2 } as Cell, warmup: 2 }, options.requestTimeoutMs);
+  const reply = await peer.request({ op: 'open', cell: { ...cell, ...RECIPE, threads: 2 } as Cell, warmup: options.quick ? 1 : 2 }, options.requestTimeoutMs);
   if (!reply.ok) {
     await peer.stop();
     throw new Error(reply.error ?? 'open failed');
@@ -106,7 +108,7 @@ async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, bench
 
 async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResult> {
   const id = cellId(cell);
-  const result: CellResult = { id, cell, peers: {}, ratios: {} };
+  const result: CellResult = { id, cell, peers: {}, ratios: {}, ratioRange: {} };
   const skip = skipReason(cell);
   if (skip) return { ...result, skipped: skip };
   const wanted: (PeerName | 'baseline')[] = ['ours'];
@@ -167,14 +169,19 @@ async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResul
   const oursRuns = result.peers.ours?.runsMs ?? [];
   for (const name of ['torch', 'nanogpt', 'baseline'] as const) {
     const entry = result.peers[name];
-    if (entry && !entry.error && entry.runsMs.length > 0) result.ratios[name] = pairedSpeedup(oursRuns, entry.runsMs);
+    if (entry && !entry.error && entry.runsMs.length > 0) {
+      result.ratios[name] = pairedSpeedup(oursRuns, entry.runsMs);
+      const each = entry.runsMs.slice(0, oursRuns.length).map((ms, i) => ms / oursRuns[i]);
+      result.ratioRange[name] = [Math.min(...each), Math.max(...each)];
+    }
   }
   return result;
 }
 
 /** Memory flatness over `steps` steps on a small student (ours only). */
 async function flatness(backend: Backend, steps: number, options: SuiteOptions): Promise<FlatnessResult> {
-  const cell = makeCell({ dModel: 64, nLayers: 2, vocabSize: 2048, seqLen: 32, batchSize: 8 }, 'topk', backend);
+  // Leaks do not depend on size: a small student keeps 1000 steps to seconds.
+  const cell = makeCell({ dModel: 32, nLayers: 2, vocabSize: 1024, seqLen: 16, batchSize: 4 }, 'topk', backend);
   const out: FlatnessResult = { cell, steps, samples: [], tensorsFlat: false, bytesFlat: false, backendFlat: null };
   let peer: PeerProcess | null = null;
   try {

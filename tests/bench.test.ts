@@ -80,6 +80,7 @@ describe('bench report', () => {
             nanogpt: { runsMs: [], msPerStep: Number.NaN, tokensPerSecond: Number.NaN, error: 'boom' },
           },
           ratios: { torch: 0.8 },
+          ratioRange: { torch: [0.7, 0.9] },
         },
       ],
       read: [{ container: 'safetensors', fileBytes: 105e6, examples: 10, seqLen: 128, mbPerSecond: 350, runsMs: [300] }],
@@ -87,7 +88,7 @@ describe('bench report', () => {
       notes: ['WebGPU here is SwiftShader.'],
     };
     const md = markdownReport(result);
-    expect(md).toContain('| wasm | d128 L2 V8k T64 B32 topk | 1000 | 2048 | 2560 | 0.80× | error: boom |');
+    expect(md).toContain('| wasm | d128 L2 V8k T64 B32 topk | 1000 | 2048 | 2560 | 0.80× (0.70–0.90) | error: boom |');
     expect(md).toContain('| safetensors | 105 | 10 × 128 | 350 |');
     expect(md).toContain('Tensor count flat: **yes**');
     expect(md).toContain('- WebGPU here is SwiftShader.');

@@ -26,9 +26,10 @@ export const BENCH_FLAGS = ['quick', 'browser', 'no-torch', 'no-nanogpt'] as con
 
 const BACKENDS: readonly Backend[] = ['wasm', 'webgpu', 'cpu'];
 
-function backendsOption(args: ParsedArgs): Backend[] {
+function backendsOption(args: ParsedArgs, quick: boolean): Backend[] {
   const raw = stringOption(args, 'backends');
-  if (!raw) return [...BACKENDS];
+  // --quick leaves webgpu out unless asked: without a GPU it is SwiftShader, ~7 s a step even for a tiny student.
+  if (!raw) return quick ? ['wasm', 'cpu'] : [...BACKENDS];
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const b of list) if (!BACKENDS.includes(b as Backend)) throw new UsageError(`--backends: unknown backend "${b}" (known: ${BACKENDS.join(', ')})`);
   return list as Backend[];
@@ -57,7 +58,7 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const quick = args.options.get('quick') === true;
   const browser = args.options.get('browser') === true;
-  const rounds = intOption(args, 'rounds') ?? 3;
+  const rounds = intOption(args, 'rounds') ?? (quick ? 2 : 3);
   // The reading speed is a Node figure (the readers are the same code in the page): off in --browser unless asked.
   const readMb = intOption(args, 'read-mb') ?? (browser ? 0 : 100);
   const flatnessSteps = intOption(args, 'flatness-steps') ?? 1000;
@@ -73,7 +74,7 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
   try {
     const options: SuiteOptions = {
       quick,
-      backends: backendsOption(args),
+      backends: backendsOption(args, quick),
       filter: stringOption(args, 'filter'),
       rounds,
       targetRunMs: runSeconds * 1000,
