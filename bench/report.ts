@@ -12,10 +12,10 @@ function tokS(p: PeerResult | undefined): string {
   return fmt(p.tokensPerSecond);
 }
 
-function cellRow(r: CellResult, baseline: boolean): string {
+function cellRow(r: CellResult, baseline: boolean, threads: boolean): string {
   const c = r.cell;
   const shape = `d${c.dModel} L${c.nLayers} V${c.vocabSize / 1024}k T${c.seqLen} B${c.batchSize} ${c.teacher}`;
-  if (r.skipped) return `| ${c.backend} | ${shape} | skipped: ${r.skipped} |${' |'.repeat(baseline ? 10 : 8)}`;
+  if (r.skipped) return `| ${c.backend} | ${shape} | skipped: ${r.skipped} |${' |'.repeat(8 + (baseline ? 2 : 0) + (threads ? 2 : 0))}`;
   const ours = r.peers.ours;
   const cols = [
     c.backend,
@@ -28,12 +28,14 @@ function cellRow(r: CellResult, baseline: boolean): string {
     ratio(r.ratios.nanogpt, r.ratioRange?.nanogpt),
   ];
   if (baseline) cols.push(tokS(r.peers.baseline), ratio(r.ratios.baseline, r.ratioRange?.baseline));
+  if (threads) cols.push(tokS(r.peers.threads), ratio(r.ratios.threadsVsTorch, r.ratioRange?.threadsVsTorch));
   cols.push(fmt(ours?.extras?.forwardMsPerExample, 2), fmt(r.peers.torch?.extras?.forwardMsPerExample, 2), mib(ours?.extras?.peakBytes), fmt(ours?.extras?.numTensors));
   return `| ${cols.join(' | ')} |`;
 }
 
 export function markdownReport(result: SuiteResult): string {
   const baseline = result.cells.some((r) => r.peers.baseline);
+  const threads = result.cells.some((r) => r.peers.threads);
   const m = result.machine;
   const lines: string[] = [];
   lines.push(`# distill bench${result.options.where === 'browser' ? ' (browser: headless Chromium)' : ''} — ${result.startedAt}`, '');
@@ -48,9 +50,10 @@ export function markdownReport(result: SuiteResult): string {
   lines.push('tok/s = B·L / (median ms per step); ratios are our throughput ÷ the peer’s, the median of rounds (each round times every peer once, back to back), lowest–highest round in brackets; > 1: ours faster. fwd = student forward latency, ms per example at the batch size. peak = peak tf.memory().numBytes during one step.', '');
   const head = ['backend', 'student / teacher', 'ours ms/step', 'ours tok/s', 'PyTorch tok/s', 'vs PyTorch', 'nanogpt tok/s', 'vs nanogpt'];
   if (baseline) head.push(`${result.options.baselineLabel ?? 'baseline'} tok/s`, 'vs baseline');
+  if (threads) head.push(`ours ${result.options.wasmThreads} wasm threads tok/s`, `${result.options.wasmThreads} threads vs PyTorch`);
   head.push('ours fwd ms/ex', 'PyTorch fwd ms/ex', 'peak MiB', 'tensors');
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
-  for (const r of result.cells) lines.push(cellRow(r, baseline));
+  for (const r of result.cells) lines.push(cellRow(r, baseline, threads));
   lines.push('');
   if (result.read) {
     lines.push('## Reading speed', '', '| container | file MB | examples × L | MB/s | runs (ms) |', '|---|---|---|---|---|');

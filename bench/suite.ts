@@ -27,6 +27,8 @@ export interface SuiteOptions {
   targetRunMs: number;
   torch: boolean;
   nanogpt: boolean;
+  /** Also time our engine with this many wasm threads (Node only, DISTILL_WASM_THREADS), as peer 'threads'. */
+  wasmThreads?: number;
   /** bench/ directory of another checkout of this project (before/after comparisons), or undefined. */
   baselineBenchDir?: string;
   baselineLabel?: string;
@@ -39,7 +41,7 @@ export interface SuiteOptions {
   /** Where our engine and nanogpt run: Node processes, or pages in headless Chromium (browser/). */
   where: 'node' | 'browser';
   /** Starts a peer; default: a Node process (peer_process.ts). The browser variant passes its pages here. */
-  startPeer?: (name: PeerName, benchDir?: string) => Promise<PeerProcess>;
+  startPeer?: (name: PeerName, benchDir?: string, env?: NodeJS.ProcessEnv) => Promise<PeerProcess>;
   log: (line: string) => void;
 }
 
@@ -52,16 +54,21 @@ export interface PeerResult {
   error?: string;
 }
 
+/** Peers of a cell: 'threads' is our engine with SuiteOptions.wasmThreads wasm threads. */
+export type CellPeer = PeerName | 'baseline' | 'threads';
+/** Ratios: ours over torch / nanogpt / baseline; 'threadsVsTorch': ours with threads over torch. */
+export type RatioName = 'torch' | 'nanogpt' | 'baseline' | 'threadsVsTorch';
+
 export interface CellResult {
   id: string;
   cell: Cell;
   skipped?: string;
   stepsPerRun?: number;
-  peers: Partial<Record<PeerName | 'baseline', PeerResult>>;
+  peers: Partial<Record<CellPeer, PeerResult>>;
   /** Our throughput over each peer's, paired round by round (> 1: we are faster): the median round. */
-  ratios: Partial<Record<'torch' | 'nanogpt' | 'baseline', number>>;
+  ratios: Partial<Record<RatioName, number>>;
   /** The lowest and highest round of each ratio. */
-  ratioRange: Partial<Record<'torch' | 'nanogpt' | 'baseline', [number, number]>>;
+  ratioRange: Partial<Record<RatioName, [number, number]>>;
 }
 
 export interface FlatnessResult {
@@ -96,8 +103,8 @@ export function planCells(options: Pick<SuiteOptions, 'quick' | 'backends' | 'fi
   return filterCells(grid, options.filter);
 }
 
-async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, benchDir?: string): Promise<{ peer: PeerProcess; info?: Record<string, unknown> }> {
-  const peer = options.startPeer ? await options.startPeer(name, benchDir) : await startPeer(name, { benchDir });
+async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, benchDir?: string, env?: NodeJS.ProcessEnv): Promise<{ peer: PeerProcess; info?: Record<string, unknown> }> {
+  const peer = options.startPeer ? await options.startPeer(name, benchDir, env) : await startPeer(name, { benchDir, env });
   const reply = await peer.request({ op: 'open', cell: { ...cell, ...RECIPE, threads: 2 } as Cell, warmup: options.quick ? 1 : 2 }, options.requestTimeoutMs);
   if (!reply.ok) {
     await peer.stop();
@@ -111,16 +118,19 @@ async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResul
   const result: CellResult = { id, cell, peers: {}, ratios: {}, ratioRange: {} };
   const skip = skipReason(cell);
   if (skip) return { ...result, skipped: skip };
-  const wanted: (PeerName | 'baseline')[] = ['ours'];
+  const wanted: CellPeer[] = ['ours'];
+  if (options.wasmThreads && options.wasmThreads > 1 && cell.backend === 'wasm' && options.where === 'node') wanted.push('threads');
   if (options.baselineBenchDir) wanted.push('baseline');
   if (options.torch) wanted.push('torch');
   if (options.nanogpt) wanted.push('nanogpt');
-  const open = new Map<PeerName | 'baseline', PeerProcess>();
+  const open = new Map<CellPeer, PeerProcess>();
   try {
     for (const name of wanted) {
       try {
         options.log(`${id}: opening ${name}`);
-        const { peer, info } = await openPeer(name === 'baseline' ? 'ours' : name, cell, options, name === 'baseline' ? options.baselineBenchDir : undefined);
+        const kind: PeerName = name === 'baseline' || name === 'threads' ? 'ours' : name;
+        const env = name === 'threads' ? { DISTILL_WASM_THREADS: String(options.wasmThreads) } : undefined;
+        const { peer, info } = await openPeer(kind, cell, options, name === 'baseline' ? options.baselineBenchDir : undefined, env);
         open.set(name, peer);
         result.peers[name] = { runsMs: [], msPerStep: Number.NaN, tokensPerSecond: Number.NaN, info };
       } catch (err) {
@@ -166,15 +176,14 @@ async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResul
     entry.msPerStep = median(entry.runsMs);
     entry.tokensPerSecond = tokensPerSecond(cell.batchSize, cell.seqLen, entry.msPerStep);
   }
-  const oursRuns = result.peers.ours?.runsMs ?? [];
-  for (const name of ['torch', 'nanogpt', 'baseline'] as const) {
-    const entry = result.peers[name];
-    if (entry && !entry.error && entry.runsMs.length > 0) {
-      result.ratios[name] = pairedSpeedup(oursRuns, entry.runsMs);
-      const each = entry.runsMs.slice(0, oursRuns.length).map((ms, i) => ms / oursRuns[i]);
-      result.ratioRange[name] = [Math.min(...each), Math.max(...each)];
-    }
-  }
+  const pair = (ratio: RatioName, oursRuns: number[] | undefined, entry: PeerResult | undefined) => {
+    if (!oursRuns?.length || !entry || entry.error || entry.runsMs.length === 0) return;
+    result.ratios[ratio] = pairedSpeedup(oursRuns, entry.runsMs);
+    const each = entry.runsMs.slice(0, oursRuns.length).map((ms, i) => ms / oursRuns[i]);
+    result.ratioRange[ratio] = [Math.min(...each), Math.max(...each)];
+  };
+  for (const name of ['torch', 'nanogpt', 'baseline'] as const) pair(name, result.peers.ours?.runsMs, result.peers[name]);
+  pair('threadsVsTorch', result.peers.threads?.error ? undefined : result.peers.threads?.runsMs, result.peers.torch);
   return result;
 }
 

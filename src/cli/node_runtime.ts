@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { NODE_AUTO_ORDER, selectBackend, type BackendChoice } from '../engine/backend.ts';
 import type { BackendName } from '../engine/config/config.ts';
+import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from './node_wasm_threads.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -60,15 +61,19 @@ export function nodeWasmPaths(): string {
 export async function selectNodeBackend(preference: BackendName): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
+  // Opt-in threaded wasm (node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
+  const threads = wasmThreadsFromEnv();
+  if (threads > 1) enableNodeWasmThreads(threads);
+  const select = (name: BackendName, options: Parameters<typeof selectBackend>[1]) => withCoreCount(() => selectBackend(name, options));
   if (preference === 'webgpu') {
     const ok = await installNodeWebGpu(true);
     if (ok !== true) throw new Error(`webgpu unavailable: ${ok}`);
     return selectBackend('webgpu', { wasmPaths });
   }
-  if (preference !== 'auto') return selectBackend(preference, { wasmPaths });
+  if (preference !== 'auto') return select(preference, { wasmPaths });
   const gpu = await installNodeWebGpu(false);
   const order = gpu === true ? NODE_AUTO_ORDER : (['wasm', 'cpu'] as const);
-  const choice = await selectBackend('auto', { wasmPaths, autoOrder: order });
+  const choice = await select('auto', { wasmPaths, autoOrder: order });
   if (gpu !== true) {
     choice.skipped.unshift({ name: 'webgpu', reason: gpu });
     choice.reason = `${choice.name}: webgpu unavailable (${gpu})`;

@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export const benchHelp =
-  'distill bench [--quick] [--browser] [--backends wasm,webgpu,cpu] [--filter TERMS] [--rounds N] [--run-seconds S] [--no-torch] [--no-nanogpt] [--baseline GIT_REF] [--read-mb N] [--flatness-steps N] [--out DIR]';
+  'distill bench [--quick] [--browser] [--backends wasm,webgpu,cpu] [--filter TERMS] [--rounds N] [--run-seconds S] [--no-torch] [--no-nanogpt] [--wasm-threads N] [--baseline GIT_REF] [--read-mb N] [--flatness-steps N] [--out DIR]';
 
 /** Flags that take no value. */
 export const BENCH_FLAGS = ['quick', 'browser', 'no-torch', 'no-nanogpt'] as const;
@@ -54,7 +54,7 @@ async function baselineCheckout(ref: string): Promise<{ benchDir: string; dispos
 }
 
 export async function benchCommand(args: ParsedArgs): Promise<void> {
-  checkKnown(args, ['quick', 'browser', 'backends', 'filter', 'rounds', 'run-seconds', 'no-torch', 'no-nanogpt', 'baseline', 'read-mb', 'flatness-steps', 'out', 'timeout-minutes']);
+  checkKnown(args, ['quick', 'browser', 'backends', 'filter', 'rounds', 'run-seconds', 'no-torch', 'no-nanogpt', 'wasm-threads', 'baseline', 'read-mb', 'flatness-steps', 'out', 'timeout-minutes']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const quick = args.options.get('quick') === true;
   const browser = args.options.get('browser') === true;
@@ -80,6 +80,7 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
       targetRunMs: runSeconds * 1000,
       torch: args.options.get('no-torch') !== true,
       nanogpt: args.options.get('no-nanogpt') !== true,
+      wasmThreads: intOption(args, 'wasm-threads'),
       baselineBenchDir: baseline?.benchDir,
       baselineLabel: ref,
       readMinBytes: readMb * 2 ** 20,

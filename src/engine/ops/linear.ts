@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { matMul2d, prefersExplicitTranspose } from './matmul.ts';
+import { transpose2d } from './transpose_2d.ts';
 
 const linearFused = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
   const [x, w, b, save] = args as [Tensor2D, Tensor2D, Tensor1D, GradSaveFunc];
@@ -25,8 +26,8 @@ const linearFused = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
       const [sx, sw] = saved as [Tensor2D, Tensor2D];
       const [m, k] = sx.shape;
       const n = sw.shape[1];
-      const dx = tf.matMul(g, tf.transpose(sw));
-      const xT1 = tf.concat2d([tf.transpose(sx), tf.ones([1, m])], 0); // [K + 1, M]
+      const dx = tf.matMul(g, transpose2d(sw));
+      const xT1 = tf.concat2d([transpose2d(sx), tf.ones([1, m])], 0); // [K + 1, M]
       const [dw, db] = tf.split(tf.matMul(xT1, g), [k, 1], 0); // [K, N], [1, N]
       return [dx, dw, tf.reshape(db, [n])];
     },
@@ -45,10 +46,10 @@ const linearTransposedFused = tf.customGrad((...args: (Tensor | GradSaveFunc)[])
   const [x, w, b, save] = args as [Tensor2D, Tensor2D, Tensor1D, GradSaveFunc];
   save([x, w]);
   return {
-    value: tf.fused.matMul({ a: x, b: tf.transpose(w), bias: b }),
+    value: tf.fused.matMul({ a: x, b: transpose2d(w), bias: b }), // inside customGrad: not taped
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
       const [sx, sw] = saved as [Tensor2D, Tensor2D];
-      const gT = tf.transpose(dy as Tensor2D); // [N, M]
+      const gT = transpose2d(dy as Tensor2D); // [N, M]
       return [tf.matMul(dy as Tensor2D, sw), tf.matMul(gT, sx), tf.sum(gT, 1)];
     },
   };

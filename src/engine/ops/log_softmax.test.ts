@@ -38,6 +38,26 @@ describe('logSumExpRows', () => {
     expect(Number.isFinite(ref)).toBe(false);
   });
 
+  it('shares one result between calls on the same tensor, with the gradient of both uses', async () => {
+    const x = tf.tensor2d([[0.3, -1.2, 2.1], [0.0, 0.5, -0.5]]);
+    const a = logSumExpRows(x);
+    expect(logSumExpRows(x)).toBe(a);
+    a.dispose();
+    const b = logSumExpRows(x); // the first result is gone: computed again
+    expect(b.isDisposed).toBe(false);
+    b.dispose();
+    // d/dx [2·lse(x) + lse(x)·w] through the shared node = (2 + w)·softmax(x)
+    const w = tf.tensor1d([0.5, -1]);
+    const g = await values(() => tf.grad((t: tf.Tensor) => tf.add(tf.sum(tf.mul(logSumExpRows(t as tf.Tensor2D), 2)), tf.sum(tf.mul(logSumExpRows(t as tf.Tensor2D), w))))(x));
+    const ref = await values(() => tf.mul(tf.softmax(x), tf.reshape(tf.add(w, 2), [-1, 1])));
+    expectAllClose(g, ref, 1e-6, 1e-5);
+    // A result computed outside the tape (still alive) is not reused inside it: the gradient stays complete.
+    const outside = logSumExpRows(x);
+    const g2 = await values(() => tf.grad((t: tf.Tensor) => tf.sum(logSumExpRows(t as tf.Tensor2D)))(x));
+    expectAllClose(g2, await values(() => tf.softmax(x)), 1e-6, 1e-5);
+    tf.dispose([x, w, outside]);
+  });
+
   it('refuses a tensor that is not 2-D', () => {
     const x = tf.tensor1d([1, 2]);
     expect(() => logSumExpRows(x as unknown as tf.Tensor2D)).toThrow(/2-D/);
