@@ -11,6 +11,7 @@ import { markdownReport } from '../bench/report.ts';
 import { median, pairedSpeedup, stepsForTarget, tokensPerSecond } from '../bench/stats.ts';
 import type { SuiteResult } from '../bench/suite.ts';
 import { main } from '../src/cli/main.ts';
+import { wasmThreadsFromEnv } from '../src/cli/node_wasm_threads.ts';
 import { encodeDistillSet, readDistillSet } from '../src/io/index.ts';
 
 describe('bench grid', () => {
@@ -111,6 +112,26 @@ describe('distill bench', () => {
       expect(run.msPerStep).toBeGreaterThan(0);
       const flat = await peer.request({ op: 'flatness', steps: 4, every: 2 }, 60_000);
       expect(flat.samples?.map((s) => s.numTensors)).toEqual(Array(3).fill(flat.samples?.[0].numTensors));
+    } finally {
+      await peer.stop();
+    }
+  });
+});
+
+describe('threaded wasm in Node (DISTILL_WASM_THREADS)', () => {
+  it('reads the thread count from the environment and refuses nonsense', () => {
+    expect(wasmThreadsFromEnv({})).toBe(0);
+    expect(wasmThreadsFromEnv({ DISTILL_WASM_THREADS: '2' })).toBe(2);
+    expect(() => wasmThreadsFromEnv({ DISTILL_WASM_THREADS: 'many' })).toThrow(/\[1, 8\]/);
+  });
+
+  it('starts the threaded build with 2 XNNPACK threads and trains', async () => {
+    const peer = await startPeer('ours', { env: { DISTILL_WASM_THREADS: '2' } });
+    try {
+      const cell = makeCell({ dModel: 32, nLayers: 1, vocabSize: 64, seqLen: 8, batchSize: 4 }, 'topk', 'wasm');
+      const opened = await peer.request({ op: 'open', cell, warmup: 1 }, 60_000);
+      expect(opened.info?.wasmThreads).toBe(2);
+      expect((await peer.request({ op: 'run', steps: 2 }, 60_000)).msPerStep).toBeGreaterThan(0);
     } finally {
       await peer.stop();
     }
