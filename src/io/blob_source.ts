@@ -30,6 +30,8 @@ export class BlobSource {
   private readonly chunkBytes: number;
   private bytesRead = 0;
   private reported = -1;
+  /** Request the next chunk before handing out the current one (off for look-ahead sources). */
+  private prefetch = true;
 
   constructor(
     private readonly blob: Blob,
@@ -47,7 +49,9 @@ export class BlobSource {
    * so what a look-ahead sees (e.g. how far a corrupt deflate stream gets) never depends on the caller's chunkBytes.
    */
   lookahead(): BlobSource {
-    return new BlobSource(this.blob, { ...this.opts, onProgress: undefined, chunkBytes: LOOKAHEAD_CHUNK_BYTES, memoryBudgetBytes: this.budgetBytes });
+    const source = new BlobSource(this.blob, { ...this.opts, onProgress: undefined, chunkBytes: LOOKAHEAD_CHUNK_BYTES, memoryBudgetBytes: this.budgetBytes });
+    source.prefetch = false; // header reads stop early: never read past what they consume
+    return source;
   }
 
   /** Throws `signal.reason` when the caller aborted. */
@@ -73,31 +77,46 @@ export class BlobSource {
     }
   }
 
-  /** Reads [offset, offset + length) into a fresh buffer, chunk by chunk. */
-  async read(offset: number, length: number, what = 'data'): Promise<Uint8Array<ArrayBuffer>> {
+  /** Reads [offset, offset + length) into a fresh buffer, chunk by chunk; `onChunk` sees each chunk in order. */
+  async read(offset: number, length: number, what = 'data', onChunk?: (chunk: Uint8Array) => void): Promise<Uint8Array<ArrayBuffer>> {
     this.assertInside(offset, length, what);
     const out = allocateBytes(length, what);
     let pos = 0;
     for await (const chunk of this.chunks(offset, length, what)) {
+      onChunk?.(chunk);
       out.set(chunk, pos);
       pos += chunk.byteLength;
     }
     return out;
   }
 
-  /** Yields [offset, offset + length) as consecutive chunks of at most chunkBytes. */
+  /**
+   * Yields [offset, offset + length) as consecutive chunks of at most chunkBytes. The next chunk is requested
+   * before the current one is handed out, so the file read overlaps the caller's work on the chunk (one chunk
+   * of look-ahead at most; none for look-ahead sources, whose header reads stop early).
+   */
   async *chunks(offset: number, length: number, what = 'data'): AsyncGenerator<Uint8Array<ArrayBuffer>> {
     this.assertInside(offset, length, what);
     const end = offset + length;
-    for (let start = offset; start < end; start += this.chunkBytes) {
-      this.checkAborted();
+    const request = (start: number) => {
       const stop = Math.min(end, start + this.chunkBytes);
-      const bytes = new Uint8Array(await this.blob.slice(start, stop).arrayBuffer());
+      const data = this.blob.slice(start, stop).arrayBuffer();
+      data.catch(() => {}); // a look-ahead nobody awaits (the read was aborted) must not be an unhandled rejection
+      return { start, stop, data };
+    };
+    let next = offset < end ? request(offset) : null;
+    while (next) {
+      this.checkAborted();
+      const { start, stop, data } = next;
+      next = this.prefetch && stop < end ? request(stop) : null;
+      const bytes = new Uint8Array(await data);
       if (bytes.byteLength !== stop - start) {
         throw new FormatError('truncated', `${what}: short read from the file`, { expected: `${stop - start} bytes`, found: `${bytes.byteLength} bytes`, offset: start });
       }
       this.advance(bytes.byteLength);
       yield bytes;
+      // Without look-ahead the next chunk is requested only once the caller asks for it.
+      if (!next && stop < end) next = request(stop);
     }
   }
 

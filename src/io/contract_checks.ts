@@ -60,9 +60,7 @@ export function maxOf(x: Int32Array): number {
 export function checkTopKRows(ids: Int32Array, logits: Float32Array, lse: Float32Array | undefined, mask: Uint8Array, k: number): void {
   // Repeats are found by stamping: stamp[id] = row + 1, O(k) a row without hashing (a Set per row was 60% of
   // reading a 100 MB file). Ids outside [0, STAMP_LIMIT) — out of range, reported by checkIds — use a Set.
-  let maxId = 0;
-  for (let i = 0; i < ids.length; i++) if (ids[i] > maxId) maxId = ids[i];
-  const stamp = new Int32Array(Math.min(maxId, STAMP_LIMIT - 1) + 1);
+  let stamp = new Int32Array(1 << 16); // grown to the next power of two when a larger id comes
   const odd = new Set<number>();
   for (let p = 0; p < mask.length; p++) {
     if (mask[p] === 0) continue;
@@ -73,7 +71,12 @@ export function checkTopKRows(ids: Int32Array, logits: Float32Array, lse: Float3
     for (let j = 0; j < k; j++) {
       const id = ids[base + j];
       let repeated: boolean;
-      if (id >= 0 && id < stamp.length) {
+      if (id >= 0 && id < STAMP_LIMIT) {
+        if (id >= stamp.length) {
+          const grown = new Int32Array(Math.min(STAMP_LIMIT, 2 ** Math.ceil(Math.log2(id + 1))));
+          grown.set(stamp);
+          stamp = grown;
+        }
         repeated = stamp[id] === mark;
         stamp[id] = mark;
       } else {

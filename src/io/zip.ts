@@ -122,8 +122,17 @@ function applyZip64Extra(e: ZipEntry, v: DataView, start: number, len: number, b
 /** The member's bytes, uncompressed and CRC-checked. Allocates only the declared (and plausible) size. */
 export async function readZipMember(src: BlobSource, e: ZipEntry): Promise<Uint8Array> {
   const dataOffset = await memberDataOffset(src, e);
-  const bytes = e.method === 0 ? await src.read(dataOffset, e.compressedSize, e.name) : await inflate(src, dataOffset, e, e.uncompressedSize);
-  const crc = crc32(bytes);
+  let bytes: Uint8Array;
+  let crc = 0;
+  if (e.method === 0) {
+    // Stored: the CRC runs chunk by chunk while the next chunk is being read (BlobSource's look-ahead).
+    bytes = await src.read(dataOffset, e.compressedSize, e.name, (chunk) => {
+      crc = crc32(chunk, crc);
+    });
+  } else {
+    bytes = await inflate(src, dataOffset, e, e.uncompressedSize);
+    crc = crc32(bytes);
+  }
   if (crc !== e.crc32) throw new FormatError('zip_crc', 'CRC-32 mismatch: corrupt member', { tensor: e.name, expected: hex(e.crc32), found: hex(crc), offset: dataOffset });
   return bytes;
 }
