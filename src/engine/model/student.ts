@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMul } from '../ops/batch_matmul.ts';
 import { embeddingLookup } from '../ops/embedding.ts';
 import { linearTransposedWeight } from '../ops/linear.ts';
 import { truncatedNormalArray } from '../rng.ts';
@@ -89,8 +90,8 @@ export function buildStudent(spec: StudentSpec, params: Map<string, tf.Variable>
     const [q, k, v] = tf.split(qkv.reshape([b * l, 3 * spec.dModel]), 3, 1).map((t) =>
       t.reshape([b, l, spec.nHeads, dh]).transpose([0, 2, 1, 3]),
     ) as tf.Tensor4D[]; // each [B, H, L, dh]
-    const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(dh)).add(bias); // [B, H, L, L]
-    const context = tf.matMul(tf.softmax(scores), v); // [B, H, L, dh]
+    const scores = batchMatMul(q, k, false, true).mul(1 / Math.sqrt(dh)).add(bias); // [B, H, L, L]
+    const context = batchMatMul(tf.softmax(scores), v); // [B, H, L, dh]
     const merged = context.transpose([0, 2, 1, 3]).reshape([b, l, spec.dModel]);
     return dense(merged, p(`${pre}.output.weight`) as tf.Tensor2D, p(`${pre}.output.bias`) as tf.Tensor1D) as tf.Tensor3D;
   }
