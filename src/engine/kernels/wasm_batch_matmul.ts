@@ -29,11 +29,14 @@ type CwrapBatchMatMul = (
   transposeA: number, transposeB: number, outId: number,
 ) => void;
 
-/** What this kernel uses of the wasm backend beyond its public type (tfjs-backend-wasm 4.x internals). */
+/** What this kernel uses of the wasm backend, private members included (tfjs-backend-wasm 4.x internals). */
 interface WasmInternals {
+  makeOutput: BackendWasm['makeOutput'];
   dataIdNextNumber: number;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-  wasm: BackendWasm['wasm'] & {
+  wasm: {
+    HEAPU8: Uint8Array;
+    tfjs: BackendWasm['wasm']['tfjs'];
     cwrap(name: string, ret: null, args: string[]): CwrapBatchMatMul;
     _malloc(bytes: number): number;
     _free(ptr: number): void;
@@ -56,7 +59,7 @@ function transposeInto(heap: Float32Array, src: number, rows: number, cols: numb
 }
 
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const backend = args.backend as unknown as BackendWasm & WasmInternals;
+  const backend = args.backend as unknown as WasmInternals;
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`${BATCH_MATMUL}: float32 only`);
