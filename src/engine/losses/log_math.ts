@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
+import { floorAt } from '../ops/floor_at.ts';
 
 /**
  * log(exp(a) + exp(b)), elementwise, computed as m + log(exp(a − m) + exp(b − m)) with m = max(a, b).
@@ -30,7 +31,7 @@ export function logMix<T extends Tensor>(logP: T, logQ: T, weightP: number): T {
   if (!(weightP >= 0 && weightP <= 1)) throw new Error(`mixture weight must be in [0, 1], got ${weightP}`);
   if (weightP === 0) return logQ;
   if (weightP === 1) return logP;
-  const floored = (x: T): T => tf.maximum(x, LOG_PROB_FLOOR);
+  const floored = (x: T): T => floorAt(x, LOG_PROB_FLOOR);
   return logAddExp(tf.add(floored(logP), Math.log(weightP)), tf.add(floored(logQ), Math.log1p(-weightP)));
 }
 

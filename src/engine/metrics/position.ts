@@ -34,7 +34,7 @@ export function positionMetrics(
   const metrics: PositionMetrics = {
     agree: hit(studentTop, teacherTop),
     probLoyalty: probLoyalty(logP, logQ),
-    kl: klFromLogs(logP, logQ),
+    kl: klFromLogs(logP, logQ, true),
   };
   if (!labels) return metrics;
   const ints = tf.cast(labels, 'int32');

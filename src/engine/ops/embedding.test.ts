@@ -20,6 +20,21 @@ describe('embeddingLookup', () => {
     dy.dispose();
   });
 
+  it('gathers rows of a wide table at many ids (the row-copy kernel on wasm)', async () => {
+    const [v, d, n] = [50, 37, 300];
+    const t = tf.tensor2d(Float32Array.from({ length: v * d }, (_, k) => k * 0.25 - 7), [v, d]);
+    const ids = tf.tensor1d(Array.from({ length: n }, (_, k) => (k * 17 + 3) % v), 'int32');
+    expectAllClose(await values(() => embeddingLookup(t, ids)), await values(() => tf.gather(t, ids)), 0, 0);
+    tf.dispose([t, ids]);
+  });
+
+  it.runIf(tf.getBackend() === 'wasm')('throws on an id outside the table (wasm kernel)', () => {
+    const t = table();
+    const ids = tf.tensor1d([0, 3], 'int32');
+    expect(() => embeddingLookup(t, ids)).toThrow(/id 3 at position 1 is outside \[0, 3\)/);
+    tf.dispose([t, ids]);
+  });
+
   it('refuses float ids and leaves no tensor behind', () => {
     const t = table();
     const ids = tf.tensor1d([0, 1]);

@@ -8,8 +8,8 @@ describe('transpose2d', () => {
     expectAllClose(await values(() => transpose2d(tf.tensor2d([[1, 2, 3], [4, 5, 6]]))), [1, 4, 2, 5, 3, 6]);
   });
 
-  it('equals tf.transpose across tile edges (shapes not multiples of 64), for float32 and int32', async () => {
-    for (const [r, c] of [[1, 1], [65, 3], [130, 129], [7, 200]]) {
+  it('equals tf.transpose across tile edges (shapes not multiples of the tile or of four rows), for float32 and int32', async () => {
+    for (const [r, c] of [[1, 1], [65, 3], [130, 129], [7, 200], [258, 131], [3, 2], [4, 9]]) {
       const x = tf.tensor2d(Float32Array.from({ length: r * c }, (_, i) => i * 0.5 - 3), [r, c]);
       expectAllClose(await values(() => transpose2d(x)), await values(() => tf.transpose(x)), 0, 0);
       const xi = tf.cast(x, 'int32') as tf.Tensor2D;

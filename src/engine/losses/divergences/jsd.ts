@@ -13,5 +13,5 @@ import { logMix } from '../log_math.ts';
 export const jsd: DivergenceFn = (logP, logQ, { jsd_beta }) => {
   if (!(jsd_beta > 0 && jsd_beta < 1)) throw new Error(`jsd_beta must be in (0, 1), got ${jsd_beta}`);
   const logM = logMix(logP, logQ, jsd_beta);
-  return tf.add(tf.mul(klFromLogs(logP, logM), jsd_beta), tf.mul(klFromLogs(logQ, logM), 1 - jsd_beta));
+  return tf.add(tf.mul(klFromLogs(logP, logM, true), jsd_beta), tf.mul(klFromLogs(logQ, logM), 1 - jsd_beta));
 };

@@ -25,10 +25,19 @@ describe('kl: KL(p ‖ q)', () => {
   });
   it('klFromLogs is the same function with its arguments named', async () => {
     const [a, b] = await Promise.all([
-      values(() => klFromLogs(tf.log(tf.tensor2d(Q)), tf.log(tf.tensor2d(P)))),
+      values(() => klFromLogs(tf.log(tf.tensor2d(Q)), tf.log(tf.tensor2d(P)), true)),
       divergenceOf(kl, Q, P),
     ]);
     expect(a).toEqual(b);
+  });
+  it('gives the same value with a as softmax(log a) (constantA) as with exp(log a), for normalised rows', async () => {
+    const A = [[0.7, 0.2, 0.1, 0], [0.25, 0.25, 0.25, 0.25]];
+    const B = [[0.1, 0.3, 0.4, 0.2], [0.97, 0.01, 0.01, 0.01]];
+    const viaSoftmax = await values(() => klFromLogs(tf.log(tf.tensor2d(A)), tf.log(tf.tensor2d(B)), true));
+    const viaExp = await values(() => klFromLogs(tf.log(tf.tensor2d(A)), tf.log(tf.tensor2d(B)), false));
+    const exact = A.map((a, r) => a.reduce((s, am, m) => (am > 0 ? s + am * Math.log(am / B[r][m]) : s), 0));
+    expectAllClose(viaSoftmax, exact, 1e-6);
+    expectAllClose(viaExp, exact, 1e-6);
   });
 });
 

@@ -8,4 +8,4 @@ import { logMix } from '../log_math.ts';
  * space (logAddExp) for stability.
  */
 export const skewKl: DivergenceFn = (logP, logQ, { skew_alpha }) =>
-  klFromLogs(logP, logMix(logP, logQ, skew_alpha));
+  klFromLogs(logP, logMix(logP, logQ, skew_alpha), true);
