@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelOnce } from './register.ts';
 
 export const BATCH_MATMUL = 'DistillBatchMatMul';
 
@@ -124,11 +125,7 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
   return out;
 }
 
-let registered = false;
-
 /** Registers the kernel once (idempotent). */
 export function registerWasmBatchMatMul(): void {
-  if (registered || tf.getKernel(BATCH_MATMUL, 'wasm')) return;
-  tf.registerKernel({ kernelName: BATCH_MATMUL, backendName: 'wasm', kernelFunc: batchMatMul as tf.KernelFunc });
-  registered = true;
+  registerWasmKernelOnce(BATCH_MATMUL, batchMatMul);
 }

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelOnce } from './register.ts';
 
 export const TAKE_ROWS = 'DistillTakeRows';
 
@@ -27,11 +28,7 @@ function takeRows(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBacke
   return out;
 }
 
-let registered = false;
-
 /** Registers the kernel once (idempotent). */
 export function registerWasmTakeRows(): void {
-  if (registered || tf.getKernel(TAKE_ROWS, 'wasm')) return;
-  tf.registerKernel({ kernelName: TAKE_ROWS, backendName: 'wasm', kernelFunc: takeRows as tf.KernelFunc });
-  registered = true;
+  registerWasmKernelOnce(TAKE_ROWS, takeRows);
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelOnce } from './register.ts';
 
 export const TRANSPOSE_2D = 'DistillTranspose2D';
 const TILE = 128;
@@ -45,11 +46,7 @@ function transpose2d(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
   return out;
 }
 
-let registered = false;
-
 /** Registers the kernel once (idempotent). */
 export function registerWasmTranspose2D(): void {
-  if (registered || tf.getKernel(TRANSPOSE_2D, 'wasm')) return;
-  tf.registerKernel({ kernelName: TRANSPOSE_2D, backendName: 'wasm', kernelFunc: transpose2d as tf.KernelFunc });
-  registered = true;
+  registerWasmKernelOnce(TRANSPOSE_2D, transpose2d);
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelOnce } from './register.ts';
 
 interface SegmentSumAttrs {
   numSegments: number;
@@ -31,11 +32,7 @@ function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
   return out;
 }
 
-let registered = false;
-
 /** Registers the kernel once (idempotent); harmless when tfjs adds its own in a later version. */
 export function registerWasmUnsortedSegmentSum(): void {
-  if (registered || tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
-  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as tf.KernelFunc });
-  registered = true;
+  registerWasmKernelOnce('UnsortedSegmentSum', unsortedSegmentSum);
 }

@@ -27,6 +27,11 @@ export async function valuesOf(fn: () => Tensor[]): Promise<number[][]> {
   return out;
 }
 
+/** max |a − b| over all elements (a and b of one shape), read asynchronously. */
+export async function maxAbsDiff(a: Tensor, b: Tensor): Promise<number> {
+  return (await values(() => a.sub(b).abs().max()))[0];
+}
+
 /** Disposes every tensor of a teacher batch. */
 export function disposeTeacher(teacher: TeacherBatch): void {
   tf.dispose(teacher.kind === 'dense' ? [teacher.logits] : [teacher.ids, teacher.logits, ...(teacher.logsumexp ? [teacher.logsumexp] : [])]);

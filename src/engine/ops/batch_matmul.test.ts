@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../losses/testing.ts';
 import { batchMatMul } from './batch_matmul.ts';
-
-async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  const d = tf.tidy(() => a.sub(b).abs().max());
-  const v = (await d.data())[0];
-  d.dispose();
-  return v;
-}
 
 describe('batchMatMul', () => {
   // [batch…, M, K] × [batch…, K, N] with M, K, N all different so a wrong transpose cannot pass.
