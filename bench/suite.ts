@@ -27,7 +27,7 @@ export interface SuiteOptions {
   targetRunMs: number;
   torch: boolean;
   nanogpt: boolean;
-  /** Also time our engine with this many wasm threads (Node only, DISTILL_WASM_THREADS), as peer 'threads'. */
+  /** Also time our engine with this many wasm threads, as peer 'threads' (Node: DISTILL_WASM_THREADS; browser: ?threads=N). */
   wasmThreads?: number;
   /** bench/ directory of another checkout of this project (before/after comparisons), or undefined. */
   baselineBenchDir?: string;
@@ -119,7 +119,7 @@ async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResul
   const skip = skipReason(cell);
   if (skip) return { ...result, skipped: skip };
   const wanted: CellPeer[] = ['ours'];
-  if (options.wasmThreads && options.wasmThreads > 1 && cell.backend === 'wasm' && options.where === 'node') wanted.push('threads');
+  if (options.wasmThreads && options.wasmThreads > 1 && cell.backend === 'wasm') wanted.push('threads');
   if (options.baselineBenchDir) wanted.push('baseline');
   if (options.torch) wanted.push('torch');
   if (options.nanogpt) wanted.push('nanogpt');

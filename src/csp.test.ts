@@ -11,7 +11,8 @@ describe('Content-Security-Policy', () => {
     expect(indexHtml.match(CSP_META_PATTERN)?.[1]).toBe(cspMeta());
   });
   it('allows no inline script, no eval but WebAssembly, and no other origin', () => {
-    expect(CSP_DIRECTIVES['script-src']).toBe("'self' 'wasm-unsafe-eval'");
+    expect(CSP_DIRECTIVES['script-src']).toBe("'self' 'wasm-unsafe-eval' blob:"); // blob: for wasm threads
+    expect(CSP_DIRECTIVES['worker-src']).toBe("'self' blob:");
     expect(CSP_DIRECTIVES['connect-src']).toBe("'self'");
     expect(CSP_DIRECTIVES['default-src']).toBe("'none'");
     for (const value of Object.values(CSP_DIRECTIVES)) {

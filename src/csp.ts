@@ -4,8 +4,11 @@
  * endpoint) for every file, the worker's script included (a worker gets its own policy from its response).
  * Nothing inline, nothing from another origin:
  *
- * - script-src 'self' 'wasm-unsafe-eval': the bundle and its chunks; tfjs's wasm backend compiles WebAssembly.
- * - worker-src 'self': the training worker is a bundled file (no blob: workers; wasm threads are off).
+ * - script-src 'self' 'wasm-unsafe-eval' blob:: the bundle and its chunks; tfjs's wasm backend compiles
+ *   WebAssembly; its pthread workers (wasm threads) load the Emscripten factory from a blob: URL.
+ * - worker-src 'self' blob:: the training worker is a bundled file; tfjs starts the wasm backend's pthread
+ *   workers from blob: URLs (src/worker/wasm_threads.ts). A blob: URL can only be minted by script already
+ *   running on this origin, so neither opens the page to another origin's code.
  * - connect-src 'self': the demo set, the .wasm binaries — nothing a person uploads ever leaves the browser.
  * - img-src 'self' data: blob:: the empty favicon (data:) and chart PNG export (an SVG drawn via data:).
  * - style-src 'self': the stylesheet; React's `style` props go through the CSSOM, which CSP allows.
@@ -14,8 +17,8 @@
  */
 export const CSP_DIRECTIVES: Readonly<Record<string, string>> = Object.freeze({
   'default-src': "'none'",
-  'script-src': "'self' 'wasm-unsafe-eval'",
-  'worker-src': "'self'",
+  'script-src': "'self' 'wasm-unsafe-eval' blob:",
+  'worker-src': "'self' blob:",
   'connect-src': "'self'",
   'img-src': "'self' data: blob:",
   'style-src': "'self'",

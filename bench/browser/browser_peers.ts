@@ -34,8 +34,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface BrowserBench {
-  /** A fresh page (a fresh tfjs) for one cell of `name` ('ours' or 'nanogpt'). */
-  startPeer(name: PeerName): Promise<PeerProcess>;
+  /** A fresh page (a fresh tfjs) for one cell of `name` ('ours' or 'nanogpt'); `wasmThreads` for ours. */
+  startPeer(name: PeerName, wasmThreads?: number): Promise<PeerProcess>;
   version: string;
   close(): Promise<void>;
 }
@@ -60,12 +60,12 @@ export async function launchBrowserBench(): Promise<BrowserBench> {
   }
   return {
     version: browser.version(),
-    async startPeer(name) {
+    async startPeer(name, wasmThreads) {
       if (name === 'torch') throw new Error('PyTorch runs in Node, not in the page');
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(err.message));
-      await page.goto(`${server.url}/${name}.html`);
+      await page.goto(`${server.url}/${name}.html${wasmThreads && wasmThreads > 1 ? `?threads=${wasmThreads}` : ''}`);
       await page.waitForFunction(() => 'benchPeer' in window, undefined, { timeout: 60_000 });
       return {
         name,

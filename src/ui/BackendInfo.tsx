@@ -16,9 +16,9 @@ export function BackendInfo() {
             WASM: {caps.wasm ? 'available' : 'unavailable'}
             {caps.wasm
               ? caps.wasmThreads
-                ? `, threads (${caps.hardwareConcurrency} cores)`
+                ? `, SIMD, ${caps.wasmThreadCount ?? 2} threads (${caps.hardwareConcurrency} cores)`
                 : caps.crossOriginIsolated
-                  ? ', SIMD, single thread (tfjs threads cannot start from a bundled worker)'
+                  ? ', SIMD, single thread'
                   : ', single thread (page not cross-origin isolated)'
               : ''}
           </li>

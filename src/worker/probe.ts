@@ -9,8 +9,8 @@ interface NavigatorLike {
   hardwareConcurrency?: number;
 }
 
-/** `wasmThreads`: whether this worker lets the wasm backend use threads (see training.worker.ts). */
-export async function probeCapabilities(opts: { wasmThreads: boolean }): Promise<Capabilities> {
+/** `wasmThreads`: how many threads this worker set the wasm backend up with (wasm_threads.ts; 1: none). */
+export async function probeCapabilities(opts: { wasmThreads: number }): Promise<Capabilities> {
   const nav: NavigatorLike | undefined = globalThis.navigator;
   let webgpu = false;
   let adapter: string | undefined;
@@ -46,7 +46,8 @@ export async function probeCapabilities(opts: { wasmThreads: boolean }): Promise
     webgl,
     wasm: typeof WebAssembly === 'object',
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
-    wasmThreads: opts.wasmThreads && globalThis.crossOriginIsolated === true,
+    wasmThreads: opts.wasmThreads > 1 && globalThis.crossOriginIsolated === true,
+    wasmThreadCount: opts.wasmThreads > 1 && globalThis.crossOriginIsolated === true ? opts.wasmThreads : 1,
     hardwareConcurrency: nav?.hardwareConcurrency ?? 1,
   };
 }

@@ -60,6 +60,8 @@ export interface Capabilities {
   crossOriginIsolated: boolean;
   /** The wasm backend runs multi-threaded (needs cross-origin isolation and the worker's consent). */
   wasmThreads: boolean;
+  /** Threads the wasm backend is set up with (1 when wasmThreads is false). */
+  wasmThreadCount?: number;
   hardwareConcurrency: number;
 }
 

@@ -5,12 +5,11 @@
  * WASM binaries: imported with Vite's `?url` suffix, so `vite build` copies them into dist/assets/ (hashed)
  * and the worker hands tfjs an explicit file map — no public/ copy to keep in sync.
  *
- * WASM threads are off: tfjs starts its pthread workers from `wasmFactoryThreadedSimd.toString()`, which in a
- * bundled (minified) module worker references renamed outer variables and dies with "e is not defined".
- * The SIMD build runs single-threaded; training lives in this worker anyway, so the page stays responsive.
+ * WASM threads: on when the page is cross-origin isolated (wasm_threads.ts gives tfjs's pthread workers the
+ * unbundled Emscripten factory, which a bundle breaks otherwise), with defaultWasmThreads() of the cores.
  */
 /// <reference lib="webworker" />
-import { backend as currentBackend, env } from '@tensorflow/tfjs';
+import { backend as currentBackend } from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -22,6 +21,7 @@ import { encodeSafetensors } from '../io/safetensors_write.ts';
 import { createWorkerHost, type DebugHooks } from './host.ts';
 import { gpuDeviceOf, watchDevice, type LosableDevice } from './gpu_device.ts';
 import { probeCapabilities } from './probe.ts';
+import { defaultWasmThreads, prepareWasmThreads } from './wasm_threads.ts';
 import type { WorkerEvent, WorkerRequest } from './protocol.ts';
 
 function isDedicatedScope(g: unknown): g is DedicatedWorkerGlobalScope {
@@ -40,7 +40,7 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimdUrl, import.meta.url).href,
 });
 
-env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+const wasmThreads = prepareWasmThreads(defaultWasmThreads(scope.navigator.hardwareConcurrency ?? 1));
 
 /** How long a failed run on webgpu waits for `device.lost` before it is reported as a plain failure. */
 const DEVICE_LOSS_GRACE_MS = 500;
@@ -82,7 +82,7 @@ const host = createWorkerHost(
     },
     createTrainer,
     encodeSafetensors,
-    probe: () => probeCapabilities({ wasmThreads: false }),
+    probe: () => probeCapabilities({ wasmThreads: wasmThreads.threads }),
     debug: debugMode ? debugHooks : undefined,
     // A lost device usually surfaces first as a failed buffer read: give `device.lost` a moment to settle,
     // so the page hears "device lost" (and falls back) rather than "the run failed".

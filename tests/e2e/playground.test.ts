@@ -225,6 +225,9 @@ describe('the playground page', () => {
     await page.getByRole('button', { name: /^Train/ }).first().click();
     await waitStatus(['done']);
     expect(await page.locator('[data-testid=run-backend]').innerText()).toBe('wasm');
+    // the worker runs wasm on threads (the page is cross-origin isolated) whenever there are two cores or more
+    const [info, cores] = await page.evaluate((): [string, number] => [document.querySelector('[data-testid=backend-info]')?.textContent ?? '', navigator.hardwareConcurrency]);
+    expect(info).toMatch(cores >= 2 ? /WASM: available, SIMD, [2-8] threads/ : /WASM: available, SIMD, single thread/);
     await page.getByRole('tab', { name: 'Compare' }).click();
     await page.getByRole('button', { name: 'Count' }).click();
     const matrix = page.locator('[data-testid=confusion-matrix]');

@@ -87,7 +87,9 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
       flatnessSteps,
       requestTimeoutMs: (intOption(args, 'timeout-minutes') ?? 20) * 60_000,
       where: browser ? 'browser' : 'node',
-      startPeer: page ? (name) => (name === 'torch' ? startPeer('torch') : page.startPeer(name)) : undefined,
+      startPeer: page
+        ? (name, _benchDir, env) => (name === 'torch' ? startPeer('torch') : page.startPeer(name, Number(env?.DISTILL_WASM_THREADS ?? 1)))
+        : undefined,
       log,
     };
     // Loaded on demand: the other commands never pay for the bench's modules.
