@@ -8,15 +8,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/engine/backend.ts';
-import { prepareWasmThreads } from '../../src/worker/wasm_threads.ts';
+import { prepareWasmThreads, withThreadCap } from '../../src/worker/wasm_threads.ts';
 import { oursHandler } from '../peers/ours_handler.ts';
 import type { PeerReply, PeerRequest } from '../peers/protocol.ts';
 import { WASM_PATHS } from './wasm_paths.ts';
 
 setWasmPaths(WASM_PATHS);
-prepareWasmThreads(Number(new URLSearchParams(location.search).get('threads') ?? 1));
+const { threads } = prepareWasmThreads(Number(new URLSearchParams(location.search).get('threads') ?? 1));
 const handle = oursHandler(
-  (backend) => selectBackend(backend),
+  (backend) => withThreadCap(threads, () => selectBackend(backend)),
   () => ({
     where: 'browser',
     userAgent: navigator.userAgent,

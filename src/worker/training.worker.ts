@@ -21,7 +21,7 @@ import { encodeSafetensors } from '../io/safetensors_write.ts';
 import { createWorkerHost, type DebugHooks } from './host.ts';
 import { gpuDeviceOf, watchDevice, type LosableDevice } from './gpu_device.ts';
 import { probeCapabilities } from './probe.ts';
-import { defaultWasmThreads, prepareWasmThreads } from './wasm_threads.ts';
+import { defaultWasmThreads, prepareWasmThreads, withThreadCap } from './wasm_threads.ts';
 import type { WorkerEvent, WorkerRequest } from './protocol.ts';
 
 function isDedicatedScope(g: unknown): g is DedicatedWorkerGlobalScope {
@@ -73,7 +73,7 @@ const host = createWorkerHost(
   {
     readDistillSet,
     async selectBackend(preference) {
-      const choice = await selectBackend(preference);
+      const choice = await withThreadCap(wasmThreads.threads, () => selectBackend(preference));
       const selected = choice.name === 'webgpu' ? gpuDeviceOf(currentBackend()) : null;
       device = selected;
       // Only the device of the current run matters (an earlier run's webgpu backend may linger unused).

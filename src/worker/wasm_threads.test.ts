@@ -51,3 +51,28 @@ describe('prepareWasmThreads', () => {
     }
   });
 });
+
+describe('withThreadCap', () => {
+  it('reports 2·threads cores while the backend initialises (tfjs caps its pool at half), then the real count', async () => {
+    const { withThreadCap } = await import('./wasm_threads.ts');
+    class FakeNavigator {
+      get hardwareConcurrency(): number {
+        return 2; // like WorkerNavigator: a getter on the prototype
+      }
+    }
+    const g = globalThis as { navigator?: { hardwareConcurrency: number } };
+    const before = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: new FakeNavigator(), configurable: true, writable: true });
+    try {
+      const cores = () => g.navigator?.hardwareConcurrency;
+      expect(await withThreadCap(2, async () => cores())).toBe(4);
+      expect(cores()).toBe(2);
+      await expect(withThreadCap(3, async () => Promise.reject(new Error('init failed')))).rejects.toThrow('init failed');
+      expect(cores()).toBe(2);
+      expect(await withThreadCap(1, async () => cores())).toBe(2); // one thread: untouched
+    } finally {
+      if (before) Object.defineProperty(globalThis, 'navigator', before);
+      else delete g.navigator;
+    }
+  });
+});

@@ -70,3 +70,20 @@ export function prepareWasmThreads(threads: number, crossOriginIsolated: boolean
 }
 
 let swapped = false;
+
+/**
+ * Runs `init` (the first selection of the wasm backend) with navigator.hardwareConcurrency reporting at least
+ * 2·threads: tfjs-backend-wasm's C++ caps its thread pool at emscripten_num_logical_cores() / 2, i.e. half of
+ * navigator.hardwareConcurrency, which would undo the count asked for (one thread on a 2-core machine). The
+ * real value is back as soon as `init` settles.
+ */
+export async function withThreadCap<T>(threads: number, init: () => Promise<T>): Promise<T> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (threads < 2 || !nav || (nav.hardwareConcurrency ?? 0) >= 2 * threads) return init();
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    return await init();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency; // the prototype's getter again
+  }
+}
