@@ -17,6 +17,8 @@ export interface BackendChoice {
   skipped: { name: string; reason: string }[];
   /** GPU adapter description when webgpu was picked (vendor / architecture / description). */
   adapter?: string;
+  /** wasm: the threads XNNPACK runs with (set by the caller that knows, e.g. the page's worker). */
+  threads?: number;
 }
 
 export interface BackendOptions {

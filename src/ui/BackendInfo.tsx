@@ -30,6 +30,7 @@ export function BackendInfo() {
         <p data-testid="backend-chosen">
           Run uses <strong>{chosen.name}</strong> — {chosen.reason}
           {chosen.adapter ? ` (${chosen.adapter})` : ''}
+          {chosen.threads && chosen.threads > 1 ? ` (${chosen.threads} threads)` : ''}
         </p>
       )}
     </div>

@@ -10,7 +10,7 @@
  */
 /// <reference lib="webworker" />
 import { backend as currentBackend } from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -73,7 +73,8 @@ const host = createWorkerHost(
   {
     readDistillSet,
     async selectBackend(preference) {
-      const choice = await withThreadCap(wasmThreads.threads, () => selectBackend(preference));
+      const picked = await withThreadCap(wasmThreads.threads, () => selectBackend(preference));
+      const choice = picked.name === 'wasm' ? { ...picked, threads: getThreadsCount() } : picked;
       const selected = choice.name === 'webgpu' ? gpuDeviceOf(currentBackend()) : null;
       device = selected;
       // Only the device of the current run matters (an earlier run's webgpu backend may linger unused).
