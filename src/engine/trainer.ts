@@ -25,6 +25,7 @@ import type {
 import { evaluateBatches } from './train/evaluate.ts';
 import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
 import type { DistillSet } from './types.ts';
+import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
 
 export interface TrainerOptions {
   /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
@@ -88,6 +89,7 @@ export async function createTrainer(
 ): Promise<Trainer> {
   checkCompatible(set, config);
   await tf.ready();
+  if (tf.getBackend() === 'wasm') checkWasmHeap(set, config);
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, set.vocabSize, set.numClasses);
   const student: Student = createStudent(spec, config.seed);
@@ -245,8 +247,13 @@ export async function createTrainer(
       } else {
         status = 'paused';
       }
-    } catch (err) {
-      pending.forEach((p) => p.values.dispose());
+    } catch (caught) {
+      const err = explainWasmOutOfMemory(caught, tf.getBackend());
+      try {
+        pending.forEach((p) => p.values.dispose());
+      } catch {
+        // an aborted wasm module cannot free anything any more; the error below says so
+      }
       pending = [];
       status = 'paused';
       const message = err instanceof Error ? err.message : String(err);
