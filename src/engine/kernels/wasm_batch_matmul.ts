@@ -77,6 +77,10 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
 
   const out = backend.makeOutput([...batchShape, m, n], 'float32');
   if (batch === 0 || m === 0 || n === 0) return out;
+  if (k === 0) {
+    (backend as unknown as BackendWasm).typedArrayFromHeap(out).fill(0); // an empty sum
+    return out;
+  }
   const wasm = backend.wasm;
   let call = fnCache.get(wasm);
   if (!call) {

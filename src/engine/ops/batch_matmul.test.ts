@@ -34,6 +34,13 @@ describe('batchMatMul', () => {
     });
   }
 
+  it('gives zeros for an empty inner axis', async () => {
+    const p = batchMatMul(tf.zeros([2, 3, 0]), tf.zeros([2, 0, 4]));
+    expect(p.shape).toEqual([2, 3, 4]);
+    expect(Array.from(await p.data())).toEqual(new Array(24).fill(0));
+    p.dispose();
+  });
+
   it('refuses batch axes that differ', () => {
     const a = tf.zeros([2, 3, 4]);
     const b = tf.zeros([3, 4, 5]);
