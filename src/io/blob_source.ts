@@ -5,8 +5,12 @@
 import { FormatError } from './errors.ts';
 import { allocateBytes, resolveBudget } from './memory_budget.ts';
 
-/** Default read granularity: big enough to amortise Blob.slice, small enough to keep progress smooth. */
-export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * Default read granularity. Each chunk is decoded and checked while the next one is read, so smaller chunks
+ * overlap more of the two; below ~1 MiB Blob.slice's cost shows. Measured on 105 MB files in Node (median of 5,
+ * interleaved): 2 MiB → safetensors 455 MB/s, stored npz 310; 4 MiB → 421 / 280; 16 MiB → 357 / 259.
+ */
+export const DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024;
 const LOOKAHEAD_CHUNK_BYTES = 64 * 1024;
 
 export interface ReadOptions {

@@ -75,8 +75,8 @@ describe('a 1 GiB file', () => {
     expect(progress.every((r, i) => i === 0 || r > progress[i - 1])).toBe(true);
     expect(progress.at(-1)).toBe(blob.size);
     expect(Math.max(...slices.map(([a, b]) => b - a))).toBeLessThanOrEqual(DEFAULT_CHUNK_BYTES);
-    // the tensor's buffer plus the chunks the GC has not collected yet: never the file twice
-    expect(peak).toBeLessThan(blob.size + 16 * DEFAULT_CHUNK_BYTES);
+    // the tensor's buffer plus the chunks the GC has not collected yet (≤ 128 MiB): never the file twice
+    expect(peak).toBeLessThan(blob.size + Math.max(16 * DEFAULT_CHUNK_BYTES, 128 * 2 ** 20));
     console.info(`1 GiB sparse safetensors read in ${ms.toFixed(0)} ms, ${progress.length} progress reports, peak +${(peak / 2 ** 20).toFixed(0)} MiB`);
     set = undefined;
   }, 60_000);
