@@ -3,14 +3,14 @@
  * costs neither RAM nor disk: chunked reads with progress, the whole file never held twice, and a file over
  * the memory budget refused from its header before any data is read.
  */
-import { closeSync, ftruncateSync, mkdtempSync, openAsBlob, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHUNK_BYTES } from './blob_source.ts';
 import { FormatError } from './errors.ts';
 import { readDistillSet } from './read.ts';
-import { recordingBlob } from './test_helpers.ts';
+import { recordingBlob, writeSparseSafetensors } from './test_helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'distill-large-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,23 +19,9 @@ const N = 8;
 const L = 128;
 const V = 2 ** 18; // teacher_logits F32 [8, 128, 262144]: exactly 1 GiB
 
-/** A safetensors file whose data section is a hole: all zeros (ids 0, logits 0.0), so the set is valid. */
+/** A 1 GiB-class set whose data section is a hole: all zeros (ids 0, logits 0.0), so the set is valid. */
 function sparseSafetensors(name: string, logitsDtype: 'F32' | 'F16'): string {
-  const idsBytes = N * L * 4;
-  const logitsBytes = N * L * V * (logitsDtype === 'F32' ? 4 : 2);
-  const header = JSON.stringify({
-    input_ids: { dtype: 'I32', shape: [N, L], data_offsets: [0, idsBytes] },
-    teacher_logits: { dtype: logitsDtype, shape: [N, L, V], data_offsets: [idsBytes, idsBytes + logitsBytes] },
-  });
-  const head = new Uint8Array(8 + header.length);
-  new DataView(head.buffer).setBigUint64(0, BigInt(header.length), true);
-  head.set(new TextEncoder().encode(header), 8);
-  const file = path.join(dir, name);
-  const fd = openSync(file, 'w');
-  writeSync(fd, head);
-  ftruncateSync(fd, head.length + idsBytes + logitsBytes);
-  closeSync(fd);
-  return file;
+  return writeSparseSafetensors(path.join(dir, name), { n: N, seqLen: L, vocabSize: V }, { logitsDtype });
 }
 
 describe('a 1 GiB file', () => {

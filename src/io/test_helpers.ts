@@ -2,7 +2,7 @@
  * Test-only builders: zip archives (stored / deflated, optional ZIP64 records), .npy streams, raw
  * safetensors with arbitrary headers, TensorFiles for contract tests, fixture blobs. Not exported by index.ts.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from './crc32.ts';
 import type { DType, RawTensor, TensorFile, TypedArray } from './raw_tensor.ts';
@@ -171,4 +171,33 @@ export function tensorFile(tensors: Record<string, RawTensor>, metadata: Record<
 /** ((i % mod) - shift) / scale over the flat index i (the fixtures' ramp()). */
 export function ramp(count: number, mod: number, shift: number, scale: number): Float32Array {
   return Float32Array.from({ length: count }, (_, i) => ((i % mod) - shift) / scale);
+}
+
+/**
+ * Writes a safetensors set whose data section is a hole (a sparse file: costs neither RAM nor disk):
+ * input_ids I32 [n, seqLen] and a dense teacher_logits [n, seqLen, vocabSize], all zeros, so the set is valid.
+ * For big-file tests. Returns `file`.
+ */
+export function writeSparseSafetensors(
+  file: string,
+  shape: { n: number; seqLen: number; vocabSize: number },
+  opts: { logitsDtype?: 'F32' | 'F16'; metadata?: Record<string, string> } = {},
+): string {
+  const { n, seqLen, vocabSize } = shape;
+  const logitsDtype = opts.logitsDtype ?? 'F32';
+  const idsBytes = n * seqLen * 4;
+  const logitsBytes = n * seqLen * vocabSize * (logitsDtype === 'F32' ? 4 : 2);
+  const header = JSON.stringify({
+    ...(opts.metadata ? { __metadata__: opts.metadata } : {}),
+    input_ids: { dtype: 'I32', shape: [n, seqLen], data_offsets: [0, idsBytes] },
+    teacher_logits: { dtype: logitsDtype, shape: [n, seqLen, vocabSize], data_offsets: [idsBytes, idsBytes + logitsBytes] },
+  });
+  const head = new Uint8Array(8 + header.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(header.length), true);
+  head.set(new TextEncoder().encode(header), 8);
+  const fd = openSync(file, 'w');
+  writeSync(fd, head);
+  ftruncateSync(fd, head.length + idsBytes + logitsBytes);
+  closeSync(fd);
+  return file;
 }

@@ -1,7 +1,8 @@
 /** Files the e2e tests upload, written with the io writer from the in-code tiny sets, and hostile ones. */
-import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeDistillSet } from '../../src/io/distill_set_write.ts';
+import { writeSparseSafetensors } from '../../src/io/test_helpers.ts';
 import { tinyClassificationSet, tinyMlmSet } from '../../src/worker/tiny_sets.ts';
 import { OUT } from './browser.ts';
 
@@ -31,29 +32,11 @@ export function writeFixtures(): Fixtures {
   return files;
 }
 
-/**
- * A safetensors set whose data section is a hole (sparse: costs no disk): input_ids [N, L] and a dense
- * teacher_logits [N, L, V], all zeros, so the set is valid. For big-file tests.
- */
+/** A set whose data section is a hole (sparse, all zeros, valid: io/test_helpers.ts), for big-file tests. */
 export function sparseSet(name: string, N: number, L: number, V: number): string {
-  const idsBytes = N * L * 4;
-  const logitsBytes = N * L * V * 4;
-  const header = JSON.stringify({
-    __metadata__: { task: 'mlm', vocab_size: String(V) },
-    input_ids: { dtype: 'I32', shape: [N, L], data_offsets: [0, idsBytes] },
-    teacher_logits: { dtype: 'F32', shape: [N, L, V], data_offsets: [idsBytes, idsBytes + logitsBytes] },
-  });
-  const head = new Uint8Array(8 + header.length);
-  new DataView(head.buffer).setBigUint64(0, BigInt(header.length), true);
-  head.set(new TextEncoder().encode(header), 8);
   const dir = path.join(OUT, 'fixtures');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  const fd = openSync(file, 'w');
-  writeSync(fd, head);
-  ftruncateSync(fd, head.length + idsBytes + logitsBytes);
-  closeSync(fd);
-  return file;
+  return writeSparseSafetensors(path.join(dir, name), { n: N, seqLen: L, vocabSize: V }, { metadata: { task: 'mlm', vocab_size: String(V) } });
 }
 
 /** Files a person might drop by mistake or an attacker might craft; each must be refused in place. */
