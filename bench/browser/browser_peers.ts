@@ -9,29 +9,16 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { PeerName, PeerProcess } from '../peer_process.ts';
 import type { PeerReply, PeerRequest } from '../peers/protocol.ts';
+import { launchChromium } from './chromium.ts';
 import { serveBenchPages, type BenchServer } from './serve.ts';
 
 const run = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 export const BENCH_PAGES_DIR = path.join(ROOT, 'out/bench-browser');
-
-/** Debian's chromium package (never a downloaded browser). */
-export const CHROMIUM = process.env.DISTILL_BENCH_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 export interface BrowserBench {
   /** A fresh page (a fresh tfjs) for one cell of `name` ('ours' or 'nanogpt'); `wasmThreads` for ours. */
@@ -53,7 +40,7 @@ export async function launchBrowserBench(): Promise<BrowserBench> {
   const server: BenchServer = await serveBenchPages(BENCH_PAGES_DIR);
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   } catch (err) {
     await server.close();
     throw err;

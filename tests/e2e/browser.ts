@@ -7,23 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/browser/chromium.ts';
 import { serveStatic, type StaticServer } from './serve.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const OUT = path.join(ROOT, 'test-results/e2e');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 export function buildPage(): void {
   if (process.env.E2E_SKIP_BUILD === '1') return;
@@ -71,7 +60,7 @@ export async function openSession(): Promise<Session> {
   mkdirSync(OUT, { recursive: true });
   const server = await serveStatic(path.join(ROOT, 'dist'));
   const origin = new URL(server.url).origin;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const requests: RecordedRequest[] = [];
   const blocked: string[] = [];
