@@ -15,8 +15,8 @@ export function BackendInfo() {
           <li>
             WASM: {caps.wasm ? 'available' : 'unavailable'}
             {caps.wasm
-              ? caps.wasmThreads
-                ? `, SIMD, ${caps.wasmThreadCount ?? 2} threads (${caps.hardwareConcurrency} cores)`
+              ? caps.wasmThreads > 1
+                ? `, SIMD, ${caps.wasmThreads} threads (${caps.hardwareConcurrency} cores)`
                 : caps.crossOriginIsolated
                   ? ', SIMD, single thread'
                   : ', single thread (page not cross-origin isolated)'

@@ -11,7 +11,7 @@ import { fallbackBackend, MAX_FAILED_STARTS, MAX_RECOVERIES } from './recovery.t
 import { makeHarness, until, type Harness } from './test_app.tsx';
 
 const link = (extra: string) => `#n_layers=1&d_model=8&n_heads=2&d_ff=16&max_len=12&report_every=5&eval_every=0&checkpoint_every=10&${extra}`;
-const caps = { webgpu: true, webgl: true, wasm: true, crossOriginIsolated: true, wasmThreads: false, hardwareConcurrency: 2 };
+const caps = { webgpu: true, webgl: true, wasm: true, crossOriginIsolated: true, wasmThreads: 1, hardwareConcurrency: 2 };
 
 async function started(h: Harness, file = new Blob(['x'])) {
   await h.controller.init();

@@ -25,7 +25,7 @@ const realDeps: HostDeps = {
   selectBackend: () => selectBackend('cpu'),
   createTrainer,
   encodeSafetensors,
-  probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
+  probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: 1, hardwareConcurrency: 1 }),
 };
 
 const waitFor = async (cond: () => boolean, ms = 60_000) => {
@@ -44,7 +44,7 @@ describe('host with the real engine (cpu)', () => {
         selectBackend: () => selectBackend('cpu'),
         createTrainer,
         encodeSafetensors,
-        probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
+        probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: 1, hardwareConcurrency: 1 }),
       }),
     );
     const events: WorkerEvent[] = [];

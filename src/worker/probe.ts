@@ -46,8 +46,7 @@ export async function probeCapabilities(opts: { wasmThreads: number }): Promise<
     webgl,
     wasm: typeof WebAssembly === 'object',
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
-    wasmThreads: opts.wasmThreads > 1 && globalThis.crossOriginIsolated === true,
-    wasmThreadCount: opts.wasmThreads > 1 && globalThis.crossOriginIsolated === true ? opts.wasmThreads : 1,
+    wasmThreads: globalThis.crossOriginIsolated === true ? Math.max(1, opts.wasmThreads) : 1,
     hardwareConcurrency: nav?.hardwareConcurrency ?? 1,
   };
 }

@@ -58,10 +58,8 @@ export interface Capabilities {
   wasm: boolean;
   /** SharedArrayBuffer available (COOP/COEP). */
   crossOriginIsolated: boolean;
-  /** The wasm backend runs multi-threaded (needs cross-origin isolation and the worker's consent). */
-  wasmThreads: boolean;
-  /** Threads the wasm backend is set up with (1 when wasmThreads is false). */
-  wasmThreadCount?: number;
+  /** Threads the wasm backend is set up with: > 1 needs cross-origin isolation and the worker's consent. */
+  wasmThreads: number;
   hardwareConcurrency: number;
 }
 

@@ -164,7 +164,7 @@ export function fakeDeps(set: DistillSet, opts: { failWith?: string; failAtStep?
     },
     createTrainer: async (s, config, callbacks, o) => fakeTrainer(s, config, callbacks, failure, o?.backend),
     encodeSafetensors: (tensors, metadata) => new TextEncoder().encode(JSON.stringify({ names: tensors.map((t) => t.name), metadata })),
-    probe: async () => ({ webgpu: false, webgpuReason: 'none in tests', webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: false, hardwareConcurrency: 1 }),
+    probe: async () => ({ webgpu: false, webgpuReason: 'none in tests', webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: 1, hardwareConcurrency: 1 }),
   };
 }
 
