@@ -12,8 +12,6 @@ import { stackChunked } from './ops/chunked.ts';
 import { createRng } from './rng.ts';
 import type {
   EvalRecord,
-  ExamplePrediction,
-  LogitsPrediction,
   NamedArray,
   StepRecord,
   StudentExport,
@@ -22,7 +20,9 @@ import type {
   TrainerCheckpoint,
   TrainerStatus,
 } from './trainer_types.ts';
+import { checkCompatible } from './train/compatibility.ts';
 import { evaluateBatches } from './train/evaluate.ts';
+import { createInference } from './train/inference.ts';
 import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
 import type { DistillSet } from './types.ts';
 import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
@@ -36,43 +36,6 @@ export interface TrainerOptions {
 
 /** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
 export const PROJECTION_NAME = 'distill.hidden_projection.weight';
-
-/** Refuses configs the data cannot serve, with the reason in one line. */
-export function checkCompatible(set: DistillSet, config: Readonly<DistillConfig>): void {
-  if (set.seqLen > config.max_len) {
-    throw new Error(`the set's sequence length ${set.seqLen} exceeds max_len ${config.max_len}: raise max_len`);
-  }
-  const hasLabels = set.labels !== undefined || set.task === 'clm';
-  if (config.alpha_hard > 0 && !hasLabels) throw new Error('alpha_hard > 0 needs labels, and this set has none');
-  if (config.alpha_cos > 0 && !set.teacherHidden) {
-    throw new Error('alpha_cos > 0 needs teacher_hidden, and this set has none');
-  }
-  if (config.distill_positions === 'labelled' && !hasLabels) {
-    throw new Error("distill_positions 'labelled' needs labels, and this set has none");
-  }
-  if (set.n < 2) throw new Error(`the set has ${set.n} example(s); at least 2 are needed (train + held-out)`);
-  const logitsBytes = estimateLogitsBytes(set, config);
-  if (logitsBytes > MAX_STEP_LOGITS_BYTES) {
-    throw new Error(
-      `one step would hold about ${(logitsBytes / 2 ** 30).toFixed(1)} GiB of logits (batch ${config.batch_size} × ` +
-        `${set.task === 'classification' ? 1 : set.seqLen} positions × ${set.vocabSize} vocabulary × 4 copies); ` +
-        `lower batch_size (limit ${MAX_STEP_LOGITS_BYTES / 2 ** 30} GiB)`,
-    );
-  }
-}
-
-/** Largest logits working set a step may need: bigger ones exhaust a browser tab or GPU long before step 1. */
-export const MAX_STEP_LOGITS_BYTES = 2 * 2 ** 30;
-
-/**
- * Bytes of the step's vocabulary-sized tensors: logits, their softmax / log-softmax, and their gradient —
- * about 4 float32 copies of [B·L, V] (B·C for classification). The dominant memory cost for large vocabularies.
- */
-export function estimateLogitsBytes(set: DistillSet, config: Readonly<DistillConfig>): number {
-  const width = set.task === 'classification' ? (set.numClasses ?? 1) : set.vocabSize;
-  const positions = set.task === 'classification' ? config.batch_size : config.batch_size * set.seqLen;
-  return 4 * 4 * positions * width;
-}
 
 /**
  * Creates a trainer over a loaded set. The lifecycle (start / pause / step / stop / dispose) follows
@@ -350,97 +313,13 @@ export async function createTrainer(
     if (status === 'done' && step < config.steps) status = 'paused';
   }
 
-  async function predictExamples(indices: readonly number[], k: number): Promise<ExamplePrediction[]> {
-    const out: ExamplePrediction[] = [];
-    for (let i = 0; i < indices.length; i += config.batch_size) {
-      const chunk = indices.slice(i, i + config.batch_size);
-      const batch = batcher.batchOf(chunk, config.batch_size);
-      try {
-        const width = set.task === 'classification' ? (set.numClasses ?? 1) : set.vocabSize;
-        const kk = Math.min(k, width);
-        const { values, idx } = tf.tidy(() => {
-          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits;
-          const top = tf.topk(tf.softmax(logits.reshape([-1, width])), kk);
-          return { values: top.values, idx: top.indices };
-        });
-        const [probs, ids] = await Promise.all([values.data(), idx.data()]);
-        values.dispose();
-        idx.dispose();
-        const positions = set.task === 'classification' ? 1 : set.seqLen;
-        chunk.forEach((index, row) => {
-          const from = row * positions * kk;
-          out.push({
-            index,
-            k: kk,
-            positions,
-            topIds: Int32Array.from(ids.subarray(from, from + positions * kk)),
-            topProbs: Float32Array.from(probs.subarray(from, from + positions * kk)),
-          });
-        });
-      } finally {
-        disposeBatch(batch);
-      }
-    }
-    return out;
-  }
-
-  async function predictLogits(indices: readonly number[], topk?: number): Promise<LogitsPrediction> {
-    const classification = set.task === 'classification';
-    const width = classification ? (set.numClasses ?? 1) : set.vocabSize;
-    const positions = classification ? 1 : set.seqLen;
-    const k = topk ? Math.min(topk, width) : 0;
-    const rowFloats = positions * (k || width);
-    const logitsOut = new Float32Array(indices.length * rowFloats);
-    const idsOut = k ? new Int32Array(indices.length * rowFloats) : undefined;
-    const lseOut = k ? new Float32Array(indices.length * positions) : undefined;
-    for (let i = 0; i < indices.length; i += config.batch_size) {
-      const chunk = indices.slice(i, i + config.batch_size);
-      const batch = batcher.batchOf(chunk, config.batch_size);
-      try {
-        const outs = tf.tidy(() => {
-          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits.reshape([-1, width]);
-          if (!k) return [logits];
-          const top = tf.topk(logits, k);
-          return [top.values, top.indices, tf.logSumExp(logits, 1)];
-        });
-        const data = await Promise.all(outs.map((t) => t.data()));
-        outs.forEach((t) => t.dispose());
-        const n = chunk.length;
-        logitsOut.set(data[0].subarray(0, n * rowFloats), i * rowFloats);
-        idsOut?.set(data[1].subarray(0, n * rowFloats), i * rowFloats);
-        lseOut?.set(data[2].subarray(0, n * positions), i * positions);
-      } finally {
-        disposeBatch(batch);
-      }
-    }
-    const lead = classification ? [indices.length] : [indices.length, positions];
-    if (idsOut && lseOut) return { kind: 'topk', ids: idsOut, logits: logitsOut, logsumexp: lseOut, shape: [...lead, k] };
-    return { kind: 'dense', logits: logitsOut, shape: [...lead, width] };
-  }
-
-  async function measureLatency(): Promise<{ ms_per_example: number }> {
-    const pool = evalIndices.length > 0 ? evalIndices : split.train;
-    const batch = batcher.batchOf(pool, config.batch_size);
-    try {
-      const once = async () => {
-        const logits = tf.tidy(() => student.forward(batch.inputIds, batch.mask, { training: false }).logits.sum());
-        await logits.data();
-        logits.dispose();
-      };
-      await once();
-      await once();
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        await once();
-        times.push(performance.now() - t0);
-      }
-      times.sort((a, b) => a - b);
-      return { ms_per_example: times[2] / config.batch_size };
-    } finally {
-      disposeBatch(batch);
-    }
-  }
+  const inference = createInference({
+    student,
+    set,
+    batchSize: config.batch_size,
+    batchOf: (indices) => batcher.batchOf(indices, config.batch_size),
+    latencyPool: evalIndices.length > 0 ? evalIndices : split.train,
+  });
 
   return {
     config,
@@ -465,9 +344,7 @@ export async function createTrainer(
     loadStudent,
     saveCheckpoint,
     loadCheckpoint,
-    predictExamples,
-    predictLogits,
-    measureLatency,
+    ...inference,
     dispose: () => {
       stopped = true;
       pending.forEach((p) => p.values.dispose());

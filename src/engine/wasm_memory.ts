@@ -9,6 +9,7 @@
  * V = 32k; dense teacher 31 at V = 8k. Dense cells with 128 MiB of logits failed in the bench grid.
  */
 import type { DistillConfig } from './config/config.ts';
+import { stepLogitsFloats } from './train/compatibility.ts';
 import type { DistillSet } from './types.ts';
 
 /** Heap a step may plan on: the 4 GiB wasm32 limit less room for fragmentation and growth. */
@@ -19,10 +20,8 @@ export const WASM_LOGITS_COPIES = Object.freeze({ topk: 8, dense: 32 });
 
 /** Estimated wasm heap of one training step's vocabulary-sized tensors, in bytes. */
 export function estimateWasmStepBytes(set: DistillSet, config: Readonly<Pick<DistillConfig, 'batch_size'>>): number {
-  const width = set.task === 'classification' ? (set.numClasses ?? 1) : set.vocabSize;
-  const positions = set.task === 'classification' ? config.batch_size : config.batch_size * set.seqLen;
   const copies = set.teacher.kind === 'dense' ? WASM_LOGITS_COPIES.dense : WASM_LOGITS_COPIES.topk;
-  return copies * 4 * positions * width;
+  return copies * 4 * stepLogitsFloats(set, config);
 }
 
 /** Throws a reason when one step would not fit the wasm heap. */
