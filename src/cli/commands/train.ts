@@ -14,7 +14,8 @@ export const trainHelp =
   'distill train --data FILE [--preset NAME] [--config cfg.json] [--steps N] [--backend auto|webgpu|wasm|cpu] [--seed S] --out DIR';
 
 /**
- * `distill train`: trains a student on FILE and writes DIR/student.safetensors, DIR/config.json and
+ * `distill train`: trains a student on FILE and writes DIR as a Hugging Face model directory
+ * (config.json, model.safetensors, tokenizer files when the set has them; io/student_files.ts) plus
  * DIR/report.json (config, per-step history, every evaluation). Progress goes to stderr.
  */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
@@ -50,7 +51,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     const student = await trainer.exportStudent();
     const wallSeconds = (performance.now() - t0) / 1000;
     await mkdir(outDir, { recursive: true });
-    await writeStudentDir(outDir, student, { distill_config: JSON.stringify(config), backend: backend.name });
+    const written = await writeStudentDir(outDir, student, set.metadata);
     const report = {
       tool: 'distill-playground',
       started_at: startedAt,
@@ -65,7 +66,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       final_metrics: evals.length > 0 ? evals[evals.length - 1].metrics : initial.metrics,
     };
     await writeFile(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    log(`wrote ${path.join(outDir, 'student.safetensors')}, config.json, report.json (${wallSeconds.toFixed(1)} s)`);
+    log(`wrote ${outDir}: ${[...written, 'report.json'].join(', ')} (${wallSeconds.toFixed(1)} s)`);
   } finally {
     trainer.dispose();
   }
