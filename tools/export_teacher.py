@@ -292,23 +292,121 @@ def _label_id(label, label_to_id):
 
 _AUTO_CLASSES = {"mlm": "AutoModelForMaskedLM", "clm": "AutoModelForCausalLM",
                  "classification": "AutoModelForSequenceClassification"}
+MODEL_DTYPES = ("float32", "float16", "bfloat16", "auto")
+# Families whose learned positions start after the padding index (RoBERTa's offset: position = pad_id + 1 + t).
+_PADDING_OFFSET_POSITIONS = ("roberta", "xlm-roberta", "camembert", "longformer", "xlm-roberta-xl", "data2vec-text")
+HF_HINT = ("the Hugging Face path needs transformers (and torch): python3 -m venv .venv-hf && "
+           ".venv-hf/bin/pip install torch transformers tokenizers safetensors, then run this script with "
+           ".venv-hf/bin/python")
 
 
-def load_hf_teacher(name: str, task: str, *, hidden: bool, device: str = "cpu"):
+class ExportError(Exception):
+    """A refusal with one line for the person running the exporter (printed as `error: …`, exit 2)."""
+
+
+def import_transformers():
+    """(torch, transformers), or one ExportError line saying how to get them."""
+    try:
+        import torch
+        import transformers
+    except ImportError as err:
+        raise ExportError(f"{err.name} is not installed: {HF_HINT}") from None
+    return torch, transformers
+
+
+def position_limit(config) -> int | None:
+    """The longest input the model's position embeddings allow (None when it has none, e.g. rotary)."""
+    limit = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
+    if limit is None:
+        return None
+    if getattr(config, "model_type", "") in _PADDING_OFFSET_POSITIONS:
+        limit -= int(getattr(config, "pad_token_id", 1) or 0) + 1
+    return int(limit)
+
+
+def check_task(config, task: str, transformers) -> None:
+    """Refuses a task the architecture cannot do, in one line, before any weight is loaded."""
+    from transformers.models.auto import modeling_auto as auto
+
+    model_type = getattr(config, "model_type", "?")
+    mapping = {"mlm": auto.MODEL_FOR_MASKED_LM_MAPPING_NAMES, "clm": auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
+               "classification": auto.MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES}[task]
+    if model_type not in mapping:
+        raise ExportError(f"--task {task}: transformers has no {_AUTO_CLASSES[task]} for model_type {model_type}")
+    # Encoder families (BERT, RoBERTa, …) also register a causal-LM head, which is only causal when the config
+    # says is_decoder; as an encoder it would see the tokens it is meant to predict.
+    if task == "clm" and model_type in auto.MODEL_FOR_MASKED_LM_MAPPING_NAMES and not getattr(config, "is_decoder", False):
+        raise ExportError(f"--task clm: {model_type} is a bidirectional (non-causal) model; its teacher would see "
+                          "the next token. Use a causal LM (GPT-2, Llama, …) or --task mlm")
+
+
+def tokenizer_metadata(tokenizer) -> dict[str, str]:
+    """The fast tokenizer's tokenizer.json and tokenizer_config.json (with its special tokens), as metadata
+    strings, so the student directory gets a tokenizer AutoTokenizer loads. Empty for a slow-only tokenizer."""
+    import tempfile
+
+    if not getattr(tokenizer, "is_fast", False):
+        print("warning: the tokenizer is not a fast tokenizer: the student directory will have no tokenizer files",
+              file=sys.stderr)
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer.save_pretrained(tmp)
+        files = {name: os.path.join(tmp, name) for name in os.listdir(tmp)}
+        if "tokenizer.json" not in files:
+            return {}
+        with open(files["tokenizer.json"], encoding="utf-8") as f:
+            tokenizer_json = f.read()
+        config = {}
+        if "tokenizer_config.json" in files:
+            with open(files["tokenizer_config.json"], encoding="utf-8") as f:
+                config = json.load(f)
+        if "special_tokens_map.json" in files:  # transformers 4.x keeps the special tokens apart
+            with open(files["special_tokens_map.json"], encoding="utf-8") as f:
+                for key, value in json.load(f).items():
+                    config.setdefault(key, value)
+    for key in ("is_local", "local_files_only", "name_or_path", "_commit_hash"):  # where it was loaded from, not what it is
+        config.pop(key, None)
+    config.setdefault("tokenizer_class", type(tokenizer).__name__)
+    return {"tokenizer_json": tokenizer_json, "tokenizer_config": json.dumps(config, ensure_ascii=False)}
+
+
+def load_hf_teacher(name: str, task: str, *, hidden: bool, device: str = "cpu", model_dtype: str = "float32",
+                    trust_remote_code: bool = False, max_length: int | None = None, quiet: bool = False):
     """(model_fn, tokenizer, info) for a Hugging Face model name or path; info has vocab, pad_id, mask_id,
-    special_ids, vocab_size, label_names, label_to_id, teacher_params."""
-    import torch
-    import transformers
-
-    tokenizer = transformers.AutoTokenizer.from_pretrained(name)
-    model = getattr(transformers, _AUTO_CLASSES[task]).from_pretrained(name)
+    bos_id, eos_id, special_ids, vocab_size, real_vocab_size, label_names, label_to_id, teacher_params and the
+    tokenizer metadata. The model is loaded in float32 unless `model_dtype` says otherwise (transformers 5 loads
+    a checkpoint in its stored half dtype by default, which flips argmaxes)."""
+    torch, transformers = import_transformers()
+    if quiet:
+        transformers.logging.disable_progress_bar()
+    if model_dtype not in MODEL_DTYPES:
+        raise ExportError(f"--model-dtype must be one of {', '.join(MODEL_DTYPES)}, found {model_dtype!r}")
+    try:
+        config = transformers.AutoConfig.from_pretrained(name, trust_remote_code=trust_remote_code)
+    except (OSError, ValueError) as err:  # no such model / directory, or a model_type this transformers lacks
+        raise ExportError(f"cannot load {name}: {str(err).strip().splitlines()[0]}") from None
+    check_task(config, task, transformers)
+    limit = position_limit(config)
+    if max_length is not None and limit is not None and max_length > limit:
+        raise ExportError(f"--max-length {max_length} exceeds the model's {limit} positions "
+                          f"(max_position_embeddings of {getattr(config, 'model_type', name)})")
+    tokenizer = transformers.AutoTokenizer.from_pretrained(name, trust_remote_code=trust_remote_code)
+    dtype = model_dtype if model_dtype == "auto" else getattr(torch, model_dtype)
+    cls = getattr(transformers, _AUTO_CLASSES[task])
+    try:
+        model = cls.from_pretrained(name, dtype=dtype, trust_remote_code=trust_remote_code)
+    except TypeError:  # transformers < 4.56 names the argument torch_dtype
+        model = cls.from_pretrained(name, torch_dtype=dtype, trust_remote_code=trust_remote_code)
     model.eval().to(device)
     if tokenizer.pad_token_id is None:  # GPT-style tokenizers: pad with EOS; attention_mask keeps it out
         tokenizer.pad_token = tokenizer.eos_token
+    if tokenizer.pad_token_id is None:
+        raise ExportError("the tokenizer has neither a pad token nor an eos token to pad with")
     if task == "clm":
         tokenizer.padding_side = "right"  # labels are aligned assuming right padding
-    vocab_size = int(getattr(model.config, "vocab_size", len(tokenizer))) if task != "classification" else len(tokenizer)
-    vocab = tokenizer.convert_ids_to_tokens(list(range(min(len(tokenizer), vocab_size))))
+    real_vocab = len(tokenizer)
+    vocab_size = int(getattr(model.config, "vocab_size", real_vocab)) if task != "classification" else real_vocab
+    vocab = tokenizer.convert_ids_to_tokens(list(range(min(real_vocab, vocab_size))))
     vocab = [str(t) for t in vocab] + [f"<extra_{i}>" for i in range(len(vocab), vocab_size)]
     label_names = None
     label_to_id = None
@@ -324,12 +422,19 @@ def load_hf_teacher(name: str, task: str, *, hidden: bool, device: str = "cpu"):
         hid = out.hidden_states[-1] if hidden else None
         return out.logits, hid
 
+    def token_id(attr):
+        value = getattr(tokenizer, attr, None)
+        return int(value) if value is not None else None
+
     info = {
-        "vocab": vocab, "vocab_size": vocab_size, "pad_id": int(tokenizer.pad_token_id),
-        "mask_id": getattr(tokenizer, "mask_token_id", None),
+        "vocab": vocab, "vocab_size": vocab_size, "real_vocab_size": min(real_vocab, vocab_size),
+        "pad_id": int(tokenizer.pad_token_id), "mask_id": token_id("mask_token_id"),
+        "bos_id": token_id("bos_token_id") if token_id("bos_token_id") is not None else token_id("cls_token_id"),
+        "eos_id": token_id("eos_token_id") if token_id("eos_token_id") is not None else token_id("sep_token_id"),
         "special_ids": set(int(i) for i in getattr(tokenizer, "all_special_ids", []) or []),
         "label_names": label_names, "label_to_id": label_to_id,
         "teacher_params": int(sum(p.numel() for p in model.parameters())),
+        "tokenizer_metadata": tokenizer_metadata(tokenizer),
     }
     return model_fn, tokenizer, info
 
@@ -354,6 +459,10 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0, help="masking and split seed")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--model-dtype", choices=MODEL_DTYPES, default="float32",
+                   help="dtype the teacher computes in (default float32; auto = the checkpoint's own, e.g. float16)")
+    p.add_argument("--trust-remote-code", action="store_true",
+                   help="let transformers run the model repository's own code (passed to from_pretrained)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N examples")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
@@ -361,20 +470,35 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    try:
+        return _run(args)
+    except ExportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
     if args.dtype == "bf16" and args.output.endswith(".npz"):
-        sys.exit("bf16 needs a .safetensors output (numpy, hence .npz, has no bfloat16)")
+        raise ExportError("bf16 needs a .safetensors output (numpy, hence .npz, has no bfloat16)")
     rows = read_inputs(args.input)[: args.limit]
-    model_fn, tokenizer, info = load_hf_teacher(args.model, args.task, hidden=args.hidden, device=args.device)
+    model_fn, tokenizer, info = load_hf_teacher(args.model, args.task, hidden=args.hidden, device=args.device,
+                                                model_dtype=args.model_dtype, trust_remote_code=args.trust_remote_code,
+                                                max_length=args.max_length, quiet=args.quiet)
+    # random MLM replacements come from the tokenizer's real tokens, never the padded rows of the embedding
     data = encode_examples(rows, tokenizer, task=args.task, max_length=args.max_length, seed=args.seed,
-                           eval_fraction=args.eval_fraction, mask_id=info["mask_id"], vocab_size=info["vocab_size"],
-                           special_ids=info["special_ids"], label_to_id=info["label_to_id"],
-                           mlm_probability=args.mlm_probability)
+                           eval_fraction=args.eval_fraction, mask_id=info["mask_id"],
+                           vocab_size=info["real_vocab_size"], special_ids=info["special_ids"],
+                           label_to_id=info["label_to_id"], mlm_probability=args.mlm_probability)
+    extra = dict(info["tokenizer_metadata"])
+    for key in ("bos_id", "eos_id"):
+        if info[key] is not None and info[key] < info["vocab_size"]:
+            extra[key] = str(info[key])
     meta = export_distill_set(
         model_fn, data, task=args.task, out_path=args.output, vocab=info["vocab"], pad_id=info["pad_id"],
         mask_id=info["mask_id"] if args.task == "mlm" else None, label_names=info["label_names"],
         teacher_name=args.model, teacher_params=info["teacher_params"], topk=None if args.dense else args.topk,
         hidden=args.hidden, dtype=args.dtype, topk_logprobs=args.logprobs, batch_size=args.batch_size,
-        progress=not args.quiet)
+        progress=not args.quiet, extra_metadata=extra)
     print(f"wrote {args.output}: {len(rows)} examples, task {args.task}, "
           f"{meta['teacher_ms_per_example']} ms/example", file=sys.stderr)
     return 0
