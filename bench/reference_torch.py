@@ -3,10 +3,12 @@
 
 Run with Debian's /usr/bin/python3 (python3-torch 1.13 + OpenBLAS), not a pyenv python.
 
-Architecture (src/engine/model/student.ts, docs/student.md): token + position embeddings, dropout, n pre-LN
-blocks (LN -> fused qkv Linear(D, 3D) -> softmax(q k^T / sqrt(dh) + bias) v -> Linear(D, D) -> dropout ->
-residual; LN -> Linear(D, F) -> GELU(tanh) -> Linear(F, D) -> dropout -> residual), final LN, LM head tied
-to the token embeddings plus its own bias. Causal + key-padding additive bias of -1e9, LN eps 1e-5.
+Architecture: GPT-2 (transformers' GPT2LMHeadModel, what the engine trains for the bench's clm cells:
+src/engine/model/architectures/gpt2.ts, docs/student.md): token + position embeddings, dropout, n pre-LN
+blocks (LN -> fused qkv (c_attn) -> softmax(q k^T / sqrt(dh) + bias) v -> c_proj -> dropout -> residual;
+LN -> c_fc -> GELU(tanh, "gelu_new") -> c_proj -> dropout -> residual), ln_f, LM head tied to the token
+embeddings without a bias. Causal + key-padding additive bias of -1e9, LN eps 1e-5. Written out in torch 1.13
+(Debian's, with OpenBLAS) rather than imported from transformers, which that Python lacks; the same maths.
 
 Objective (src/engine/train/objective.ts, losses/align.ts):
   total = alpha_kd * T^2 * KL(p_T || q_T) + alpha_hard * CE(labels, q)
@@ -73,7 +75,6 @@ class Student(nn.Module):
         self.drop = nn.Dropout(cell["dropout"])
         self.blocks = nn.ModuleList(Block(d, cell["dFf"], cell["nHeads"], cell["dropout"]) for _ in range(cell["nLayers"]))
         self.final_ln = nn.LayerNorm(d, eps=LAYER_NORM_EPS)
-        self.lm_bias = nn.Parameter(torch.zeros(v))
         for name, p in self.named_parameters():
             if name.endswith("bias"):
                 nn.init.zeros_(p)
@@ -93,7 +94,7 @@ class Student(nn.Module):
         for block in self.blocks:
             x = block(x, bias)
         hidden = self.final_ln(x)
-        return hidden.reshape(b * l, -1) @ self.word.weight.t() + self.lm_bias  # (B*L, V), tied head
+        return hidden.reshape(b * l, -1) @ self.word.weight.t()  # (B*L, V), tied head, no bias (GPT-2)
 
 
 def kl_from_logs(log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
