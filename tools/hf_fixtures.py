@@ -52,7 +52,7 @@ def _byte_bpe_tokenizer(lines, specials, vocab_size=400):
 
 
 def build_teacher(kind: str, out_dir: str, *, seed: int = 0, extra_vocab_rows: int = 0, layers: int = 2,
-                  dtype: str = "float32") -> str:
+                  dtype: str = "float32", max_shard_size: str | None = None) -> str:
     """Saves a tiny random `kind` teacher + its fast tokenizer in out_dir. extra_vocab_rows pads the embedding
     beyond the tokenizer (as real checkpoints do, e.g. to a multiple of 64)."""
     import torch
@@ -95,7 +95,10 @@ def build_teacher(kind: str, out_dir: str, *, seed: int = 0, extra_vocab_rows: i
             if p.dim() >= 2:
                 p.mul_(8.0)
     model = model.to(getattr(torch, dtype))
-    model.save_pretrained(out_dir)
+    if max_shard_size:
+        model.save_pretrained(out_dir, max_shard_size=max_shard_size)
+    else:
+        model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     return out_dir
 
@@ -119,3 +122,23 @@ def write_inputs(path: str, n: int = 48, labels: bool = False) -> str:
                 row["label"] = LABELS[i % 3]
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return path
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="build a tiny random Hugging Face teacher (tests)")
+    ap.add_argument("kind", choices=KINDS)
+    ap.add_argument("out")
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-shard-size", default=None, help='e.g. "40KB": a sharded checkpoint with an index')
+    ap.add_argument("--inputs", default=None, help="also write JSONL inputs here")
+    ap.add_argument("--n", type=int, default=48)
+    a = ap.parse_args()
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    build_teacher(a.kind, a.out, layers=a.layers, seed=a.seed, max_shard_size=a.max_shard_size)
+    if a.inputs:
+        write_inputs(a.inputs, n=a.n, labels=a.kind.endswith("cls"))

@@ -5,7 +5,7 @@ import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels, ty
 import { splitExamples, type Split } from './data/split.ts';
 import { createHiddenProjection } from './losses/cosine.ts';
 import type { ArchitectureName } from './model/architectures/types.ts';
-import { fromDiskTensors, hfModelConfig, toDiskTensors } from './model/hf_format.ts';
+import { fromDiskTensors, hfModelConfig, partialFromDisk, toDiskTensors } from './model/hf_format.ts';
 import { studentSpec } from './model/spec.ts';
 import { createStudent, decayedNames, type Student } from './model/student.ts';
 import { clipByGlobalNorm, createAdamW } from './optim/adamw.ts';
@@ -37,6 +37,11 @@ export interface TrainerOptions {
   evalIndices?: readonly number[];
   /** The student's family when it is not the config's (a run directory of another family, e.g. legacy). */
   architecture?: ArchitectureName;
+  /**
+   * Weights to start from instead of the seeded init, in model.safetensors layout (torch names and layout),
+   * any subset (e.g. copied from the teacher: model/teacher_init.ts); the others keep their seeded init.
+   */
+  initialWeights?: readonly NamedArray[];
 }
 
 /** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
@@ -61,6 +66,13 @@ export async function createTrainer(
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, { vocabSize: set.vocabSize, numClasses: set.numClasses, padId: set.metadata.padId }, options.architecture);
   const student: Student = createStudent(spec, config.seed);
+  if (options.initialWeights) {
+    const floats = options.initialWeights.map((t) => ({ ...t, dtype: 'F32' as const, data: Float32Array.from(t.data) }));
+    for (const a of partialFromDisk(spec, floats)) {
+      const v = student.params.get(a.name) as tf.Variable;
+      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
+    }
+  }
   const projection = config.alpha_cos > 0 && set.teacherHidden
     ? createHiddenProjection(spec.dModel, set.teacherHidden.size, config.seed + 1)
     : null;

@@ -30,8 +30,20 @@ interface Entry {
   end: number;
 }
 
-export async function readSafetensors(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
-  const src = new BlobSource(blob, opts);
+/** A safetensors file's validated header: every tensor's dtype, shape and absolute byte range, and the metadata. */
+export interface SafetensorsHeader {
+  entries: { name: string; dtype: DType; shape: number[]; begin: number; end: number }[];
+  metadata: Record<string, unknown>;
+  /** Byte offset of the data section; entry offsets are relative to it. */
+  dataStart: number;
+}
+
+/** Reads and checks the header only (no tensor data). */
+export async function readSafetensorsHeader(blob: Blob, opts: ReadOptions = {}): Promise<SafetensorsHeader> {
+  return readHeader(new BlobSource(blob, opts).lookahead());
+}
+
+async function readHeader(src: BlobSource): Promise<SafetensorsHeader> {
   if (src.size < 8) {
     throw new FormatError('header_length', 'file too short for the 8-byte header length', { expected: '≥ 8 bytes', found: `${src.size} bytes`, offset: 0 });
   }
@@ -46,8 +58,18 @@ export async function readSafetensors(blob: Blob, opts: ReadOptions = {}): Promi
   }
   const dataStart = 8 + Number(headerLen);
   const header = parseHeader(await src.read(8, Number(headerLen), 'header'));
-  const dataBytes = src.size - dataStart;
-  const { entries, metadata } = checkEntries(header, dataBytes, dataStart);
+  const { entries, metadata } = checkEntries(header, src.size - dataStart, dataStart);
+  return { entries, metadata, dataStart };
+}
+
+/**
+ * Reads a safetensors file. With `select`, only the tensors it accepts are read (and counted against the
+ * memory budget): a 12-layer checkpoint feeding a 6-layer student reads half its layers.
+ */
+export async function readSafetensors(blob: Blob, opts: ReadOptions = {}, select?: (name: string) => boolean): Promise<TensorFile> {
+  const src = new BlobSource(blob, opts);
+  const { entries: all, metadata, dataStart } = await readHeader(src);
+  const entries = select ? all.filter((e) => select(e.name)) : all;
   checkMemoryBudget(estimateMemory(entries.map((e) => ({ name: e.name, dtype: e.dtype, count: (e.end - e.begin) / ITEM_BYTES[e.dtype] }))), src.budgetBytes);
 
   const tensors = new Map<string, RawTensor>();

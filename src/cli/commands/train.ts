@@ -3,7 +3,8 @@ import path from 'node:path';
 import { createTrainer } from '../../engine/trainer.ts';
 import type { EvalRecord, StepRecord } from '../../engine/trainer_types.ts';
 import { inspectDistillSet } from '../../io/index.ts';
-import { checkKnown, requiredOption, UsageError, type ParsedArgs } from '../args.ts';
+import { checkKnown, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
+import { explicitConfigKeys, initFromTeacher } from '../init_from.ts';
 import { loadSet } from '../load.ts';
 import { selectNodeBackend } from '../node_runtime.ts';
 import { log } from '../progress.ts';
@@ -11,7 +12,7 @@ import { writeStudentDir } from '../student_dir.ts';
 import { resolveConfig } from './shared.ts';
 
 export const trainHelp =
-  'distill train --data FILE [--preset NAME] [--config cfg.json] [--steps N] [--backend auto|webgpu|wasm|cpu] [--seed S] --out DIR';
+  'distill train --data FILE [--preset NAME] [--config cfg.json] [--steps N] [--backend auto|webgpu|wasm|cpu] [--seed S] [--init-from TEACHER_DIR] --out DIR';
 
 /**
  * `distill train`: trains a student on FILE and writes DIR as a Hugging Face model directory
@@ -19,12 +20,15 @@ export const trainHelp =
  * DIR/report.json (config, per-step history, every evaluation). Progress goes to stderr.
  */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
-  checkKnown(args, ['data', 'preset', 'config', 'steps', 'backend', 'seed', 'out']);
+  checkKnown(args, ['data', 'preset', 'config', 'steps', 'backend', 'seed', 'out', 'init-from']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const dataFile = requiredOption(args, 'data');
   const outDir = requiredOption(args, 'out');
-  const config = await resolveConfig(args);
+  const requested = await resolveConfig(args);
   const set = await loadSet(dataFile);
+  const initFrom = stringOption(args, 'init-from');
+  const init = initFrom ? await initFromTeacher(initFrom, set, requested, await explicitConfigKeys(args)) : undefined;
+  const config = init?.config ?? requested;
   const backend = await selectNodeBackend(config.backend);
   log(`backend ${backend.reason}${backend.adapter ? ` [${backend.adapter}]` : ''}`);
 
@@ -43,7 +47,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       const m = record.metrics;
       log(`eval @${record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
     },
-  }, { backend });
+  }, { backend, initialWeights: init?.initialWeights });
   try {
     log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
     const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with

@@ -64,6 +64,21 @@ export function fromDiskTensors(spec: StudentSpec, disk: readonly WeightArray[],
   });
 }
 
+/**
+ * Some of model.safetensors' tensors (e.g. copied from a teacher) → engine layout. Unknown names and wrong
+ * shapes are refused by name; tensors not given are simply absent.
+ */
+export function partialFromDisk(spec: StudentSpec, disk: readonly WeightArray[]): WeightArray[] {
+  const defs = new Map(parameterDefs(spec).map((d) => [d.name, d]));
+  return disk.map((a) => {
+    const def = defs.get(a.name);
+    if (!def) throw new Error(`"${a.name}" is not a parameter of a ${spec.architecture} ${spec.task} student`);
+    const expected = def.transposeOnDisk ? [def.shape[1], def.shape[0]] : def.shape;
+    if (a.shape.join(',') !== expected.join(',')) throw new Error(`"${a.name}": expected shape [${expected}] on disk, found [${a.shape}]`);
+    return def.transposeOnDisk ? { name: a.name, dtype: 'F32', shape: [...def.shape], data: transpose(a.data, expected[0], expected[1]) } : a;
+  });
+}
+
 export interface SpecialTokens {
   padId: number;
   maskId?: number;
