@@ -32,8 +32,10 @@ export type BackendProbe =
 /** A calibration of one backend: `steps` timed steps after one warm-up step, or why it failed. */
 export interface CalibrationRecord {
   name: ConcreteBackend;
-  /** Mean wall time of the timed steps (the warm-up, which compiles kernels, is not counted). */
+  /** Median wall time of the timed steps (the warm-up, which compiles kernels, is not counted). */
   ms_per_step?: number;
+  /** Each timed step's wall time. */
+  step_ms?: number[];
   steps: number;
   /** Wall time of the warm-up step, kept because on WebGPU it is mostly shader compilation. */
   warmup_ms?: number;

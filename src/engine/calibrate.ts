@@ -12,13 +12,13 @@ export interface CalibrationOptions {
   timedSteps?: number;
 }
 
-/** Timed steps per backend by default: enough to average out one slow step, short next to a run. */
+/** Timed steps per backend by default: the median of three ignores one slow step, and is short next to a run. */
 export const CALIBRATION_STEPS = 3;
 
 /**
  * Times the real student on the real set on the *current* tfjs backend: a throwaway trainer runs
- * `warmupSteps` untimed steps, then `timedSteps` timed ones (each `step(n)` ends with a read-back, so the
- * device work is inside the timing). No evaluation runs. The trainer is disposed before returning, and the
+ * `warmupSteps` untimed steps, then `timedSteps` steps timed one by one (each `step(1)` ends with a read-back,
+ * so the device work is inside its time); the median is the ms/step. No evaluation runs. The trainer is disposed before returning, and the
  * tensor count is back where it was. A failure (e.g. out of memory) is returned as `error`, not thrown.
  */
 export async function calibrateStudent(
@@ -36,13 +36,24 @@ export async function calibrateStudent(
     trainer = await createTrainer(set, probeConfig);
     const t0 = performance.now();
     if (warmupSteps > 0) await trainer.step(warmupSteps);
-    const t1 = performance.now();
-    await trainer.step(timedSteps);
-    const t2 = performance.now();
-    return { name, ms_per_step: (t2 - t1) / timedSteps, warmup_ms: t1 - t0, steps: timedSteps };
+    const warmupMs = performance.now() - t0;
+    const times: number[] = [];
+    for (let i = 0; i < timedSteps; i++) {
+      const t = performance.now();
+      await trainer.step(1);
+      times.push(performance.now() - t);
+    }
+    return { name, ms_per_step: median(times), warmup_ms: warmupMs, steps: timedSteps, step_ms: times };
   } catch (err) {
     return { name, steps: timedSteps, error: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
   } finally {
     trainer?.dispose();
   }
+}
+
+/** The middle value (mean of the two middle ones for an even count): one slow step (a GC pause) does not count. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
