@@ -7,7 +7,7 @@ const noReact = { group: ['react', 'react-dom', 'react/*', 'zustand', 'zustand/*
 const noUpperLayers = (...layers) => layers.map((l) => ({ group: [`**/${l}/*`, `**/${l}`], message: `this layer must not import from src/${l}.` }));
 
 export default tseslint.config(
-  { ignores: ['scratch/', 'dist/', 'node_modules/', 'public/', 'out/', 'coverage/', 'test-results/', '**/*.d.ts'] },
+  { ignores: ['scratch/', '.venv-hf/', 'dist/', 'node_modules/', 'public/', 'out/', 'coverage/', 'test-results/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -39,12 +39,12 @@ describe('distill CLI', () => {
     expect(summary.metadata_keys).toContain('langs');
   });
 
-  it('train writes the student, its HF-style config and a per-step report', async () => {
+  it('train writes a Hugging Face model directory (DistilBERT for mlm) and a per-step report', async () => {
     const { stderr } = await distill('train', '--data', data, '--preset', 'distilbert', '--config', path.join(dir, 'cfg.json'), '--steps', '20', '--backend', 'wasm', '--seed', '3', '--out', student);
     expect(stderr).toMatch(/step 20\/20/);
     const config = JSON.parse(await readFile(path.join(student, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, vocab_size: 24, max_position_embeddings: 8 });
-    expect(config.distill).toMatchObject({ batch_size: 8, alpha_kd: 5, alpha_hard: 2, alpha_cos: 1, temperature: 2, seed: 3, steps: 20 });
+    expect(config).toMatchObject({ model_type: 'distilbert', architectures: ['DistilBertForMaskedLM'], dim: 16, n_layers: 1, n_heads: 2, hidden_dim: 32, vocab_size: 24, max_position_embeddings: 8, dtype: 'float32', pad_token_id: 0 });
+    expect(config.distill).toMatchObject({ architecture: 'distilbert', batch_size: 8, alpha_kd: 5, alpha_hard: 2, alpha_cos: 1, temperature: 2, seed: 3, steps: 20 });
     const report = JSON.parse(await readFile(path.join(student, 'report.json'), 'utf8'));
     expect(report.history).toHaveLength(20);
     for (const entry of report.history) {
@@ -52,9 +52,13 @@ describe('distill CLI', () => {
     }
     expect(report.evals.map((e: { step: number }) => e.step)).toEqual([0, 10, 20]);
     expect(report.evals[2].metrics.per_lang).toHaveProperty('de');
-    const weights = await readSafetensors(await openAsBlob(path.join(student, 'student.safetensors')));
-    expect(weights.tensors.get('embeddings.word_embeddings.weight')?.shape).toEqual([24, 16]);
-    expect(weights.tensors.get('distill.hidden_projection.weight')?.shape).toEqual([16, 8]);
+    const weights = await readSafetensors(await openAsBlob(path.join(student, 'model.safetensors')));
+    expect(weights.metadata).toEqual({ format: 'pt' });
+    expect(weights.tensors.get('distilbert.embeddings.word_embeddings.weight')?.shape).toEqual([24, 16]);
+    expect(weights.tensors.get('distilbert.transformer.layer.0.ffn.lin1.weight')?.shape).toEqual([32, 16]); // torch [out, in]
+    expect(weights.tensors.has('vocab_projector.weight')).toBe(false); // tied, as save_pretrained leaves it out
+    const projection = await readSafetensors(await openAsBlob(path.join(student, 'hidden_projection.safetensors')));
+    expect(projection.tensors.get('distill.hidden_projection.weight')?.shape).toEqual([16, 8]);
   }, 120_000);
 
   it('eval prints the loyalty metrics of the trained student', async () => {

@@ -1,35 +1,61 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { openAsBlob } from 'node:fs';
+import { existsSync, openAsBlob } from 'node:fs';
 import path from 'node:path';
 import type { DistillConfig } from '../engine/config/config.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
+import type { ArchitectureName } from '../engine/model/architectures/types.ts';
+import { architectureOfConfig } from '../engine/model/hf_format.ts';
+import type { DistillMetadata } from '../engine/types.ts';
 import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
-import { encodeSafetensors, readSafetensors, toFloat32 } from '../io/index.ts';
+import { readSafetensors, toFloat32 } from '../io/index.ts';
+import { LEGACY_WEIGHTS, MODEL_CONFIG, MODEL_WEIGHTS, PROJECTION_FILE, studentDirFiles } from '../io/student_files.ts';
 
-export const STUDENT_WEIGHTS = 'student.safetensors';
-export const STUDENT_CONFIG = 'config.json';
-
-/** Writes DIR/student.safetensors (F32, HF-style names) and DIR/config.json. */
-export async function writeStudentDir(dir: string, student: StudentExport, metadata: Record<string, string>): Promise<void> {
+/** Writes the student directory (io/student_files.ts): config.json, model.safetensors, …; returns the names. */
+export async function writeStudentDir(dir: string, student: StudentExport, meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const bytes = encodeSafetensors(student.tensors, { format: 'pt', ...metadata });
-  await writeFile(path.join(dir, STUDENT_WEIGHTS), bytes);
-  await writeFile(path.join(dir, STUDENT_CONFIG), JSON.stringify(student.config, null, 2) + '\n');
+  const files = studentDirFiles(student, meta);
+  for (const f of files) await writeFile(path.join(dir, f.name), f.bytes);
+  return files.map((f) => f.name);
 }
 
-/** Reads a student directory back: the training config (config.json `distill`) and the weights. */
-export async function readStudentDir(dir: string): Promise<{ config: Readonly<DistillConfig>; tensors: NamedArray[]; raw: Record<string, unknown> }> {
-  const configPath = path.join(dir, STUDENT_CONFIG);
-  const raw = JSON.parse(await readFile(configPath, 'utf8').catch(() => {
+export interface StudentDir {
+  /** The training config (config.json `distill`). */
+  config: Readonly<DistillConfig>;
+  /** The family, from config.json model_type (legacy for Distill Playground 0.1 directories). */
+  architecture: ArchitectureName;
+  /** model.safetensors (or a 0.1 student.safetensors) plus the cosine projection when there is one. */
+  tensors: NamedArray[];
+  raw: Record<string, unknown>;
+}
+
+async function readTensors(file: string): Promise<NamedArray[]> {
+  const read = await readSafetensors(await openAsBlob(file));
+  return [...read.tensors].map(([name, t]) => ({ name, dtype: 'F32' as const, shape: [...t.shape], data: toFloat32(t, name) }));
+}
+
+/** Reads a student directory back: a Hugging Face directory written by distill train, or a 0.1 one. */
+export async function readStudentDir(dir: string): Promise<StudentDir> {
+  const configPath = path.join(dir, MODEL_CONFIG);
+  const text = await readFile(configPath, 'utf8').catch(() => {
     throw new Error(`${configPath}: no such file (is ${dir} a student directory written by distill train?)`);
-  })) as Record<string, unknown>;
-  const distill = raw.distill;
-  if (typeof distill !== 'object' || distill === null) throw new Error(`${configPath}: no "distill" training config`);
-  const config = mergeConfig(distill as Record<string, unknown>);
-  const file = await readSafetensors(await openAsBlob(path.join(dir, STUDENT_WEIGHTS)));
-  const tensors: NamedArray[] = [];
-  for (const [name, t] of file.tensors) {
-    tensors.push({ name, dtype: 'F32', shape: [...t.shape], data: toFloat32(t, name) });
+  });
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${configPath}: not JSON (${(err as Error).message})`);
   }
-  return { config, tensors, raw };
+  const distill = raw.distill;
+  if (typeof distill !== 'object' || distill === null) throw new Error(`${configPath}: no "distill" training config (not written by distill train)`);
+  const architecture = architectureOfConfig(raw);
+  // a 0.1 directory's config predates the key; a new one names its resolved family
+  const stored = { ...(distill as Record<string, unknown>) };
+  if (architecture === 'legacy') delete stored.architecture;
+  const config = mergeConfig(stored);
+  const weights = [MODEL_WEIGHTS, LEGACY_WEIGHTS].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  if (!weights) throw new Error(`${dir}: no ${MODEL_WEIGHTS}`);
+  const tensors = await readTensors(weights);
+  const projection = path.join(dir, PROJECTION_FILE);
+  if (existsSync(projection)) tensors.push(...(await readTensors(projection)));
+  return { config, architecture, tensors, raw };
 }

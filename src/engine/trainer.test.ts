@@ -72,7 +72,7 @@ describe('trainer', () => {
   it('follows the same trajectory on every backend (golden values from the cpu backend)', async () => {
     // Weights are drawn on the host and batches are seeded, so cpu, wasm and webgpu must agree to rounding.
     // A backend kernel bug (e.g. webgpu's silent zeros for ops with 8+ inputs) shows up here as a divergence.
-    const golden = [14.25921, 14.11996, 14.01932, 13.751, 13.36617, 13.27816, 13.34428, 12.80442];
+    const golden = [14.2059, 14.11987, 13.87555, 13.61405, 13.19275, 12.92198, 13.06054, 12.74976]; // DistilBERT student
     const totals: number[] = [];
     const set = syntheticSet({ n: 32, topk: 5, hiddenSize: 12 });
     const config = mergeConfig(presetOverrides('distilbert'), { ...tiny, n_layers: 2, report_every: 4, steps: 8, lr: 1e-2 });
@@ -130,8 +130,8 @@ describe('trainer', () => {
     const a = await createTrainer(set, mergeConfig(tiny, { steps: 5 }));
     await a.start();
     const exported = await a.exportStudent();
-    expect(exported.config.hidden_size).toBe(16);
-    expect(exported.config.num_hidden_layers).toBe(1);
+    expect(exported.config).toMatchObject({ model_type: 'distilbert', architectures: ['DistilBertForMaskedLM'], dim: 16, n_layers: 1 });
+    expect(exported.config.distill).toMatchObject({ architecture: 'distilbert' });
     const b = await createTrainer(set, mergeConfig(tiny, { steps: 5, seed: 99 }));
     b.loadStudent(exported.tensors);
     const [pa, pb] = [await a.predictLogits([0, 1]), await b.predictLogits([0, 1])];

@@ -4,8 +4,10 @@ import type { DistillConfig } from './config/config.ts';
 import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels, type Batch } from './data/batches.ts';
 import { splitExamples, type Split } from './data/split.ts';
 import { createHiddenProjection } from './losses/cosine.ts';
-import { hfConfig, studentSpec } from './model/spec.ts';
-import { createStudent, isDecayed, type Student } from './model/student.ts';
+import type { ArchitectureName } from './model/architectures/types.ts';
+import { fromDiskTensors, hfModelConfig, toDiskTensors } from './model/hf_format.ts';
+import { studentSpec } from './model/spec.ts';
+import { createStudent, decayedNames, type Student } from './model/student.ts';
 import { clipByGlobalNorm, createAdamW } from './optim/adamw.ts';
 import { learningRate } from './optim/schedule.ts';
 import { stackChunked } from './ops/chunked.ts';
@@ -25,6 +27,7 @@ import { evaluateBatches } from './train/evaluate.ts';
 import { createInference } from './train/inference.ts';
 import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
 import type { DistillSet } from './types.ts';
+import type { WeightArray } from './model/hf_format.ts';
 import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
 
 export interface TrainerOptions {
@@ -32,6 +35,8 @@ export interface TrainerOptions {
   backend?: BackendChoice;
   /** Examples to evaluate on instead of the held-out split (e.g. `distill eval --split all`). */
   evalIndices?: readonly number[];
+  /** The student's family when it is not the config's (a run directory of another family, e.g. legacy). */
+  architecture?: ArchitectureName;
 }
 
 /** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
@@ -54,18 +59,19 @@ export async function createTrainer(
   await tf.ready();
   if (tf.getBackend() === 'wasm') checkWasmHeap(set, config);
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
-  const spec = studentSpec(config, set.task, set.vocabSize, set.numClasses);
+  const spec = studentSpec(config, set.task, { vocabSize: set.vocabSize, numClasses: set.numClasses, padId: set.metadata.padId }, options.architecture);
   const student: Student = createStudent(spec, config.seed);
   const projection = config.alpha_cos > 0 && set.teacherHidden
     ? createHiddenProjection(spec.dModel, set.teacherHidden.size, config.seed + 1)
     : null;
+  const decayed = decayedNames(spec);
   const trainable = new Map(student.params);
   if (projection) trainable.set(PROJECTION_NAME, projection);
   const nameOf = new Map<string, string>([...trainable].map(([name, v]) => [v.name, name]));
   const optimizer = createAdamW(
     trainable,
     { beta1: config.beta1, beta2: config.beta2, eps: config.adam_eps, weightDecay: config.weight_decay },
-    (name) => name === PROJECTION_NAME || isDecayed(name),
+    (name) => name === PROJECTION_NAME || decayed.has(name),
   );
 
   const labels = set.labels ?? (set.task === 'clm' ? shiftedCausalLabels(set) : undefined);
@@ -236,17 +242,21 @@ export async function createTrainer(
   }
 
   async function exportStudent(): Promise<StudentExport> {
-    const tensors: NamedArray[] = [];
+    const engine: WeightArray[] = [];
     for (const [name, v] of student.params) {
-      tensors.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
+      engine.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
     }
-    if (projection) tensors.push({ name: PROJECTION_NAME, dtype: 'F32', shape: [...projection.shape], data: (await projection.data()) as Float32Array });
+    const meta = set.metadata;
     return {
-      tensors,
+      tensors: toDiskTensors(spec, engine),
+      projection: projection
+        ? { name: PROJECTION_NAME, dtype: 'F32', shape: [...projection.shape], data: (await projection.data()) as Float32Array }
+        : undefined,
       config: {
-        ...hfConfig(spec),
+        ...hfModelConfig(spec, { padId: spec.padId, maskId: meta.maskId, bosId: meta.bosId, eosId: meta.eosId }, meta.labelNames),
         num_parameters: student.paramCount,
-        distill: { ...config },
+        // the resolved family ('auto' names the one it picked), so the directory says what it holds
+        distill: spec.architecture === 'legacy' ? { ...config } : { ...config, architecture: spec.architecture },
         backend: backend.name,
         steps_trained: step,
         split: { source: split.source, n_train: split.train.length, n_eval: split.eval.length },
@@ -255,18 +265,20 @@ export async function createTrainer(
   }
 
   function loadStudent(tensors: readonly NamedArray[]): void {
-    const byName = new Map(tensors.map((t) => [t.name, t]));
-    for (const [name, v] of trainable) {
-      const t = byName.get(name);
-      if (!t) {
-        if (name === PROJECTION_NAME) continue; // a student exported without a projection keeps its fresh one
-        throw new Error(`student weights lack "${name}"`);
-      }
-      if (t.shape.join(',') !== v.shape.join(',')) {
-        throw new Error(`student weight "${name}": expected shape [${v.shape}], found [${t.shape}]`);
-      }
-      tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
+    let projected: NamedArray | undefined;
+    const floats = tensors.map((t) => ({ ...t, dtype: 'F32' as const, data: Float32Array.from(t.data) }));
+    const engine = fromDiskTensors(spec, floats, (extra) => {
+      if (extra.name === PROJECTION_NAME) projected = extra;
+    });
+    if (projected && projection && projected.shape.join(',') !== projection.shape.join(',')) {
+      throw new Error(`${PROJECTION_NAME}: expected shape [${projection.shape}], found [${projected.shape}]`);
     }
+    for (const a of engine) {
+      const v = student.params.get(a.name) as tf.Variable;
+      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
+    }
+    // a student exported without a projection keeps its fresh one
+    if (projected && projection) tf.tidy(() => projection.assign(tf.tensor((projected as NamedArray).data, projection.shape, 'float32')));
   }
 
   async function namedArrays(vars: ReadonlyMap<string, tf.Variable>): Promise<NamedArray[]> {

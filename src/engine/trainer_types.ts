@@ -76,9 +76,12 @@ export interface Trainer {
   saveCheckpoint(): Promise<TrainerCheckpoint>;
   /** Restores a checkpoint of a run with the same config and data; training then continues the same curve. */
   loadCheckpoint(checkpoint: TrainerCheckpoint): void;
-  /** Replaces the student's (and projection's) weights with exported ones; names and shapes must match. */
+  /**
+   * Replaces the student's weights with exported ones, as model.safetensors holds them (torch names and layout;
+   * a `distill.hidden_projection.weight` entry restores the cosine projection); names and shapes must match.
+   */
   loadStudent(tensors: readonly NamedArray[]): void;
-  /** The student's weights (HF-style names) and its config.json content (HF keys + the training config). */
+  /** The student as a Hugging Face model: model.safetensors tensors, config.json, and the cosine projection. */
   exportStudent(): Promise<StudentExport>;
   /** Student predictions for a few examples, for the compare view (top-k per position, T = 1). */
   predictExamples(indices: readonly number[], topk: number): Promise<ExamplePrediction[]>;
@@ -102,10 +105,13 @@ export interface NamedArray {
 }
 
 export interface StudentExport {
+  /** model.safetensors: the family's torch names and layout ([out, in] for nn.Linear), tied weights left out. */
   tensors: NamedArray[];
-  /** config.json: hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, vocab_size,
-   * max_position_embeddings, … plus `distill` (the resolved DistillConfig) and the backend used. */
+  /** config.json: the family's transformers config (model_type, architectures, sizes, token ids, dtype, …) plus
+   * `distill` (the resolved DistillConfig), num_parameters, backend, steps_trained and split. */
   config: Record<string, unknown>;
+  /** The cosine loss's learned projection [d_model, H] (trained, not part of the model), when the run has one. */
+  projection?: NamedArray;
 }
 
 export type LogitsPrediction =

@@ -37,6 +37,11 @@ export interface DistillMetadata {
   vocabSize: number;
   padId: number;
   maskId?: number;
+  bosId?: number;
+  eosId?: number;
+  /** The teacher's fast-tokenizer files as JSON text (tokenizer.json, tokenizer_config.json), when exported. */
+  tokenizerJson?: string;
+  tokenizerConfig?: string;
   /** Token strings by id, when the file ships a vocabulary. */
   vocab?: string[];
   labelNames?: string[];

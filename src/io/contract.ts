@@ -132,6 +132,9 @@ function resolveMetadata(meta: ParsedMetadata, task: Task, vocabSize: number, n:
   const padId = meta.padId ?? 0;
   if (padId >= vocabSize) throw new FormatError('bad_metadata', 'pad_id outside the vocabulary', { tensor: 'metadata.pad_id', expected: `< vocab_size = ${vocabSize}`, found: String(padId) });
   if (meta.maskId !== undefined && meta.maskId >= vocabSize) throw new FormatError('bad_metadata', 'mask_id outside the vocabulary', { tensor: 'metadata.mask_id', expected: `< vocab_size = ${vocabSize}`, found: String(meta.maskId) });
+  for (const [key, id] of [['bos_id', meta.bosId], ['eos_id', meta.eosId]] as const) {
+    if (id !== undefined && id >= vocabSize) throw new FormatError('bad_metadata', `${key} outside the vocabulary`, { tensor: `metadata.${key}`, expected: `< vocab_size = ${vocabSize}`, found: String(id) });
+  }
   if (meta.vocab && meta.vocab.length > vocabSize) throw listLength('vocab', `≤ vocab_size = ${vocabSize}`, meta.vocab.length);
   if (meta.langs && meta.langs.length !== n) throw listLength('langs', `${n} (one per example)`, meta.langs.length);
   if (meta.split) {
@@ -141,7 +144,7 @@ function resolveMetadata(meta: ParsedMetadata, task: Task, vocabSize: number, n:
   }
   if (meta.labelNames && numClasses !== undefined && meta.labelNames.length !== numClasses) throw listLength('label_names', `${numClasses} (C)`, meta.labelNames.length);
   const out: DistillMetadata = { task, vocabSize, padId, formatVersion: meta.formatVersion ?? DEFAULT_FORMAT_VERSION };
-  const optional = ['maskId', 'vocab', 'labelNames', 'teacherName', 'teacherParams', 'teacherMsPerExample', 'langs', 'split'] as const;
+  const optional = ['maskId', 'bosId', 'eosId', 'tokenizerJson', 'tokenizerConfig', 'vocab', 'labelNames', 'teacherName', 'teacherParams', 'teacherMsPerExample', 'langs', 'split'] as const;
   for (const key of optional) if (meta[key] !== undefined) Object.assign(out, { [key]: meta[key] });
   return out;
 }

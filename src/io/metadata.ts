@@ -13,6 +13,8 @@ export interface ParsedMetadata {
   vocabSize?: number;
   padId?: number;
   maskId?: number;
+  bosId?: number;
+  eosId?: number;
   vocab?: string[];
   labelNames?: string[];
   teacherName?: string;
@@ -21,6 +23,8 @@ export interface ParsedMetadata {
   langs?: string[];
   split?: string[];
   formatVersion?: string;
+  tokenizerJson?: string;
+  tokenizerConfig?: string;
 }
 
 type Decoder = (value: unknown, key: string) => unknown;
@@ -59,6 +63,16 @@ const strList: Decoder = (v, key) => {
   return x;
 };
 
+/**
+ * A JSON object kept as its text (the teacher's tokenizer.json / tokenizer_config.json, written verbatim into
+ * student directories). npz / jsonl may hold the object itself; it is serialised back to text.
+ */
+const jsonObjectText: Decoder = (v, key) => {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return JSON.stringify(v);
+  if (typeof v !== 'string' || !/^\s*\{/.test(v) || !/\}\s*$/.test(v)) throw bad(key, 'a JSON object (as text)', v);
+  return v;
+};
+
 const task: Decoder = (v, key) => {
   const s = str(v, key);
   if (!(TASKS as readonly unknown[]).includes(s)) {
@@ -73,6 +87,8 @@ const KEYS: Readonly<Record<string, [keyof ParsedMetadata, Decoder]>> = {
   vocab_size: ['vocabSize', int(1, INT32_MAX + 1)],
   pad_id: ['padId', int(0, INT32_MAX)],
   mask_id: ['maskId', int(0, INT32_MAX)],
+  bos_id: ['bosId', int(0, INT32_MAX)],
+  eos_id: ['eosId', int(0, INT32_MAX)],
   vocab: ['vocab', strList],
   label_names: ['labelNames', strList],
   teacher_name: ['teacherName', str],
@@ -81,6 +97,8 @@ const KEYS: Readonly<Record<string, [keyof ParsedMetadata, Decoder]>> = {
   langs: ['langs', strList],
   split: ['split', strList],
   format_version: ['formatVersion', str],
+  tokenizer_json: ['tokenizerJson', jsonObjectText],
+  tokenizer_config: ['tokenizerConfig', jsonObjectText],
 };
 
 export const KNOWN_METADATA_KEYS: readonly string[] = Object.keys(KEYS);

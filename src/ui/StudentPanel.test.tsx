@@ -14,13 +14,13 @@ describe('StudentPanel', () => {
     await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
     renderWith(h, <StudentPanel />);
     const stats = screen.getByTestId('student-stats');
-    const params = studentParamCount(studentSpec(h.store.getState().config.values, 'mlm', 20));
+    const params = studentParamCount(studentSpec(h.store.getState().config.values, 'mlm', { vocabSize: 20 }));
     // defaults: 2 layers, d_model 128, V = 20 → ~0.4 M params; teacher 110 M
     expect(stats.textContent).toContain(`${(params / 1e3).toPrecision(3)} k`);
     expect(stats.textContent).toContain(`${Math.round(110e6 / params)}×`);
     fireEvent.change(screen.getByLabelText('layers'), { target: { value: '1' } });
     await waitFor(() => expect(h.store.getState().config.values.n_layers).toBe(1));
-    const fewer = studentParamCount(studentSpec(h.store.getState().config.values, 'mlm', 20));
+    const fewer = studentParamCount(studentSpec(h.store.getState().config.values, 'mlm', { vocabSize: 20 }));
     expect(fewer).toBeLessThan(params);
     expect(screen.getByTestId('student-stats').textContent).toContain(`${(fewer / 1e3).toPrecision(3)} k`);
   });

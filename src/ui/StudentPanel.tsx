@@ -18,7 +18,7 @@ const FIELDS: { key: IntKey; label: string; help: string }[] = [
 /** Student parameters for a config and the loaded set (null without a set or with an invalid shape). */
 export function countStudent(config: DistillConfig, task: 'mlm' | 'clm' | 'classification', vocabSize: number, numClasses?: number): number | null {
   if (config.d_model % config.n_heads !== 0) return null;
-  return studentParamCount(studentSpec(config, task, vocabSize, numClasses));
+  return studentParamCount(studentSpec(config, task, { vocabSize, numClasses }));
 }
 
 export function StudentPanel() {

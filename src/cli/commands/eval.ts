@@ -21,7 +21,7 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
   const backend = await selectNodeBackend(config.backend);
   log(`backend ${backend.reason}`);
-  const trainer = await createTrainer(set, config, {}, { backend, evalIndices: indices });
+  const trainer = await createTrainer(set, config, {}, { backend, evalIndices: indices, architecture: student.architecture });
   try {
     trainer.loadStudent(student.tensors);
     const { metrics } = await trainer.evaluate();

@@ -31,7 +31,7 @@ export async function predictCommand(args: ParsedArgs): Promise<void> {
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
   const backend = await selectNodeBackend(config.backend);
   log(`backend ${backend.reason}`);
-  const trainer = await createTrainer(set, config, {}, { backend });
+  const trainer = await createTrainer(set, config, {}, { backend, architecture: student.architecture });
   try {
     trainer.loadStudent(student.tensors);
     const all = Array.from({ length: set.n }, (_, i) => i);

@@ -19,7 +19,8 @@ export const trainHelp =
   'distill train --data FILE [--preset NAME] [--config cfg.json] [--steps N] [--backend auto|webgpu|wasm|cpu] [--seed S] --out DIR';
 
 /**
- * `distill train`: trains a student on FILE and writes DIR/student.safetensors, DIR/config.json and
+ * `distill train`: trains a student on FILE and writes DIR as a Hugging Face model directory
+ * (config.json, model.safetensors, tokenizer files when the set has them; io/student_files.ts) plus
  * DIR/report.json (config, per-step history, every evaluation). Progress goes to stderr.
  */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
@@ -78,7 +79,7 @@ export interface TrainReport {
 /**
  * One training run into a student directory — the code path of `distill train`, shared by `distill sweep`:
  * builds the trainer on the current backend, evaluates at step 0, trains `config.steps` steps and writes
- * DIR/student.safetensors, config.json and report.json. Returns the report.
+ * the model directory (student_dir.ts) and DIR/report.json. Returns the report.
  */
 export async function trainToDir(options: TrainToDirOptions): Promise<TrainReport> {
   const { set, dataFile, config, outDir, verbose } = options;
@@ -113,7 +114,7 @@ export async function trainToDir(options: TrainToDirOptions): Promise<TrainRepor
     const student = await trainer.exportStudent();
     const wallSeconds = (performance.now() - t0) / 1000;
     await mkdir(outDir, { recursive: true });
-    await writeStudentDir(outDir, student, { distill_config: JSON.stringify(config), backend: backend.name });
+    const written = await writeStudentDir(outDir, student, set.metadata);
     const report: TrainReport = {
       tool: 'distill-playground',
       started_at: startedAt,
@@ -128,7 +129,7 @@ export async function trainToDir(options: TrainToDirOptions): Promise<TrainRepor
       final_metrics: evals.length > 0 ? evals[evals.length - 1].metrics : initial.metrics,
     };
     await writeFile(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    if (verbose) log(`wrote ${path.join(outDir, 'student.safetensors')}, config.json, report.json (${wallSeconds.toFixed(1)} s)`);
+    if (verbose) log(`wrote ${outDir}: ${[...written, 'report.json'].join(', ')} (${wallSeconds.toFixed(1)} s)`);
     return report;
   } finally {
     trainer.dispose();

@@ -11,13 +11,14 @@ export type BackendName = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface DistillConfig {
   // ---- student transformer ----
+  architecture: 'auto' | 'distilbert' | 'gpt2'; // transformers family; auto: mlm/classification → distilbert, clm → gpt2
   n_layers: number; // transformer blocks
   d_model: number; // residual width
   n_heads: number; // attention heads; d_model % n_heads == 0
   d_ff: number; // MLP hidden width (GELU)
   max_len: number; // position embeddings; inputs longer than this are refused
   dropout: number; // on embeddings, attention output and MLP output (train only)
-  pooling: 'mean' | 'first'; // classification: mean over non-pad tokens, or the first token
+  pooling: 'mean' | 'first'; // legacy (0.1) classifiers only: distilbert pools [CLS], gpt2 the last non-pad token
 
   // ---- losses: total = Σ alpha_i · loss_i ----
   temperature: number; // softens both distributions; KD term is scaled by T² (Hinton et al.)
@@ -58,6 +59,7 @@ export interface DistillConfig {
 
 /** Defaults: a small student that trains in minutes on wasm. */
 export const DEFAULT_CONFIG: Readonly<DistillConfig> = Object.freeze({
+  architecture: 'auto',
   n_layers: 2,
   d_model: 128,
   n_heads: 4,

@@ -12,6 +12,7 @@ export class ConfigError extends Error {
 }
 
 const ENUMS: Partial<Record<keyof DistillConfig, readonly string[]>> = {
+  architecture: ['auto', 'distilbert', 'gpt2'],
   divergence: ['kl', 'rkl', 'skew_kl', 'skew_rkl', 'jsd'],
   schedule: ['linear', 'cosine', 'constant'],
   distill_positions: ['all', 'labelled'],

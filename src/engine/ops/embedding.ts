@@ -16,8 +16,11 @@ function takeRows(table: Tensor2D, ids: Tensor1D): Tensor2D {
   return tf.engine().runKernel(TAKE_ROWS, { table, ids }) as Tensor2D;
 }
 
-/** table [V, D] (float32), ids [N] (int32, each in [0, V)) → [N, D], differentiable with respect to table. */
-export function embeddingLookup(table /* [V, D] */: Tensor2D, ids /* [N] int32 */: Tensor1D): Tensor2D {
+/**
+ * table [V, D] (float32), ids [N] (int32, each in [0, V)) → [N, D], differentiable with respect to table.
+ * With `paddingId` (torch's nn.Embedding(padding_idx)) lookups of that id pass no gradient to its row.
+ */
+export function embeddingLookup(table /* [V, D] */: Tensor2D, ids /* [N] int32 */: Tensor1D, paddingId?: number): Tensor2D {
   if (table.rank !== 2 || ids.rank !== 1) {
     throw new Error(`embeddingLookup: expected table [V, D] and ids [N], got [${table.shape}] and [${ids.shape}]`);
   }
@@ -28,10 +31,10 @@ export function embeddingLookup(table /* [V, D] */: Tensor2D, ids /* [N] int32 *
     save([i]);
     return {
       value: takeRows(t, i),
-      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => [
-        tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy as Tensor2D, shape),
-        tf.zerosLike(saved[0]),
-      ],
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const g = paddingId === undefined ? (dy as Tensor2D) : tf.mul(dy as Tensor2D, tf.notEqual(saved[0], paddingId).cast('float32').expandDims(1));
+        return [tf.scatterND(tf.reshape(saved[0], [-1, 1]), g, shape), tf.zerosLike(saved[0])];
+      },
     };
   });
   return lookup(table, ids) as Tensor2D;

@@ -1,0 +1,129 @@
+/**
+ * GPT-2, exactly as transformers' GPT2LMHeadModel / GPT2ForSequenceClassification compute it
+ * (modeling_gpt2.py), so that model.safetensors + config.json load with `from_pretrained`:
+ *
+ *   x = E[ids] + P[0:L], dropout                                # pre-LN blocks
+ *   for each block:  x = x + Dropout(W_proj·Attn(LN₁(x) W_attn))            # causal, pad keys masked
+ *                    x = x + Dropout(W_proj' GELU_tanh(LN₂(x) W_fc))
+ *   h = LN_f(x)
+ *   clm:            logits = h Eᵀ                                           # lm_head tied to wte, no bias
+ *   classification: logits = h[b, t*] W_score, t* = the last position whose id ≠ pad_token_id
+ *
+ * GPT-2's Conv1D stores weights [in, out] (as the engine does); only the classifier's `score` is an
+ * nn.Linear. LayerNorm ε = 1e-5. Residual projections start at N(0, 0.02/√(2·layers)) (GPT-2's scheme).
+ * transformers drops out attention probabilities (attn_pdrop); the engine does not: config.json says 0.0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { embeddingLookup } from '../../ops/embedding.ts';
+import { matMul2d, matMul2dTransposeB } from '../../ops/matmul.ts';
+import { attend, attentionBias, dense, geluTanh, layerNorm } from '../layers.ts';
+import type { Architecture, ForwardContext, ParamDef, StudentSpec } from './types.ts';
+
+const EPS = 1e-5;
+const WORDS = 'transformer.wte.weight';
+
+const param = (name: string, shape: number[], init: ParamDef['init'], decay = false, transposeOnDisk = false): ParamDef => ({
+  name,
+  shape,
+  init,
+  decay,
+  transposeOnDisk,
+});
+
+/** A Conv1D(in → out): weight [in, out] (engine and disk alike) and bias [out]. */
+const conv1d = (prefix: string, inDim: number, outDim: number, residual = false): ParamDef[] => [
+  param(`${prefix}.weight`, [inDim, outDim], residual ? 'residual' : 'normal', true),
+  param(`${prefix}.bias`, [outDim], 'zeros'),
+];
+
+const layerNormParams = (prefix: string, d: number): ParamDef[] => [
+  param(`${prefix}.weight`, [d], 'ones'),
+  param(`${prefix}.bias`, [d], 'zeros'),
+];
+
+function params(spec: StudentSpec): ParamDef[] {
+  const { dModel: d, dFf: f, vocabSize: v } = spec;
+  const defs: ParamDef[] = [param(WORDS, [v, d], 'normal'), param('transformer.wpe.weight', [spec.maxLen, d], 'normal')];
+  for (let i = 0; i < spec.nLayers; i++) {
+    const pre = `transformer.h.${i}`;
+    defs.push(
+      ...layerNormParams(`${pre}.ln_1`, d),
+      ...conv1d(`${pre}.attn.c_attn`, d, 3 * d),
+      ...conv1d(`${pre}.attn.c_proj`, d, d, true),
+      ...layerNormParams(`${pre}.ln_2`, d),
+      ...conv1d(`${pre}.mlp.c_fc`, d, f),
+      ...conv1d(`${pre}.mlp.c_proj`, f, d, true),
+    );
+  }
+  defs.push(...layerNormParams('transformer.ln_f', d));
+  if (spec.task === 'classification') defs.push(param('score.weight', [d, spec.numClasses ?? 0], 'normal', true, true));
+  return defs;
+}
+
+function forward(ctx: ForwardContext, inputIds: tf.Tensor2D, mask: tf.Tensor2D) {
+  const { spec, p, dropout } = ctx;
+  const [b, l] = inputIds.shape;
+  const d = spec.dModel;
+  const w = (name: string) => p(`${name}.weight`) as tf.Tensor2D;
+  const bias1 = (name: string) => p(`${name}.bias`) as tf.Tensor1D;
+  const ln = (x: tf.Tensor, name: string) => layerNorm(x, p(`${name}.weight`) as tf.Tensor1D, bias1(name), EPS);
+
+  const tokens = embeddingLookup(p(WORDS) as tf.Tensor2D, inputIds.flatten() as tf.Tensor1D).reshape([b, l, d]);
+  const positions = p('transformer.wpe.weight').slice([0, 0], [l, d]);
+  let x = dropout(tokens.add(positions), 1) as tf.Tensor3D; // [B, L, D]
+  const attentionMask = attentionBias(mask, true);
+  for (let i = 0; i < spec.nLayers; i++) {
+    const pre = `transformer.h.${i}`;
+    const qkv = dense(ln(x, `${pre}.ln_1`), w(`${pre}.attn.c_attn`), bias1(`${pre}.attn.c_attn`)) as tf.Tensor3D;
+    const context = attend(qkv, attentionMask, spec.nHeads);
+    x = x.add(dropout(dense(context, w(`${pre}.attn.c_proj`), bias1(`${pre}.attn.c_proj`)), 10 + 2 * i));
+    const hiddenFf = geluTanh(dense(ln(x, `${pre}.ln_2`), w(`${pre}.mlp.c_fc`), bias1(`${pre}.mlp.c_fc`)));
+    x = x.add(dropout(dense(hiddenFf, w(`${pre}.mlp.c_proj`), bias1(`${pre}.mlp.c_proj`)), 11 + 2 * i));
+  }
+  const hidden = ln(x, 'transformer.ln_f') as tf.Tensor3D;
+  if (spec.task === 'classification') {
+    // transformers: last_non_pad = argmax_t(t · [id_t ≠ pad]) — the rightmost non-pad token, 0 when all are pad.
+    const notPad = tf.notEqual(inputIds, spec.padId).cast('float32'); // [B, L]
+    const last = tf.max(notPad.mul(tf.range(0, l, 1, 'float32')), 1); // [B]
+    const pick = tf.oneHot(last.cast('int32'), l).cast('float32').expandDims(2); // [B, L, 1]
+    const pooled = hidden.mul(pick).sum(1) as tf.Tensor2D; // [B, D]
+    return { logits: matMul2d(pooled, w('score')), hidden };
+  }
+  const flat = hidden.reshape([b * l, d]) as tf.Tensor2D;
+  const logits = matMul2dTransposeB(flat, p(WORDS) as tf.Tensor2D); // [B·L, V]
+  return { logits: logits.reshape([b, l, spec.vocabSize]), hidden };
+}
+
+function hfConfig(spec: StudentSpec): Record<string, unknown> {
+  return {
+    model_type: 'gpt2',
+    vocab_size: spec.vocabSize,
+    n_positions: spec.maxLen,
+    n_embd: spec.dModel,
+    n_layer: spec.nLayers,
+    n_head: spec.nHeads,
+    n_inner: spec.dFf,
+    activation_function: 'gelu_new',
+    resid_pdrop: spec.dropout,
+    embd_pdrop: spec.dropout,
+    attn_pdrop: 0,
+    summary_first_dropout: spec.dropout,
+    layer_norm_epsilon: EPS,
+    initializer_range: 0.02,
+    scale_attn_weights: true,
+    scale_attn_by_inverse_layer_idx: false,
+    reorder_and_upcast_attn: false,
+    pad_token_id: spec.padId,
+    tie_word_embeddings: true,
+  };
+}
+
+export const GPT2: Architecture = {
+  name: 'gpt2',
+  description: 'GPT-2 (pre-LN, tanh GELU, causal, LM head tied to wte without a bias)',
+  classes: { clm: 'GPT2LMHeadModel', classification: 'GPT2ForSequenceClassification' },
+  params,
+  forward,
+  hfConfig,
+  tied: (spec) => (spec.task === 'classification' ? [] : [{ name: 'lm_head.weight', source: WORDS }]),
+};

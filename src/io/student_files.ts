@@ -1,0 +1,52 @@
+/**
+ * The files of a student directory, as bytes: what `distill train --out DIR` writes and the page's Export tab
+ * downloads. The directory is a Hugging Face model directory (docs/student.md):
+ *   config.json                  the family's transformers config + `distill` (the resolved training config)
+ *   model.safetensors            F32 weights, torch names and layout (metadata {"format": "pt"}, as save_pretrained)
+ *   hidden_projection.safetensors  the cosine loss's learned projection, when the run has one (not part of the model)
+ *   tokenizer.json, tokenizer_config.json   the teacher's fast tokenizer, when the set carries it
+ * Pure over bytes: the CLI writes them to disk, the page to downloads.
+ */
+import type { DistillMetadata } from './distill_set.ts';
+import { encodeSafetensors } from './safetensors_write.ts';
+import type { StudentExport } from '../engine/trainer_types.ts';
+
+export const MODEL_WEIGHTS = 'model.safetensors';
+export const MODEL_CONFIG = 'config.json';
+export const PROJECTION_FILE = 'hidden_projection.safetensors';
+/** Distill Playground 0.1 wrote its [in, out] weights here; readers still accept it. */
+export const LEGACY_WEIGHTS = 'student.safetensors';
+
+export interface NamedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n');
+
+/**
+ * tokenizer_config.json: the exporter's (the teacher's own save_pretrained output), or — for a tokenizer that
+ * came without one — the fast tokenizer class and the special tokens named by the set's ids.
+ */
+function tokenizerConfig(meta: Pick<DistillMetadata, 'tokenizerConfig'>, maxLen: number): Record<string, unknown> {
+  if (meta.tokenizerConfig) {
+    const parsed: unknown = JSON.parse(meta.tokenizerConfig);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { ...(parsed as Record<string, unknown>), model_max_length: maxLen };
+  }
+  return { tokenizer_class: 'PreTrainedTokenizerFast', model_max_length: maxLen };
+}
+
+/** Every file of the directory, in a fixed order. */
+export function studentDirFiles(student: StudentExport, meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>): NamedFile[] {
+  const files: NamedFile[] = [
+    { name: MODEL_CONFIG, bytes: json(student.config) },
+    { name: MODEL_WEIGHTS, bytes: encodeSafetensors(student.tensors, { format: 'pt' }) },
+  ];
+  if (student.projection) files.push({ name: PROJECTION_FILE, bytes: encodeSafetensors([student.projection], { format: 'pt' }) });
+  if (meta.tokenizerJson) {
+    const maxLen = Number(student.config.max_position_embeddings ?? student.config.n_positions ?? 512);
+    files.push({ name: 'tokenizer.json', bytes: new TextEncoder().encode(meta.tokenizerJson) });
+    files.push({ name: 'tokenizer_config.json', bytes: json(tokenizerConfig(meta, maxLen)) });
+  }
+  return files;
+}
