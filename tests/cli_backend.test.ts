@@ -41,7 +41,7 @@ describe('auto backend with SwiftShader present', () => {
     expect(report.backend.name).toBe('wasm');
     expect(report.backend.reason).toMatch(/^wasm: the only candidate, calibrated at [\d.]+ m?s\/step; webgpu: software adapter \(swiftshader/);
     expect(report.backend.skipped).toContainEqual({ name: 'webgpu', reason: expect.stringMatching(/never preferred over wasm/) });
-    expect(report.backend.calibration).toEqual([{ name: 'wasm', steps: 3, ms_per_step: expect.any(Number), warmup_ms: expect.any(Number) }]);
+    expect(report.backend.calibration).toEqual([{ name: 'wasm', steps: 3, ms_per_step: expect.any(Number), warmup_ms: expect.any(Number), step_ms: [expect.any(Number), expect.any(Number), expect.any(Number)] }]);
     expect(report.backend.projected_seconds).toBeCloseTo((report.backend.calibration[0].ms_per_step * 6) / 1000, 6);
     expect(report.history).toHaveLength(6); // the calibration's steps are not the run's
     expect(stderr).toMatch(/^backend wasm: /m);

@@ -16,6 +16,8 @@ describe('calibrateStudent', () => {
     expect(record.name).toBe(tf.getBackend());
     expect(record.steps).toBe(3);
     expect(record.ms_per_step).toBeGreaterThan(0);
+    expect(record.step_ms).toHaveLength(3);
+    expect(record.ms_per_step).toBe([...record.step_ms!].sort((a, b) => a - b)[1]); // the median
     expect(record.warmup_ms).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
   });
