@@ -10,7 +10,7 @@ import { resolveConfig } from './shared.ts';
 import { selectTrainingBackend, trainToDir } from './train.ts';
 
 export const sweepHelp =
-  'distill sweep --data FILE --grid KEY=V1,V2,… [--grid …] [--preset NAME] [--config cfg.json] [--steps N] [--backend B] [--seed S] [--no-baseline] --out DIR';
+  'distill sweep --data FILE --grid KEY=V1,V2,… [--grid …] [--preset NAME] [--config cfg.json] [--steps N] [--backend B] [--seed S] [--no-baseline] --out DIR   every combination + a hard-label baseline: DIR/sweep.json, sweep.csv, a run directory each';
 export const SWEEP_FLAGS = ['no-baseline'] as const;
 
 /**
