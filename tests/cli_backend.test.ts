@@ -3,7 +3,7 @@
  * it trains on wasm, says why, and records the calibration in report.json; `--backend webgpu` still takes
  * SwiftShader when asked, marked as software.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,25 @@ describe('auto backend with SwiftShader present', () => {
     expect(stderr).toMatch(/^backend wasm: /m);
     expect(stderr).toMatch(/^calibration wasm: [\d.]+ ms\/step \(3 steps after a \d+ ms warm-up\)$/m);
     expect(stderr).not.toMatch(/XDG_RUNTIME_DIR|warning:/); // no Vulkan loader noise; a short run gets no warning
+  }, 120_000);
+
+  it('a run projected over 10 minutes is warned about before its first step', async () => {
+    // a million steps at any measured speed is far over 10 min: read stderr up to the warning, then stop the run
+    const child = spawn(process.execPath, [BIN, 'train', '--data', data, '--config', cfg, '--steps', '1000000', '--out', path.join(dir, 'long')], {
+      env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD },
+    });
+    let stderr = '';
+    const seen = await new Promise<boolean>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/^warning: .*\n/m.test(stderr)) resolve(true);
+      });
+      child.on('exit', () => resolve(false));
+    });
+    child.kill();
+    expect(seen, stderr).toBe(true);
+    expect(stderr).toMatch(/^warning: this run is projected to take ~[\d.]+ (min|h) \(1000000 steps at [\d.]+ m?s\/step on wasm\); fewer steps/m);
+    expect(stderr).not.toMatch(/^step /m); // before training, not after
   }, 120_000);
 
   it('--backend webgpu still takes SwiftShader, saying it is software', async () => {

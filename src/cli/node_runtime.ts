@@ -5,7 +5,7 @@
  * trains on wasm (engine/backend_rule.ts).
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NODE_AUTO_ORDER, probeWebGpuAdapter, selectBackend, tryBackend, type BackendChoice } from '../engine/backend.ts';
@@ -41,10 +41,11 @@ export async function installNodeWebGpu(allowSoftware = true): Promise<true | st
     if (existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   // Vulkan's loader prints "error: XDG_RUNTIME_DIR is invalid or not set" on stderr once per device when the
-  // variable is missing (containers, CI); a private directory of our own keeps stderr for progress and errors.
+  // variable is missing (containers, CI); a private directory of this user's, reused by every run, keeps
+  // stderr for progress and errors.
   if (!process.env.XDG_RUNTIME_DIR) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distill-xdg-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const dir = path.join(tmpdir(), `distill-xdg-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     process.env.XDG_RUNTIME_DIR = dir;
   }
   try {

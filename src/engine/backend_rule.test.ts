@@ -124,5 +124,6 @@ describe('projection', () => {
     expect(longRunWarning(2000, 300, 'wasm')).toBeNull(); // exactly 600 s: not above
     expect(longRunWarning(37_700, 300, 'webgpu')).toMatch(/~3\.1 h/);
     expect(longRunWarning(Number.NaN, 300, 'wasm')).toBeNull();
+    expect(longRunWarning(1000, 1200, 'wasm', 'sweep')).toMatch(/^this sweep is projected to take ~20 min \(1200 steps at 1.00 s\/step on wasm\)/);
   });
 });

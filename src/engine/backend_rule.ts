@@ -136,10 +136,10 @@ export function projectedSeconds(msPerStep: number, steps: number): number {
 /** Above this projection a run gets a warning before it starts (10 min). */
 export const LONG_RUN_SECONDS = 600;
 
-/** A one-line warning for a long run, or null: "~23 min for 300 steps at 4.60 s/step on webgpu". */
-export function longRunWarning(msPerStep: number, steps: number, backend: string): string | null {
+/** A one-line warning for a long run (or sweep), or null: "~23 min (300 steps at 4.60 s/step on webgpu)". */
+export function longRunWarning(msPerStep: number, steps: number, backend: string, what = 'run'): string | null {
   const seconds = projectedSeconds(msPerStep, steps);
   if (!(seconds > LONG_RUN_SECONDS)) return null;
   const span = seconds >= 5400 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
-  return `this run is projected to take ~${span} (${steps} steps at ${ms(msPerStep)} on ${backend}); fewer steps, a smaller student or another backend would be quicker`;
+  return `this ${what} is projected to take ~${span} (${steps} steps at ${ms(msPerStep)} on ${backend}); fewer steps, a smaller student or another backend would be quicker`;
 }

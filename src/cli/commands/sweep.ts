@@ -40,7 +40,8 @@ export async function sweepCommand(args: ParsedArgs): Promise<void> {
   }
 
   const totalSteps = plan.reduce((sum, row) => sum + row.config.steps, 0);
-  const backend = await selectTrainingBackend(set, plan[0].config, totalSteps);
+  // Chosen once, on the first row's student, so that every row runs on the same backend.
+  const backend = await selectTrainingBackend(set, plan[0].config, { steps: totalSteps, what: 'sweep' });
   const gridRows = plan.length - (plan.some((r) => r.baseline) ? 1 : 0);
   log(`sweep: ${plan.length} runs (${gridRows} grid${gridRows < plan.length ? ' + baseline' : ''}) on ${backend.name}, into ${outDir}`);
 

@@ -37,9 +37,14 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
 /**
  * The backend a training run uses: `auto` calibrates the run's student on each candidate (a warm-up step and
  * a few timed ones, engine/calibrate.ts) and keeps the fastest. Prints the choice, each measured ms/step and,
- * for a run projected over 10 minutes, a warning; `projected_seconds` covers `steps` optimiser steps.
+ * for a run projected over 10 minutes, a warning; `projected_seconds` covers `projection.steps` steps (a
+ * sweep's projection covers all its rows).
  */
-export async function selectTrainingBackend(set: DistillSet, config: Readonly<DistillConfig>, steps = config.steps): Promise<BackendChoice> {
+export async function selectTrainingBackend(
+  set: DistillSet,
+  config: Readonly<DistillConfig>,
+  projection: { steps: number; what: string } = { steps: config.steps, what: 'run' },
+): Promise<BackendChoice> {
   const backend = await selectNodeBackend(config.backend, { calibrate: () => calibrateStudent(set, config) });
   log(`backend ${backend.reason}${backend.adapter ? ` [${backend.adapter}]` : ''}`);
   for (const c of backend.calibration ?? []) {
@@ -47,8 +52,8 @@ export async function selectTrainingBackend(set: DistillSet, config: Readonly<Di
   }
   const chosen = backend.calibration?.find((c) => c.name === backend.name)?.ms_per_step;
   if (chosen !== undefined) {
-    backend.projected_seconds = projectedSeconds(chosen, steps);
-    const warning = longRunWarning(chosen, steps, backend.name);
+    backend.projected_seconds = projectedSeconds(chosen, projection.steps);
+    const warning = longRunWarning(chosen, projection.steps, backend.name, projection.what);
     if (warning) log(`warning: ${warning}`);
   }
   return backend;
