@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Projects:
  * - engine-{cpu,wasm,webgpu}: the same engine suite (src/engine/**) once per tfjs backend.
- * - unit: everything else beside the code (io, worker, store, ui, cli) and tests/.
+ * - unit: everything else beside the code (io, worker, store, ui, cli, scripts) and tests/.
  * Browser end-to-end tests (tests/e2e) run with their own config: vitest.e2e.config.ts.
  */
 const ENGINE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
@@ -17,7 +17,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.{ts,tsx}', 'tests/**/*.test.{ts,tsx}'],
+          include: ['src/**/*.test.{ts,tsx}', 'tests/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
           exclude: ['src/engine/**', 'tests/e2e/**', 'node_modules/**'],
         },
       },

@@ -1,7 +1,10 @@
 /** Minimal argv parser: `--key value`, `--key=value` and bare flags; positionals in order. */
 export interface ParsedArgs {
   positional: string[];
+  /** The last value of each option. */
   options: Map<string, string | true>;
+  /** Every value of each option, in order (for options that may repeat, e.g. `--grid`). */
+  repeated: Map<string, (string | true)[]>;
 }
 
 export class UsageError extends Error {
@@ -14,6 +17,11 @@ export class UsageError extends Error {
 export function parseArgs(argv: readonly string[], flags: ReadonlySet<string> = new Set()): ParsedArgs {
   const positional: string[] = [];
   const options = new Map<string, string | true>();
+  const repeated = new Map<string, (string | true)[]>();
+  const set = (key: string, value: string | true) => {
+    options.set(key, value);
+    repeated.set(key, [...(repeated.get(key) ?? []), value]);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -22,12 +30,12 @@ export function parseArgs(argv: readonly string[], flags: ReadonlySet<string> = 
     }
     const eq = arg.indexOf('=');
     const key = arg.slice(2, eq > 0 ? eq : undefined);
-    if (eq > 0) options.set(key, arg.slice(eq + 1));
-    else if (flags.has(key)) options.set(key, true);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) options.set(key, argv[++i]);
+    if (eq > 0) set(key, arg.slice(eq + 1));
+    else if (flags.has(key)) set(key, true);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) set(key, argv[++i]);
     else throw new UsageError(`--${key} needs a value`);
   }
-  return { positional, options };
+  return { positional, options, repeated };
 }
 
 /** Refuses options a command does not know (a typo must not be silently ignored). */
@@ -41,6 +49,14 @@ export function stringOption(args: ParsedArgs, key: string): string | undefined 
   const v = args.options.get(key);
   if (v === true) throw new UsageError(`--${key} needs a value`);
   return v;
+}
+
+/** Every value of an option that may be given more than once (empty when absent). */
+export function listOption(args: ParsedArgs, key: string): string[] {
+  return (args.repeated.get(key) ?? []).map((v) => {
+    if (v === true) throw new UsageError(`--${key} needs a value`);
+    return v;
+  });
 }
 
 export function requiredOption(args: ParsedArgs, key: string): string {

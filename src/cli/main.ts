@@ -7,6 +7,7 @@ import { BENCH_FLAGS, benchCommand, benchHelp } from './commands/bench.ts';
 import { evalCommand, evalHelp } from './commands/eval.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
+import { SWEEP_FLAGS, sweepCommand, sweepHelp } from './commands/sweep.ts';
 import { trainCommand, trainHelp } from './commands/train.ts';
 
 interface Command {
@@ -20,6 +21,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   inspect: { help: inspectHelp, run: inspectCommand },
   train: { help: trainHelp, run: trainCommand },
+  sweep: { help: sweepHelp, run: sweepCommand, flags: SWEEP_FLAGS },
   eval: { help: evalHelp, run: evalCommand },
   predict: { help: predictHelp, run: predictCommand },
   bench: { help: benchHelp, run: benchCommand, flags: BENCH_FLAGS },

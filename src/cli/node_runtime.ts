@@ -1,12 +1,23 @@
 /**
  * Node-only runtime glue: gives tfjs a WebGPU implementation (Dawn, npm `webgpu`) and the path of the wasm
  * binaries. Must run before `@tensorflow/tfjs-backend-webgpu` is imported: it registers only if navigator.gpu
- * exists. With no Vulkan driver, Dawn finds no adapter and 'auto' falls back to wasm.
+ * exists. With no Vulkan driver, Dawn finds no adapter; with only a software one (SwiftShader), 'auto' still
+ * trains on wasm (engine/backend_rule.ts).
  */
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NODE_AUTO_ORDER, selectBackend, type BackendChoice } from '../engine/backend.ts';
+import { NODE_AUTO_ORDER, probeWebGpuAdapter, selectBackend, tryBackend, type BackendChoice } from '../engine/backend.ts';
+import {
+  calibrationCandidates,
+  decideBackend,
+  describeAdapterInfo,
+  softwareAdapterReason,
+  type BackendProbe,
+  type CalibrationRecord,
+  type ConcreteBackend,
+} from '../engine/backend_rule.ts';
 import type { BackendName } from '../engine/config/config.ts';
 import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from './node_wasm_threads.ts';
 
@@ -28,6 +39,14 @@ export async function installNodeWebGpu(allowSoftware = true): Promise<true | st
   if (!explicitDriver && !hasHardwareVulkan()) {
     if (!allowSoftware) return 'no hardware GPU driver (SwiftShader would emulate WebGPU on the CPU: ask for --backend webgpu to force it)';
     if (existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  // Vulkan's loader prints "error: XDG_RUNTIME_DIR is invalid or not set" on stderr once per device when the
+  // variable is missing (containers, CI); a private directory of this user's, reused by every run, keeps
+  // stderr for progress and errors.
+  if (!process.env.XDG_RUNTIME_DIR) {
+    const dir = path.join(tmpdir(), `distill-xdg-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    process.env.XDG_RUNTIME_DIR = dir;
   }
   try {
     const webgpu = (await import('webgpu')) as { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
@@ -54,29 +73,78 @@ export function nodeWasmPaths(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
 
+/** Options of selectNodeBackend. */
+export interface NodeBackendOptions {
+  /**
+   * auto only: times the run's student on the current tfjs backend (engine/calibrate.ts). Called once per
+   * calibration candidate, with that backend made current; the fastest wins. Without it, auto takes the
+   * first candidate of the honest order (backend_rule.ts).
+   */
+  calibrate?: () => Promise<CalibrationRecord>;
+}
+
 /**
- * Backend selection for Node (CLI, bench): 'auto' tries a hardware WebGPU adapter, then wasm, then cpu; an
- * explicit 'webgpu' also accepts SwiftShader. The returned choice lists why each skipped backend was skipped.
+ * Backend selection for Node (CLI, bench). 'auto' probes webgpu (a hardware driver, or whatever
+ * VK_ICD_FILENAMES names), wasm and cpu, drops software adapters while wasm works (backend_rule.ts), calibrates
+ * the remaining candidates when asked, and keeps the fastest; the choice lists why each other backend was not
+ * taken. An explicit 'webgpu' also accepts SwiftShader, saying it is software.
  */
-export async function selectNodeBackend(preference: BackendName): Promise<BackendChoice> {
+export async function selectNodeBackend(preference: BackendName, options: NodeBackendOptions = {}): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
   // Opt-in threaded wasm (node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
   const threads = wasmThreadsFromEnv();
   if (threads > 1) enableNodeWasmThreads(threads);
-  const select = (name: BackendName, options: Parameters<typeof selectBackend>[1]) => withCoreCount(() => selectBackend(name, options));
   if (preference === 'webgpu') {
     const ok = await installNodeWebGpu(true);
     if (ok !== true) throw new Error(`webgpu unavailable: ${ok}`);
-    return selectBackend('webgpu', { wasmPaths });
+    const choice = await selectBackend('webgpu', { wasmPaths });
+    const software = softwareAdapterReason((await probeWebGpuAdapter()) ?? undefined);
+    if (software) {
+      choice.software_adapter = software;
+      choice.reason += `; ${software}: correct, not fast`;
+    }
+    return choice;
   }
-  if (preference !== 'auto') return select(preference, { wasmPaths });
-  const gpu = await installNodeWebGpu(false);
-  const order = gpu === true ? NODE_AUTO_ORDER : (['wasm', 'cpu'] as const);
-  const choice = await select('auto', { wasmPaths, autoOrder: order });
-  if (gpu !== true) {
-    choice.skipped.unshift({ name: 'webgpu', reason: gpu });
-    choice.reason = `${choice.name}: webgpu unavailable (${gpu})`;
+  if (preference !== 'auto') return withCoreCount(() => selectBackend(preference, { wasmPaths }));
+
+  const init = (name: ConcreteBackend) => withCoreCount(() => tryBackend(name, { wasmPaths }));
+  const probes: BackendProbe[] = [];
+  for (const name of NODE_AUTO_ORDER) {
+    if (name === 'webgpu') {
+      probes.push(await probeNodeWebGpu()); // the adapter only: tfjs's webgpu is initialised if it is a candidate
+      continue;
+    }
+    const failure = await init(name);
+    probes.push(failure === null ? { name, ok: true } : { name, ok: false, reason: failure });
   }
-  return choice;
+  const calibration: CalibrationRecord[] = [];
+  if (options.calibrate) {
+    for (const name of calibrationCandidates(probes)) {
+      const failure = await init(name);
+      calibration.push(failure === null ? await options.calibrate() : { name, steps: 0, error: failure });
+    }
+  }
+  // A backend that fails to initialise at the end (e.g. tfjs's webgpu on a driver Dawn lists but cannot
+  // use) is marked unavailable and the rule runs again on what is left.
+  for (;;) {
+    const decision = decideBackend(probes, calibration);
+    const failure = await init(decision.name);
+    if (failure === null) {
+      const adapterInfo = probes.find((p) => p.name === decision.name && p.ok && p.adapter);
+      const adapter = adapterInfo?.ok && adapterInfo.adapter ? describeAdapterInfo(adapterInfo.adapter) : undefined;
+      return { ...decision, adapter, ...(calibration.length > 0 ? { calibration } : {}) };
+    }
+    const at = probes.findIndex((p) => p.name === decision.name);
+    probes[at] = { name: decision.name, ok: false, reason: failure };
+  }
+}
+
+/** webgpu for 'auto': Dawn on a hardware driver (or the one VK_ICD_FILENAMES names), with its adapter's info. */
+async function probeNodeWebGpu(): Promise<BackendProbe> {
+  const installed = await installNodeWebGpu(false);
+  if (installed !== true) return { name: 'webgpu', ok: false, reason: installed };
+  const adapter = await probeWebGpuAdapter();
+  if (!adapter) return { name: 'webgpu', ok: false, reason: 'navigator.gpu.requestAdapter() returned no adapter' };
+  return { name: 'webgpu', ok: true, adapter };
 }

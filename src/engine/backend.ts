@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { describeAdapterInfo, type AdapterInfo, type CalibrationRecord } from './backend_rule.ts';
 import type { BackendName } from './config/config.ts';
 import { registerWasmSharedIdentity } from './kernels/wasm_shared_identity.ts';
 import { registerWasmUnsortedSegmentSum } from './kernels/wasm_unsorted_segment_sum.ts';
@@ -19,6 +20,12 @@ export interface BackendChoice {
   adapter?: string;
   /** wasm: the threads XNNPACK runs with (set by the caller that knows, e.g. the page's worker). */
   threads?: number;
+  /** webgpu: why its adapter counts as software (SwiftShader, llvmpipe, isFallbackAdapter, …), when it does. */
+  software_adapter?: string;
+  /** auto with calibration: each candidate's measured ms/step (backend_rule.ts). */
+  calibration?: CalibrationRecord[];
+  /** Projected seconds for the run's steps at the measured ms/step (evaluations not counted). */
+  projected_seconds?: number;
 }
 
 export interface BackendOptions {
@@ -32,22 +39,37 @@ export const BROWSER_AUTO_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export const NODE_AUTO_ORDER = ['webgpu', 'wasm', 'cpu'] as const;
 
 interface NavigatorWithGpu {
-  gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> };
+  gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown>; isFallbackAdapter?: unknown } | null> };
+}
+
+/**
+ * The default WebGPU adapter's GPUAdapterInfo (vendor, architecture, device, description, isFallbackAdapter —
+ * read from the info, or from the adapter on runtimes that still keep it there), or null without an adapter.
+ */
+export async function probeWebGpuAdapter(): Promise<AdapterInfo | null> {
+  const nav = (globalThis as { navigator?: NavigatorWithGpu }).navigator;
+  if (!nav?.gpu) return null;
+  try {
+    const adapter = await nav.gpu.requestAdapter();
+    if (!adapter) return null;
+    const raw = adapter.info ?? {};
+    const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+    const fallback = raw.isFallbackAdapter ?? adapter.isFallbackAdapter;
+    return {
+      vendor: text('vendor'),
+      architecture: text('architecture'),
+      device: text('device'),
+      description: text('description'),
+      ...(typeof fallback === 'boolean' ? { isFallbackAdapter: fallback } : {}),
+    };
+  } catch {
+    return null;
+  }
 }
 
 async function describeAdapter(): Promise<string | undefined> {
-  const nav = (globalThis as { navigator?: NavigatorWithGpu }).navigator;
-  if (!nav?.gpu) return undefined;
-  try {
-    const adapter = await nav.gpu.requestAdapter();
-    const info = adapter?.info ?? {};
-    const parts = ['vendor', 'architecture', 'device', 'description']
-      .map((k) => info[k])
-      .filter((v): v is string => typeof v === 'string' && v.length > 0);
-    return parts.length > 0 ? parts.join(' / ') : 'unnamed adapter';
-  } catch {
-    return undefined;
-  }
+  const info = await probeWebGpuAdapter();
+  return info ? describeAdapterInfo(info) : undefined;
 }
 
 async function loadWebGpuBackend(): Promise<string | null> {
@@ -60,7 +82,8 @@ async function loadWebGpuBackend(): Promise<string | null> {
   return null;
 }
 
-async function tryBackend(name: Exclude<BackendName, 'auto'>, options: BackendOptions): Promise<string | null> {
+/** Initialises `name` as the current tfjs backend; null when it worked, else why it failed. */
+export async function tryBackend(name: Exclude<BackendName, 'auto'>, options: BackendOptions): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       const why = await loadWebGpuBackend();

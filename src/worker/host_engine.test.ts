@@ -69,9 +69,9 @@ describe('host with the real engine (cpu)', () => {
     expect(example.student?.positions).toBe(8);
     const files = await client.exportStudent();
     const back = await readSafetensors(new Blob([new Uint8Array(files.safetensors)]));
-    expect(back.tensors.has('embeddings.word_embeddings.weight')).toBe(true);
+    expect(back.tensors.has('distilbert.embeddings.word_embeddings.weight')).toBe(true);
     expect(files.paramCount).toBe(configured.paramCount);
-    expect(JSON.parse(files.configJson).hidden_size).toBe(16);
+    expect(JSON.parse(files.configJson)).toMatchObject({ model_type: 'distilbert', dim: 16 });
     client.dispose();
   });
 

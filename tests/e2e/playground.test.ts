@@ -179,9 +179,9 @@ describe('the playground page', () => {
     downloads.png = (await download(page, () => page.locator('[data-testid=chart-export-loss] button').click())).file;
 
     const student = await readSafetensors(new Blob([readFileSync(downloads.safetensors)]));
-    expect(student.tensors.get('embeddings.word_embeddings.weight')?.shape).toEqual([20, 32]);
+    expect(student.tensors.get('distilbert.embeddings.word_embeddings.weight')?.shape).toEqual([20, 32]);
     const config = JSON.parse(readFileSync(downloads.config, 'utf8'));
-    expect(config).toMatchObject({ hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 20 });
+    expect(config).toMatchObject({ model_type: 'distilbert', dim: 32, n_layers: 1, n_heads: 2, vocab_size: 20 });
     const manifest = JSON.parse(readFileSync(downloads.modelJson, 'utf8'));
     const manifestBytes = manifest.weightsManifest[0].weights.reduce((sum: number, w: { shape: number[] }) => sum + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
     expect(statSync(downloads.weightsBin).size).toBe(manifestBytes);

@@ -1,7 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BackendChoice } from '../../engine/backend.ts';
+import { longRunWarning, projectedSeconds } from '../../engine/backend_rule.ts';
+import { calibrateStudent } from '../../engine/calibrate.ts';
+import type { DistillConfig } from '../../engine/config/config.ts';
 import { createTrainer } from '../../engine/trainer.ts';
-import type { EvalRecord, StepRecord } from '../../engine/trainer_types.ts';
+import type { EvalMetrics, EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
+import type { DistillSet } from '../../engine/types.ts';
 import { inspectDistillSet } from '../../io/index.ts';
 import { checkKnown, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { explicitConfigKeys, initFromTeacher } from '../init_from.ts';
@@ -29,9 +34,67 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const initFrom = stringOption(args, 'init-from');
   const init = initFrom ? await initFromTeacher(initFrom, set, requested, await explicitConfigKeys(args)) : undefined;
   const config = init?.config ?? requested;
-  const backend = await selectNodeBackend(config.backend);
-  log(`backend ${backend.reason}${backend.adapter ? ` [${backend.adapter}]` : ''}`);
+  const backend = await selectTrainingBackend(set, config);
+  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights: init?.initialWeights });
+}
 
+/**
+ * The backend a training run uses: `auto` calibrates the run's student on each candidate (a warm-up step and
+ * a few timed ones, engine/calibrate.ts) and keeps the fastest. Prints the choice, each measured ms/step and,
+ * for a run projected over 10 minutes, a warning; `projected_seconds` covers `projection.steps` steps (a
+ * sweep's projection covers all its rows).
+ */
+export async function selectTrainingBackend(
+  set: DistillSet,
+  config: Readonly<DistillConfig>,
+  projection: { steps: number; what: string } = { steps: config.steps, what: 'run' },
+): Promise<BackendChoice> {
+  const backend = await selectNodeBackend(config.backend, { calibrate: () => calibrateStudent(set, config) });
+  log(`backend ${backend.reason}${backend.adapter ? ` [${backend.adapter}]` : ''}`);
+  for (const c of backend.calibration ?? []) {
+    log(`calibration ${c.name}: ${c.ms_per_step !== undefined ? `${c.ms_per_step.toFixed(1)} ms/step (${c.steps} steps after a ${c.warmup_ms?.toFixed(0)} ms warm-up)` : `failed: ${c.error}`}`);
+  }
+  const chosen = backend.calibration?.find((c) => c.name === backend.name)?.ms_per_step;
+  if (chosen !== undefined) {
+    backend.projected_seconds = projectedSeconds(chosen, projection.steps);
+    const warning = longRunWarning(chosen, projection.steps, backend.name, projection.what);
+    if (warning) log(`warning: ${warning}`);
+  }
+  return backend;
+}
+
+export interface TrainToDirOptions {
+  set: DistillSet;
+  /** The set's file (its base name goes into the report). */
+  dataFile: string;
+  config: Readonly<DistillConfig>;
+  /** From selectTrainingBackend (or selectNodeBackend), already the current tfjs backend. */
+  backend: BackendChoice;
+  outDir: string;
+  /** A stderr line per report window and per evaluation (`distill train`); off in a sweep. */
+  verbose: boolean;
+  /** Starting weights (model.safetensors layout, any subset), e.g. copied from the teacher (--init-from). */
+  initialWeights?: readonly NamedArray[];
+}
+
+/** What one training run wrote into DIR/report.json (the fields a sweep row reads). */
+export interface TrainReport {
+  wall_seconds: number;
+  config: Readonly<DistillConfig>;
+  backend: BackendChoice;
+  initial_metrics: EvalMetrics;
+  final_metrics: EvalMetrics;
+  [field: string]: unknown;
+}
+
+/**
+ * One training run into a student directory — the code path of `distill train`, shared by `distill sweep`:
+ * builds the trainer on the current backend, evaluates at step 0, trains `config.steps` steps and writes
+ * the model directory (student_dir.ts) and DIR/report.json. Returns the report.
+ */
+export async function trainToDir(options: TrainToDirOptions): Promise<TrainReport> {
+  const { set, dataFile, config, outDir, verbose } = options;
+  const backend: BackendChoice = { ...options.backend };
   const history: StepRecord[] = [];
   const evals: EvalRecord[] = [];
   const startedAt = new Date().toISOString();
@@ -40,23 +103,30 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     onStep: (records) => {
       history.push(...records);
       const last = records[records.length - 1];
-      log(`step ${last.step}/${config.steps}  loss ${last.total.toFixed(4)}  lr ${last.lr.toExponential(2)}  ${last.ms_per_step.toFixed(1)} ms/step  ${Math.round(last.tokens_per_s)} tok/s`);
+      // Uncalibrated (an explicit backend): project from the first report window after step 1, whose time
+      // includes kernel compilation, or from the only window of a short run.
+      if (backend.projected_seconds === undefined && (records[0].step > 1 || last.step >= config.steps)) {
+        backend.projected_seconds = projectedSeconds(last.ms_per_step, config.steps);
+        const warning = longRunWarning(last.ms_per_step, config.steps, backend.name);
+        if (warning) log(`warning: ${warning}`);
+      }
+      if (verbose) log(`step ${last.step}/${config.steps}  loss ${last.total.toFixed(4)}  lr ${last.lr.toExponential(2)}  ${last.ms_per_step.toFixed(1)} ms/step  ${Math.round(last.tokens_per_s)} tok/s`);
     },
     onEval: (record) => {
       evals.push(record);
       const m = record.metrics;
-      log(`eval @${record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
+      if (verbose) log(`eval @${record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
     },
-  }, { backend, initialWeights: init?.initialWeights });
+  }, { backend, initialWeights: options.initialWeights });
   try {
-    log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
+    if (verbose) log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
     const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with
     await trainer.start();
     const student = await trainer.exportStudent();
     const wallSeconds = (performance.now() - t0) / 1000;
     await mkdir(outDir, { recursive: true });
     const written = await writeStudentDir(outDir, student, set.metadata);
-    const report = {
+    const report: TrainReport = {
       tool: 'distill-playground',
       started_at: startedAt,
       wall_seconds: wallSeconds,
@@ -70,7 +140,8 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       final_metrics: evals.length > 0 ? evals[evals.length - 1].metrics : initial.metrics,
     };
     await writeFile(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    log(`wrote ${outDir}: ${[...written, 'report.json'].join(', ')} (${wallSeconds.toFixed(1)} s)`);
+    if (verbose) log(`wrote ${outDir}: ${[...written, 'report.json'].join(', ')} (${wallSeconds.toFixed(1)} s)`);
+    return report;
   } finally {
     trainer.dispose();
   }
