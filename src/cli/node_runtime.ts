@@ -72,7 +72,7 @@ export async function selectNodeBackend(preference: BackendName): Promise<Backen
   }
   if (preference !== 'auto') return select(preference, { wasmPaths });
   const gpu = await installNodeWebGpu(false);
-  const order = gpu === true ? NODE_AUTO_ORDER : (['wasm', 'cpu'] as const);
+  const order = gpu === true ? NODE_AUTO_ORDER : NODE_AUTO_ORDER.filter((name) => name !== 'webgpu');
   const choice = await select('auto', { wasmPaths, autoOrder: order });
   if (gpu !== true) {
     choice.skipped.unshift({ name: 'webgpu', reason: gpu });

@@ -7,6 +7,7 @@ import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
 import type { EvalMetrics, EvalRecord, StepRecord } from '../engine/trainer_types.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
+import { LOSS_NAMES } from '../engine/losses/names.ts';
 import type { SetSummary } from '../worker/protocol.ts';
 import type { Recovery } from './checkpoint_record.ts';
 
@@ -117,7 +118,7 @@ export function reportOf(run: RunRecord): RunReport {
   };
 }
 
-const CSV_COLUMNS = ['step', 'total', 'kd', 'hard', 'cos', 'mse', 'lr', 'grad_norm', 'ms_per_step', 'tokens_per_s'] as const;
+const CSV_COLUMNS = ['step', 'total', ...LOSS_NAMES, 'lr', 'grad_norm', 'ms_per_step', 'tokens_per_s'] as const;
 
 /** The step history as CSV, one row per step; absent loss components are empty cells. */
 export function historyCsv(history: readonly StepRecord[]): string {

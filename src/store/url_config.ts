@@ -5,6 +5,7 @@
  */
 import { CONFIG_KEYS, DEFAULT_CONFIG, type DistillConfig } from '../engine/config/config.ts';
 import { canonicalKey, mergeConfig } from '../engine/config/merge.ts';
+import { parseConfigText } from '../engine/config/schema.ts';
 
 export function configToHash(config: DistillConfig, preset: string | null = null): string {
   const params = new URLSearchParams();
@@ -33,12 +34,8 @@ export function configFromHash(hash: string): { config: DistillConfig; preset: s
   return { config: { ...mergeConfig(overrides) }, preset };
 }
 
-/** Numbers for numeric keys (by the default's type, aliases included), the string otherwise. */
+/** The value as its row's type (schema.ts parseConfigText); an unknown key keeps its text (the merge names it). */
 function coerce(key: string, raw: string): unknown {
   const canonical = canonicalKey(key);
-  if (canonical && typeof DEFAULT_CONFIG[canonical] === 'number') {
-    const n = Number(raw);
-    return raw.trim() === '' || Number.isNaN(n) ? raw : n;
-  }
-  return raw;
+  return canonical ? parseConfigText(canonical, raw) : raw;
 }

@@ -33,6 +33,20 @@ describe('RecipePanel', () => {
     expect((await screen.findByTestId('config-error')).textContent).toMatch(/loss weight/);
   });
 
+  it('refuses in the field what the merge refuses (temperature 0), with the same reason', async () => {
+    const h = makeHarness();
+    await h.controller.init();
+    renderWith(h, <RecipePanel />);
+    const temperature = screen.getByLabelText('temperature');
+    expect(temperature.getAttribute('min')).toBe('0.5'); // > 0, one step in
+    fireEvent.change(temperature, { target: { value: '0' } });
+    await waitFor(() => expect(temperature.getAttribute('aria-invalid')).toBe('true'));
+    expect(temperature.closest('label')?.getAttribute('title')).toBe('config "temperature" must be > 0, found 0');
+    expect((await screen.findByTestId('config-error')).textContent).toBe('config "temperature" must be > 0, found 0');
+    fireEvent.change(temperature, { target: { value: '0.1' } });
+    await waitFor(() => expect(temperature.getAttribute('aria-invalid')).toBe('false'));
+  });
+
   it('shows what the worker detected', async () => {
     const h = makeHarness();
     await h.controller.init();

@@ -11,16 +11,15 @@
  * run fails with the reason; its checkpoint stays, so it can still be resumed by hand.
  */
 import type { BackendName, DistillConfig } from '../engine/config/config.ts';
+import { BACKEND_ORDER, type ConcreteBackend } from '../engine/backend_order.ts';
 import type { AppStore } from '../store/store.ts';
 import type { CheckpointRecord, Recovery } from '../store/checkpoint_record.ts';
 import type { Capabilities } from '../worker/protocol.ts';
 import type { TrainingClient } from '../worker/client.ts';
 import type { CheckpointKeeper, LoadedSet } from './checkpoints.ts';
 
-export type ConcreteBackend = Exclude<BackendName, 'auto'>;
-
-/** The order a run falls back in. */
-export const FALLBACK_CHAIN: readonly ConcreteBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** The order a run falls back in: the one backend order. */
+export const FALLBACK_CHAIN: readonly ConcreteBackend[] = BACKEND_ORDER;
 
 /** Automatic recoveries per run before it is failed instead. */
 export const MAX_RECOVERIES = 3;

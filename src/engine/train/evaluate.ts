@@ -5,7 +5,8 @@ import { createMetricsAccumulator } from '../metrics/accumulator.ts';
 import { positionMetrics } from '../metrics/position.ts';
 import type { Student } from '../model/student.ts';
 import type { EvalMetrics, LossComponents } from '../trainer_types.ts';
-import { LOSS_SLOTS, objective, type LossSlot } from './objective.ts';
+import type { LossName } from '../losses/names.ts';
+import { LOSS_SLOTS, objective } from './objective.ts';
 
 export interface EvalContext {
   student: Student;
@@ -13,7 +14,7 @@ export interface EvalContext {
   projection: tf.Variable | null;
   /** Language tag of each example, when the set has `langs`. */
   langs?: readonly string[];
-  activeTerms: readonly LossSlot[];
+  activeTerms: readonly LossName[];
   /** Positions per example row in the flattened logits: L for token tasks, 1 for classification. */
   positionsPerRow: number;
 }
