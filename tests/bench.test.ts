@@ -11,7 +11,7 @@ import { markdownReport } from '../bench/report.ts';
 import { median, pairedSpeedup, stepsForTarget, tokensPerSecond } from '../bench/stats.ts';
 import type { SuiteResult } from '../bench/suite.ts';
 import { main } from '../src/cli/main.ts';
-import { wasmThreadsFromEnv } from '../src/cli/node_wasm_threads.ts';
+import { wasmThreadsFromEnv } from '../src/engine/patches/node_wasm_threads.ts';
 import { encodeDistillSet, readDistillSet } from '../src/io/index.ts';
 
 describe('bench grid', () => {

@@ -2,6 +2,7 @@
  * `distill` — the headless CLI over the same engine and readers as the page.
  * Exit codes: 0 ok, 1 error (one line `error: …` on stderr), 2 usage error.
  */
+import { installPatches } from '../engine/patches/index.ts';
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
 import { BENCH_FLAGS, benchCommand, benchHelp } from './commands/bench.ts';
 import { evalCommand, evalHelp } from './commands/eval.ts';
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
+    installPatches(); // the tfjs workarounds (src/engine/patches), before any backend starts
     await command.run(parseArgs(rest, new Set(command.flags)));
     return 0;
   } catch (err) {

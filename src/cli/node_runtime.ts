@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { NODE_AUTO_ORDER, selectBackend, type BackendChoice } from '../engine/backend.ts';
 import type { BackendName } from '../engine/config/config.ts';
-import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from './node_wasm_threads.ts';
+import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from '../engine/patches/node_wasm_threads.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -61,7 +61,7 @@ export function nodeWasmPaths(): string {
 export async function selectNodeBackend(preference: BackendName): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
-  // Opt-in threaded wasm (node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
+  // Opt-in threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
   const threads = wasmThreadsFromEnv();
   if (threads > 1) enableNodeWasmThreads(threads);
   const select = (name: BackendName, options: Parameters<typeof selectBackend>[1]) => withCoreCount(() => selectBackend(name, options));

@@ -3,12 +3,6 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_ORDER, type ConcreteBackend } from './backend_order.ts';
 import type { BackendName } from './config/config.ts';
-import { registerWasmSharedIdentity } from './kernels/wasm_shared_identity.ts';
-import { registerWasmUnsortedSegmentSum } from './kernels/wasm_unsorted_segment_sum.ts';
-
-// Kernels tfjs lacks on some backends (or ships slow), registered before any backend is chosen.
-registerWasmUnsortedSegmentSum();
-registerWasmSharedIdentity();
 
 /** The backend a run uses and why it was chosen, shown in the UI and written into every report. */
 export interface BackendChoice {

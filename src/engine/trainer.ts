@@ -9,6 +9,7 @@ import { createStudent, isDecayed, type Student } from './model/student.ts';
 import { clipByGlobalNorm, createAdamW } from './optim/adamw.ts';
 import { learningRate } from './optim/schedule.ts';
 import { stackChunked } from './ops/chunked.ts';
+import { requirePatch } from './patches/index.ts';
 import { createRng } from './rng.ts';
 import type {
   EvalRecord,
@@ -52,7 +53,10 @@ export async function createTrainer(
 ): Promise<Trainer> {
   checkCompatible(set, config);
   await tf.ready();
-  if (tf.getBackend() === 'wasm') checkWasmHeap(set, config);
+  if (tf.getBackend() === 'wasm') {
+    requirePatch('unsorted-segment-sum'); // embeddings cannot train on wasm without it (patches/)
+    checkWasmHeap(set, config);
+  }
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, set.vocabSize, set.numClasses);
   const student: Student = createStudent(spec, config.seed);

@@ -9,7 +9,7 @@ interface NavigatorLike {
   hardwareConcurrency?: number;
 }
 
-/** `wasmThreads`: how many threads this worker set the wasm backend up with (wasm_threads.ts; 1: none). */
+/** `wasmThreads`: how many threads this worker set the wasm backend up with (engine/patches/browser_wasm_threads.ts; 1: none). */
 export async function probeCapabilities(opts: { wasmThreads: number }): Promise<Capabilities> {
   const nav: NavigatorLike | undefined = globalThis.navigator;
   let webgpu = false;

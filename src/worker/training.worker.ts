@@ -5,7 +5,7 @@
  * WASM binaries: imported with Vite's `?url` suffix, so `vite build` copies them into dist/assets/ (hashed)
  * and the worker hands tfjs an explicit file map — no public/ copy to keep in sync.
  *
- * WASM threads: on when the page is cross-origin isolated (wasm_threads.ts gives tfjs's pthread workers the
+ * WASM threads: on when the page is cross-origin isolated (engine/patches/browser_wasm_threads.ts gives tfjs's pthread workers the
  * unbundled Emscripten factory, which a bundle breaks otherwise), with defaultWasmThreads() of the cores.
  */
 /// <reference lib="webworker" />
@@ -21,7 +21,8 @@ import { encodeSafetensors } from '../io/safetensors_write.ts';
 import { createWorkerHost, type DebugHooks } from './host.ts';
 import { gpuDeviceOf, watchDevice, type LosableDevice } from './gpu_device.ts';
 import { probeCapabilities } from './probe.ts';
-import { defaultWasmThreads, prepareWasmThreads, withThreadCap } from './wasm_threads.ts';
+import { installPatches } from '../engine/patches/index.ts';
+import { defaultWasmThreads, prepareWasmThreads, withThreadCap } from '../engine/patches/browser_wasm_threads.ts';
 import type { WorkerEvent, WorkerRequest } from './protocol.ts';
 
 function isDedicatedScope(g: unknown): g is DedicatedWorkerGlobalScope {
@@ -33,6 +34,7 @@ function workerScope(): DedicatedWorkerGlobalScope {
   return g;
 }
 const scope = workerScope();
+installPatches();
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': new URL(wasmUrl, import.meta.url).href,

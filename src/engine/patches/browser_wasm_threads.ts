@@ -14,6 +14,7 @@
  */
 import { env } from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { checkTfjsVersion } from './version.ts';
 import threadedFactorySource from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';
 
 /** How tfjs-backend-wasm 4.x names the factory in the Blob it hands its pthread workers. */
@@ -56,6 +57,7 @@ export function prepareWasmThreads(threads: number, crossOriginIsolated: boolean
     env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     return { threads: 1, reason };
   };
+  checkTfjsVersion(); // the swap relies on tfjs-backend-wasm 4.22's Blob text
   if (threads < 2) return off('one thread asked for');
   if (!crossOriginIsolated) return off('the page is not cross-origin isolated (no SharedArrayBuffer)');
   // The original file is a classic script that declares the same global (its CommonJS tail is inert there).

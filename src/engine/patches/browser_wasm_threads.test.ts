@@ -1,5 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultWasmThreads, FACTORY_BLOB_PREFIX, factorySwappingBlob } from './wasm_threads.ts';
+import { defaultWasmThreads, FACTORY_BLOB_PREFIX, factorySwappingBlob } from './browser_wasm_threads.ts';
 
 describe('defaultWasmThreads', () => {
   it('uses every core up to 4, then half of them, never more than 8 nor fewer than 1', () => {
@@ -30,7 +31,7 @@ describe('factorySwappingBlob', () => {
 describe('prepareWasmThreads', () => {
   it('stays single-threaded without cross-origin isolation or when one thread is asked for', async () => {
     const { env } = await import('@tensorflow/tfjs');
-    const { prepareWasmThreads } = await import('./wasm_threads.ts');
+    const { prepareWasmThreads } = await import('./browser_wasm_threads.ts');
     expect(prepareWasmThreads(4, false)).toEqual({ threads: 1, reason: expect.stringMatching(/cross-origin isolated/) });
     expect(await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
     expect(prepareWasmThreads(1, true).threads).toBe(1);
@@ -38,14 +39,15 @@ describe('prepareWasmThreads', () => {
 
   it('when isolated, installs the swap for the factory Blob and asks tfjs for the threads', async () => {
     const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-    const { prepareWasmThreads } = await import('./wasm_threads.ts');
+    const { prepareWasmThreads } = await import('./browser_wasm_threads.ts');
     const native = globalThis.Blob;
     try {
       expect(prepareWasmThreads(3, true)).toEqual({ threads: 3 });
       const text = await new Blob([`${FACTORY_BLOB_PREFIX}function(){}`]).text();
       expect(text).toMatch(/^\s*var WasmBackendModuleThreadedSimd = \(\(\) => \{/); // tfjs's own file
       expect(text.length).toBeGreaterThan(50_000);
-      expect(() => getThreadsCount()).toThrow(/not initialized/); // the count applies when the backend starts
+      // The count applies when the backend starts (engine-wasm's setup has started it already).
+      if (tf.getBackend() !== 'wasm') expect(() => getThreadsCount()).toThrow(/not initialized/);
     } finally {
       globalThis.Blob = native;
     }
@@ -54,7 +56,7 @@ describe('prepareWasmThreads', () => {
 
 describe('withThreadCap', () => {
   it('reports 2·threads cores while the backend initialises (tfjs caps its pool at half), then the real count', async () => {
-    const { withThreadCap } = await import('./wasm_threads.ts');
+    const { withThreadCap } = await import('./browser_wasm_threads.ts');
     class FakeNavigator {
       get hardwareConcurrency(): number {
         return 2; // like WorkerNavigator: a getter on the prototype
@@ -74,5 +76,26 @@ describe('withThreadCap', () => {
       if (before) Object.defineProperty(globalThis, 'navigator', before);
       else delete g.navigator;
     }
+  });
+});
+
+describe('upstream (tfjs-backend-wasm 4.22): is the pthread Blob patch still needed?', () => {
+  it('tfjs still hands its pthread workers the factory as a stringified function (broken once bundled)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { createRequire } = await import('node:module');
+    const path = await import('node:path');
+    const dir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    const source = await readFile(path.join(dir, 'dist', 'backend_wasm.js'), 'utf8');
+    // When this fails, tfjs builds the Blob another way: check whether threads work bundled without the swap.
+    expect(source).toMatch(/new Blob\(\[[`"']var WasmBackendModuleThreadedSimd = [`"'] \+\s*wasmFactoryThreadedSimd\.toString\(\)\]/);
+    expect(source.includes(FACTORY_BLOB_PREFIX)).toBe(true);
+  });
+  it("the threaded build still sizes its pool from navigator.hardwareConcurrency (the C++ takes half of it)", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { createRequire } = await import('node:module');
+    const path = await import('node:path');
+    const dir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    const glue = await readFile(path.join(dir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js'), 'utf8');
+    expect(glue).toMatch(/navigator\["hardwareConcurrency"\]/);
   });
 });

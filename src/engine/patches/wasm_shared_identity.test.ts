@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import '../backend.ts'; // registers the kernel
+import { upstreamIdentity } from './wasm_shared_identity.ts';
 
 // The engine suite runs on each backend; this kernel exists on wasm only.
 describe.runIf(tf.getBackend() === 'wasm')('wasm shared Identity', () => {
@@ -28,5 +28,16 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm shared Identity', () => {
     const got = Array.from(g.dataSync());
     got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
     tf.dispose([x, g]);
+  });
+
+  it('upstream: tfjs-backend-wasm\'s own Identity still copies the buffer (it shares: drop this patch)', () => {
+    const backend = tf.backend() as BackendWasm;
+    const identity = upstreamIdentity();
+    expect(identity).toBeDefined();
+    const x = tf.tensor1d([1, 2, 3]);
+    const out = identity?.({ inputs: { x }, backend, attrs: {} }) as tf.TensorInfo;
+    expect(backend.getMemoryOffset(out.dataId)).not.toBe(backend.getMemoryOffset(x.dataId));
+    backend.disposeData(out.dataId);
+    x.dispose();
   });
 });

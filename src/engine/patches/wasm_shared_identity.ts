@@ -19,12 +19,20 @@ function sharedIdentity(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kerne
 }
 
 let registered = false;
+/** tfjs-backend-wasm's own Identity, kept for string tensors and for the upstream test. */
+let upstream: tf.KernelFunc | undefined;
+
+/** tfjs-backend-wasm's own Identity kernel (the one this patch replaced), if it had one. */
+export function upstreamIdentity(): tf.KernelFunc | undefined {
+  return registered ? upstream : tf.getKernel('Identity', 'wasm')?.kernelFunc;
+}
 
 /** Replaces tfjs-backend-wasm's copying Identity (idempotent). String tensors keep the original kernel. */
 export function registerWasmSharedIdentity(): void {
   if (registered) return;
   const original = tf.getKernel('Identity', 'wasm');
   const copy = original?.kernelFunc;
+  upstream = copy;
   if (original) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({
     kernelName: 'Identity',

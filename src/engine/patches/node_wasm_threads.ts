@@ -18,14 +18,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { checkTfjsVersion } from './version.ts';
 
 const require = createRequire(import.meta.url);
 
 /** The threaded Emscripten factory shipped by the package (what the pthread workers must load). */
-const FACTORY = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
-const FACTORY_PREFIX = 'var WasmBackendModuleThreadedSimd';
+export const FACTORY = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+export const FACTORY_PREFIX = 'var WasmBackendModuleThreadedSimd';
 /** What the worker script does with a Blob factory; replaced by a plain load of FACTORY. */
-const WORKER_BLOB_BRANCH =
+export const WORKER_BLOB_BRANCH =
   'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}';
 
 let enabled = 0;
@@ -42,6 +43,7 @@ export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number
 /** Makes the next wasm backend initialisation use `threads` XNNPACK threads (see the file comment). */
 export function enableNodeWasmThreads(threads: number): void {
   if (enabled || threads <= 1) return;
+  checkTfjsVersion(); // every step below relies on tfjs-backend-wasm 4.22's own text and flags
   enabled = threads;
   const dir = mkdtempSync(path.join(tmpdir(), 'distill-wasm-threads-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));

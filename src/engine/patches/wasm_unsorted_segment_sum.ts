@@ -32,7 +32,16 @@ function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; backend: tf.K
   return out;
 }
 
-/** Registers the kernel once (idempotent); harmless when tfjs adds its own in a later version. */
+/** Whether tfjs-backend-wasm itself had the kernel when this patch was installed (null: not installed yet). */
+let upstreamHad: boolean | null = null;
+
+/** Registers the kernel once (idempotent); a later tfjs that ships its own keeps its own. */
 export function registerWasmUnsortedSegmentSum(): void {
+  upstreamHad ??= tf.getKernel('UnsortedSegmentSum', 'wasm') !== undefined;
   registerWasmKernelOnce('UnsortedSegmentSum', unsortedSegmentSum);
+}
+
+/** Upstream's state: does tfjs-backend-wasm ship UnsortedSegmentSum (before this patch)? */
+export function upstreamHasUnsortedSegmentSum(): boolean {
+  return upstreamHad ?? tf.getKernel('UnsortedSegmentSum', 'wasm') !== undefined;
 }
