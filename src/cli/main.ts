@@ -4,13 +4,12 @@
  */
 import { installPatches } from '../engine/patches/index.ts';
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
-import { BENCH_FLAGS, benchCommand, benchHelp } from './commands/bench.ts';
 import { evalCommand, evalHelp } from './commands/eval.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
 import { trainCommand, trainHelp } from './commands/train.ts';
 
-interface Command {
+export interface Command {
   help: string;
   run: (args: ParsedArgs) => Promise<void>;
   /** Options that take no value (e.g. `--quick`). */
@@ -23,9 +22,9 @@ const COMMANDS: Record<string, Command> = {
   train: { help: trainHelp, run: trainCommand },
   eval: { help: evalHelp, run: evalCommand },
   predict: { help: predictHelp, run: predictCommand },
-  bench: { help: benchHelp, run: benchCommand, flags: BENCH_FLAGS },
 };
 
+/** Adds a command from outside src/cli (bin/distill.mjs registers `bench` from bench/command.ts). */
 export function registerCommand(name: string, command: Command): void {
   COMMANDS[name] = command;
 }

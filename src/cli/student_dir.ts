@@ -3,18 +3,18 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import type { DistillConfig } from '../engine/config/config.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
-import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
-import { encodeSafetensors, readSafetensors, toFloat32 } from '../io/index.ts';
+import type { StudentFiles } from '../engine/training/session.ts';
+import type { NamedArray } from '../engine/trainer_types.ts';
+import { readSafetensors, toFloat32 } from '../io/index.ts';
+import { STUDENT_CONFIG, STUDENT_WEIGHTS } from '../io/student_files.ts';
 
-export const STUDENT_WEIGHTS = 'student.safetensors';
-export const STUDENT_CONFIG = 'config.json';
+export { STUDENT_CONFIG, STUDENT_WEIGHTS } from '../io/student_files.ts';
 
-/** Writes DIR/student.safetensors (F32, HF-style names) and DIR/config.json. */
-export async function writeStudentDir(dir: string, student: StudentExport, metadata: Record<string, string>): Promise<void> {
+/** Writes DIR/student.safetensors and DIR/config.json as io/student_files.ts encoded them. */
+export async function writeStudentDir(dir: string, files: StudentFiles): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const bytes = encodeSafetensors(student.tensors, { format: 'pt', ...metadata });
-  await writeFile(path.join(dir, STUDENT_WEIGHTS), bytes);
-  await writeFile(path.join(dir, STUDENT_CONFIG), JSON.stringify(student.config, null, 2) + '\n');
+  await writeFile(path.join(dir, STUDENT_WEIGHTS), files.safetensors);
+  await writeFile(path.join(dir, STUDENT_CONFIG), files.configJson);
 }
 
 /** Reads a student directory back: the training config (config.json `distill`) and the weights. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend.ts';
 import type { DistillConfig } from './config/config.ts';
-import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels, type Batch } from './data/batches.ts';
+import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels } from './data/batches.ts';
 import { splitExamples, type Split } from './data/split.ts';
 import { createHiddenProjection } from './losses/cosine.ts';
 import { hfConfig, studentSpec } from './model/spec.ts';
@@ -11,22 +11,18 @@ import { learningRate } from './optim/schedule.ts';
 import { stackChunked } from './ops/chunked.ts';
 import { requirePatch } from './patches/index.ts';
 import { createRng } from './rng.ts';
-import type {
-  EvalRecord,
-  NamedArray,
-  StepRecord,
-  StudentExport,
-  Trainer,
-  TrainerCallbacks,
-  TrainerCheckpoint,
-  TrainerStatus,
-} from './trainer_types.ts';
+import type { EvalRecord, NamedArray, StudentExport, Trainer, TrainerCallbacks, TrainerCheckpoint, TrainerStatus } from './trainer_types.ts';
 import { checkCompatible } from './train/compatibility.ts';
-import { evaluateBatches } from './train/evaluate.ts';
+import { batchesOf, evaluateBatches } from './train/evaluate.ts';
 import { createInference } from './train/inference.ts';
-import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
+import { restoreCheckpoint, takeCheckpoint } from './train/checkpoint.ts';
+import { activeTerms, objective } from './train/objective.ts';
+import { NonFiniteError } from './train/non_finite.ts';
+import { stepRecords } from './train/step_records.ts';
 import type { DistillSet } from './types.ts';
 import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
+
+export { NonFiniteError } from './train/non_finite.ts';
 
 export interface TrainerOptions {
   /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
@@ -135,41 +131,14 @@ export async function createTrainer(
     pending = [];
     const stacked = stackChunked(window.map((p) => p.values));
     window.forEach((p) => p.values.dispose());
-    const data = await stacked.data();
+    const data = (await stacked.data()) as Float32Array;
     stacked.dispose();
     const now = performance.now();
-    const msPerStep = (now - windowStart) / window.length;
+    const records = stepRecords(window, data, now - windowStart, terms);
     windowStart = now;
-    const width = LOSS_SLOTS.length + 1;
-    const records: StepRecord[] = window.map((p, i) => {
-      const row = data.subarray(i * width, (i + 1) * width);
-      const record: StepRecord = {
-        step: p.step,
-        total: row[0],
-        lr: p.lr,
-        grad_norm: row[LOSS_SLOTS.length],
-        ms_per_step: msPerStep,
-        tokens_per_s: msPerStep > 0 ? (p.tokens * 1000) / msPerStep : 0,
-      };
-      LOSS_SLOTS.forEach((slot, j) => {
-        if (slot !== 'total' && terms.includes(slot)) record[slot] = row[j];
-      });
-      return record;
-    });
     callbacks.onStep?.(records);
     const bad = records.find((r) => !Number.isFinite(r.total) || !Number.isFinite(r.grad_norm));
     if (bad) throw new NonFiniteError(bad.step, bad.total, bad.grad_norm);
-  }
-
-  function* evalBatches(indices: readonly number[]): Generator<Batch> {
-    for (let i = 0; i < indices.length; i += config.batch_size) {
-      const batch = batcher.batchOf(indices.slice(i, i + config.batch_size), config.batch_size);
-      try {
-        yield batch;
-      } finally {
-        disposeBatch(batch);
-      }
-    }
   }
 
   async function evaluate(): Promise<EvalRecord> {
@@ -182,7 +151,7 @@ export async function createTrainer(
         activeTerms: terms,
         positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
       },
-      evalBatches(evalIndices),
+      batchesOf(evalIndices, config.batch_size, (indices) => batcher.batchOf(indices, config.batch_size)),
     );
     const record = { step, metrics };
     callbacks.onEval?.(record);
@@ -273,47 +242,16 @@ export async function createTrainer(
     }
   }
 
-  async function namedArrays(vars: ReadonlyMap<string, tf.Variable>): Promise<NamedArray[]> {
-    const out: NamedArray[] = [];
-    for (const [name, v] of vars) out.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
-    return out;
-  }
+  const checkpointParts = { trainable, optimizer, stream, dropoutRng };
 
   async function saveCheckpoint(): Promise<TrainerCheckpoint> {
     if (running) throw new Error('pause the run before taking a checkpoint');
-    return {
-      version: 1,
-      step,
-      params: await namedArrays(trainable),
-      adam: { step: optimizer.state.step, m: await namedArrays(optimizer.state.m), v: await namedArrays(optimizer.state.v) },
-      rng: { stream: stream.getState(), dropout: dropoutRng.getState() },
-    };
-  }
-
-  function assignAll(vars: ReadonlyMap<string, tf.Variable>, arrays: readonly NamedArray[], what: string): void {
-    const byName = new Map(arrays.map((a) => [a.name, a]));
-    for (const [name, v] of vars) {
-      const a = byName.get(name);
-      if (!a || a.shape.join(',') !== v.shape.join(',')) {
-        throw new Error(`checkpoint ${what} "${name}" is missing or has another shape: was it taken with another config?`);
-      }
-    }
-    for (const [name, v] of vars) {
-      const a = byName.get(name) as NamedArray;
-      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
-    }
+    return takeCheckpoint(checkpointParts, step);
   }
 
   function loadCheckpoint(checkpoint: TrainerCheckpoint): void {
     if (running) throw new Error('pause the run before restoring a checkpoint');
-    if (checkpoint.version !== 1) throw new Error(`unsupported checkpoint version ${String(checkpoint.version)}`);
-    assignAll(trainable, checkpoint.params, 'weight');
-    assignAll(optimizer.state.m, checkpoint.adam.m, 'AdamW first moment');
-    assignAll(optimizer.state.v, checkpoint.adam.v, 'AdamW second moment');
-    optimizer.state.step = checkpoint.adam.step;
-    stream.setState(checkpoint.rng.stream);
-    dropoutRng.setState(checkpoint.rng.dropout);
-    step = checkpoint.step;
+    step = restoreCheckpoint(checkpointParts, checkpoint);
     if (status === 'done' && step < config.steps) status = 'paused';
   }
 
@@ -359,16 +297,4 @@ export async function createTrainer(
       status = 'disposed';
     },
   };
-}
-
-/** A loss or gradient norm that is NaN or ±Inf: the run pauses with this error. */
-export class NonFiniteError extends Error {
-  constructor(
-    readonly step: number,
-    readonly loss: number,
-    readonly gradNorm: number,
-  ) {
-    super(`non-finite ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} at step ${step} (loss ${loss}, grad norm ${gradNorm})`);
-    this.name = 'NonFiniteError';
-  }
 }

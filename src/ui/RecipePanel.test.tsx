@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { RecipePanel } from './RecipePanel.tsx';
-import { makeHarness, renderWith } from './test_app.tsx';
+import { makeHarness, renderWith } from './testing.tsx';
 
 afterEach(cleanup);
 
@@ -11,7 +11,7 @@ const value = (label: string) => (screen.getByLabelText(label) as HTMLInputEleme
 describe('RecipePanel', () => {
   it('applies presets to every loss knob', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     fireEvent.click(screen.getByRole('button', { name: 'DistilBERT triple loss' }));
     await waitFor(() => expect(value('α KD')).toBe('5'));
@@ -23,7 +23,7 @@ describe('RecipePanel', () => {
 
   it('edits optimiser and run knobs, and shows the validation message', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     fireEvent.change(screen.getByLabelText('learning rate'), { target: { value: '0.0003' } });
     fireEvent.change(screen.getByLabelText('seed'), { target: { value: '7' } });
@@ -35,7 +35,7 @@ describe('RecipePanel', () => {
 
   it('refuses in the field what the merge refuses (temperature 0), with the same reason', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     const temperature = screen.getByLabelText('temperature');
     expect(temperature.getAttribute('min')).toBe('0.5'); // > 0, one step in
@@ -49,7 +49,7 @@ describe('RecipePanel', () => {
 
   it('shows what the worker detected', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     expect(screen.getByTestId('backend-info').textContent).toContain('none in tests');
   });

@@ -1,5 +1,5 @@
 /** What this worker could run on, found without initialising any tfjs backend. */
-import type { Capabilities } from './protocol.ts';
+import type { Capabilities } from '../engine/training/session.ts';
 
 interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readSafetensors } from '../../src/io/safetensors_read.ts';
-import { DEMO_MANIFEST_URL } from '../../src/ui/demo.ts';
+import { DEMO_MANIFEST_URL } from '../../src/session/demo.ts';
 import { ROOT, download, openSession, screenshot, type Session } from './browser.ts';
 import { writeFixtures, type Fixtures } from './fixtures.ts';
 

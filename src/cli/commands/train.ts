@@ -1,11 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTrainer } from '../../engine/trainer.ts';
 import type { EvalRecord, StepRecord } from '../../engine/trainer_types.ts';
-import { inspectDistillSet } from '../../io/index.ts';
-import { checkKnown, requiredOption, UsageError, type ParsedArgs } from '../args.ts';
-import { loadSet } from '../load.ts';
-import { selectNodeBackend } from '../node_runtime.ts';
+import { buildReport, reportJson } from '../../io/report.ts';
+import { checkKnown, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
+import { loadSetInto } from '../load.ts';
+import { createNodeSession, runToEnd } from '../node_session.ts';
 import { log } from '../progress.ts';
 import { writeStudentDir } from '../student_dir.ts';
 import { resolveConfig } from './shared.ts';
@@ -15,7 +14,8 @@ export const trainHelp =
 
 /**
  * `distill train`: trains a student on FILE and writes DIR/student.safetensors, DIR/config.json and
- * DIR/report.json (config, per-step history, every evaluation). Progress goes to stderr.
+ * DIR/report.json (io/report.ts: config, per-step history, every evaluation — the page's report format).
+ * Progress goes to stderr. It drives the same training session surface as the page (node_session.ts).
  */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
   checkKnown(args, ['data', 'preset', 'config', 'steps', 'backend', 'seed', 'out']);
@@ -23,50 +23,53 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const dataFile = requiredOption(args, 'data');
   const outDir = requiredOption(args, 'out');
   const config = await resolveConfig(args);
-  const set = await loadSet(dataFile);
-  const backend = await selectNodeBackend(config.backend);
-  log(`backend ${backend.reason}${backend.adapter ? ` [${backend.adapter}]` : ''}`);
-
+  const session = createNodeSession();
   const history: StepRecord[] = [];
   const evals: EvalRecord[] = [];
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const trainer = await createTrainer(set, config, {
-    onStep: (records) => {
-      history.push(...records);
-      const last = records[records.length - 1];
+  session.subscribe((event) => {
+    if (event.type === 'backend') {
+      log(`backend ${event.choice.reason}${event.choice.adapter ? ` [${event.choice.adapter}]` : ''}`);
+    } else if (event.type === 'steps') {
+      history.push(...event.records);
+      const last = event.records[event.records.length - 1];
       log(`step ${last.step}/${config.steps}  loss ${last.total.toFixed(4)}  lr ${last.lr.toExponential(2)}  ${last.ms_per_step.toFixed(1)} ms/step  ${Math.round(last.tokens_per_s)} tok/s`);
-    },
-    onEval: (record) => {
-      evals.push(record);
-      const m = record.metrics;
-      log(`eval @${record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
-    },
-  }, { backend });
+    } else if (event.type === 'eval') {
+      evals.push(event.record);
+      const m = event.record.metrics;
+      log(`eval @${event.record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
+    }
+  });
   try {
-    log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
-    const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with
-    await trainer.start();
-    const student = await trainer.exportStudent();
+    const { summary } = await loadSetInto(session, dataFile);
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const configured = await session.configure(config);
+    log(`student: ${configured.paramCount.toLocaleString('en-US')} parameters; ${summary.examples} examples × ${summary.seqLen} positions`);
+    const initial = await session.evaluate(); // step 0: the baseline every later figure is compared with
+    const end = await runToEnd(session);
+    const files = await session.exportStudent();
     const wallSeconds = (performance.now() - t0) / 1000;
+    const latency = await session.measureLatency();
     await mkdir(outDir, { recursive: true });
-    await writeStudentDir(outDir, student, { distill_config: JSON.stringify(config), backend: backend.name });
-    const report = {
-      tool: 'distill-playground',
+    await writeStudentDir(outDir, files);
+    const report = buildReport({
       started_at: startedAt,
       wall_seconds: wallSeconds,
-      data: { file: path.basename(dataFile), ...inspectDistillSet(set) },
-      config,
-      backend,
-      student: { num_parameters: trainer.paramCount, ...student.config },
+      data: summary.dataset,
+      config: configured.config,
+      backend: configured.backend,
+      student: { num_parameters: files.paramCount, ...(JSON.parse(files.configJson) as Record<string, unknown>) },
       history,
       evals,
       initial_metrics: initial.metrics,
       final_metrics: evals.length > 0 ? evals[evals.length - 1].metrics : initial.metrics,
-    };
-    await writeFile(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+      name: `${stringOption(args, 'preset') ?? 'custom'} · seed ${config.seed} · ${path.basename(path.resolve(outDir))}`,
+      status: end.reason === 'completed' ? 'done' : 'stopped',
+      student_ms_per_example: latency.ms_per_example,
+    });
+    await writeFile(path.join(outDir, 'report.json'), reportJson(report));
     log(`wrote ${path.join(outDir, 'student.safetensors')}, config.json, report.json (${wallSeconds.toFixed(1)} s)`);
   } finally {
-    trainer.dispose();
+    session.dispose();
   }
 }
