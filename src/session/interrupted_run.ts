@@ -7,7 +7,7 @@
 import type { AppStore } from '../store/store.ts';
 import type { RunArchive } from './run_archive.ts';
 import type { CheckpointRecord } from '../store/checkpoint_record.ts';
-import { datasetOf, type RunRecord } from '../store/run_record.ts';
+import { datasetOf, type RunDataset } from '../store/run_record.ts';
 import type { CheckpointKeeper, LoadedSet } from './checkpoints.ts';
 import { identityOf } from './checkpoints.ts';
 import type { RecoveryApi } from './recovery.ts';
@@ -119,9 +119,14 @@ export function createInterruptedRun(deps: InterruptedRunDeps): InterruptedRun {
   };
 }
 
-/** Two data summaries describe the same set (the file's name aside). */
-function sameDataset(a: RunRecord['dataset'], b: RunRecord['dataset']): boolean {
-  return JSON.stringify({ ...a, file: '' }) === JSON.stringify({ ...b, file: '' });
+/**
+ * The loaded set's summary `have` describes the set a checkpoint recorded (`want`), the file's name aside.
+ * Compared over the recorded keys: a checkpoint saved before a key was added to the summary still matches.
+ */
+export function sameDataset(have: RunDataset, want: RunDataset): boolean {
+  const a: Record<string, unknown> = { ...have };
+  const b: Record<string, unknown> = { ...want };
+  return Object.keys(b).every((key) => key === 'file' || JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }
 
 function message(err: unknown): string {

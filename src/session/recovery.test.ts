@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { STORED_SET_MAX_BYTES } from '../store/checkpoint_record.ts';
 import type { AppState } from '../store/store.ts';
 import { fallbackBackend, MAX_FAILED_STARTS, MAX_RECOVERIES } from './recovery.ts';
+import { sameDataset } from './interrupted_run.ts';
 import { makeHarness, until, type Harness } from './testing.ts';
 
 const link = (extra: string) => `#n_layers=1&d_model=8&n_heads=2&d_ff=16&max_len=12&report_every=5&eval_every=0&checkpoint_every=10&${extra}`;
@@ -247,5 +248,14 @@ describe('resuming from a checkpoint', () => {
     expect(state(after).resume.offer).toBeNull();
     expect(await (await after.db).listCheckpoints()).toEqual([]);
     expect(await (await after.db).getSet(id)).toBeNull();
+  });
+});
+
+describe('sameDataset', () => {
+  const dataset = { file: 'a.safetensors', task: 'mlm' as const, n: 4, seq_len: 8, vocab_size: 20, num_classes: null, teacher: 'topk' as const, k: 4, has_labels: true, has_hidden: false, hidden_size: null, has_logsumexp: true, langs: null, teacher_name: null, teacher_params: null };
+  it('ignores the file name, and keys a checkpoint saved before they existed', () => {
+    expect(sameDataset({ ...dataset, file: 'renamed.safetensors', metadata_keys: ['vocab'] }, dataset)).toBe(true);
+    expect(sameDataset({ ...dataset, n: 5 }, dataset)).toBe(false);
+    expect(sameDataset(dataset, { ...dataset, metadata_keys: ['vocab'] })).toBe(false);
   });
 });
