@@ -9,6 +9,9 @@ console.warn = (...args) => {
   if (typeof args[0] === 'string' && args[0].includes('tfjs-node')) return;
   warn(...args);
 };
-const { main } = await import('../src/cli/main.ts');
+const { main, registerCommand } = await import('../src/cli/main.ts');
+// `distill bench` lives with the benchmark (bench/ imports src/, never the reverse).
+const { BENCH_COMMAND } = await import('../bench/command.ts');
+registerCommand('bench', BENCH_COMMAND);
 const code = await main(process.argv.slice(2));
 process.exit(code);

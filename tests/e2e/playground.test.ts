@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readSafetensors } from '../../src/io/safetensors_read.ts';
-import { DEMO_MANIFEST_URL } from '../../src/ui/demo.ts';
+import { DEMO_MANIFEST_URL } from '../../src/session/demo.ts';
 import { ROOT, download, openSession, screenshot, type Session } from './browser.ts';
 import { writeFixtures, type Fixtures } from './fixtures.ts';
 
@@ -163,7 +163,7 @@ describe('the playground page', () => {
     await page.getByRole('tab', { name: 'Export' }).click();
     await page.locator('[data-testid=export-panel]').waitFor();
     const click = (name: string) => () => page.getByRole('button', { name, exact: true }).click();
-    downloads.safetensors = (await download(page, click('student.safetensors'))).file;
+    downloads.safetensors = (await download(page, click('model.safetensors'))).file;
     downloads.config = (await download(page, click('config.json'))).file;
     downloads.report = (await download(page, click('report.json'))).file;
     downloads.csv = (await download(page, click('history.csv'))).file;

@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { createTrainer } from '../../engine/trainer.ts';
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { encodeSafetensors } from '../../io/index.ts';
 import { checkKnown, intOption, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { loadSet } from '../load.ts';
-import { selectNodeBackend } from '../node_runtime.ts';
+import { createNodeSession } from '../node_session.ts';
 import { log } from '../progress.ts';
 import { readStudentDir } from '../student_dir.ts';
 import { configForSet } from './eval_config.ts';
@@ -19,7 +19,8 @@ export const predictHelp =
 export async function predictCommand(args: ParsedArgs): Promise<void> {
   checkKnown(args, ['data', 'student', 'out', 'topk', 'backend']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
-  const set = await loadSet(requiredOption(args, 'data'));
+  const dataFile = requiredOption(args, 'data');
+  const set = await loadSet(dataFile); // read here: the config depends on it
   const student = await readStudentDir(requiredOption(args, 'student'));
   const out = requiredOption(args, 'out');
   let topk = intOption(args, 'topk');
@@ -29,13 +30,14 @@ export async function predictCommand(args: ParsedArgs): Promise<void> {
     topk = undefined;
   }
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
-  const backend = await selectNodeBackend(config.backend);
-  log(`backend ${backend.reason}`);
-  const trainer = await createTrainer(set, config, {}, { backend, architecture: student.architecture });
+  const session = createNodeSession();
+  session.subscribe((e) => (e.type === 'backend' ? log(`backend ${e.choice.reason}`) : undefined));
   try {
-    trainer.loadStudent(student.tensors);
+    session.adopt(set, path.basename(dataFile), (await stat(dataFile)).size);
+    await session.configure(config, { architecture: student.architecture });
+    await session.loadStudent(student.tensors);
     const all = Array.from({ length: set.n }, (_, i) => i);
-    const pred = await trainer.predictLogits(all, topk);
+    const pred = await session.predictLogits(all, topk);
     const metadata = { task: set.task, vocab_size: String(set.vocabSize), format_version: '1', producer: 'distill predict' };
     const bytes =
       pred.kind === 'dense'
@@ -51,6 +53,6 @@ export async function predictCommand(args: ParsedArgs): Promise<void> {
     await writeFile(out, bytes);
     log(`wrote ${out} (${(bytes.byteLength / 1e6).toFixed(1)} MB)`);
   } finally {
-    trainer.dispose();
+    session.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config.ts';
 import { ConfigError, mergeConfig } from './merge.ts';
-import { PRESETS, presetOverrides } from './presets.ts';
+import { PRESETS, presetOverrides, RECIPE_KEYS } from './presets.ts';
 
 describe('mergeConfig', () => {
   it('returns the defaults, frozen, with no overrides', () => {
@@ -47,5 +47,11 @@ describe('presets', () => {
   });
   it('an unknown preset lists the known ones', () => {
     expect(() => presetOverrides('nope')).toThrow(/distilbert/);
+  });
+});
+
+describe('RECIPE_KEYS', () => {
+  it('are exactly the keys some preset sets', () => {
+    expect([...RECIPE_KEYS].sort()).toEqual(['alpha_cos', 'alpha_hard', 'alpha_kd', 'alpha_mse', 'divergence', 'skew_alpha', 'temperature']);
   });
 });

@@ -9,6 +9,7 @@ import { cosineLoss } from './cosine.ts';
 import { hardLoss } from './hard.ts';
 import { kdLoss } from './kd.ts';
 import { mseLoss } from './mse.ts';
+import type { LossName } from './names.ts';
 import type { TeacherBatch } from './teacher.ts';
 
 export interface LossInputs {
@@ -26,7 +27,7 @@ export type LossConfig = Pick<
   'temperature' | 'divergence' | 'skew_alpha' | 'jsd_beta' | 'alpha_kd' | 'alpha_hard' | 'alpha_cos' | 'alpha_mse'
 >;
 
-export type LossName = 'kd' | 'hard' | 'cos' | 'mse';
+export type { LossName } from './names.ts';
 
 export interface LossOutputs {
   total: Scalar; // Σ alpha_i · loss_i

@@ -9,4 +9,5 @@ export { mseLoss } from './mse.ts';
 export { computeLosses, LOSS_TERMS, type LossInputs, type LossConfig, type LossName, type LossOutputs } from './combine.ts';
 export { gatherRows } from './gather.ts';
 export { weightedMean } from './weighted_mean.ts';
+export { LOSS_NAMES, LOSS_WEIGHT_KEYS, DIVERGENCE_NAMES, type DivergenceName, type LossWeightKey } from './names.ts';
 export { logAddExp, logMix, logOneMinusExp, LOG_PROB_FLOOR } from './log_math.ts';

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DistillConfig } from '../config/config.ts';
-import type { Batch } from '../data/batches.ts';
+import { disposeBatch, type Batch } from '../data/batches.ts';
 import { createMetricsAccumulator } from '../metrics/accumulator.ts';
 import { positionMetrics } from '../metrics/position.ts';
 import type { Student } from '../model/student.ts';
 import type { EvalMetrics, LossComponents } from '../trainer_types.ts';
-import { LOSS_SLOTS, objective, type LossSlot } from './objective.ts';
+import type { LossName } from '../losses/names.ts';
+import { LOSS_SLOTS, objective } from './objective.ts';
 
 export interface EvalContext {
   student: Student;
@@ -13,7 +14,7 @@ export interface EvalContext {
   projection: tf.Variable | null;
   /** Language tag of each example, when the set has `langs`. */
   langs?: readonly string[];
-  activeTerms: readonly LossSlot[];
+  activeTerms: readonly LossName[];
   /** Positions per example row in the flattened logits: L for token tasks, 1 for classification. */
   positionsPerRow: number;
 }
@@ -66,4 +67,16 @@ export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>
     if (slot !== 'total' && ctx.activeTerms.includes(slot)) loss[slot] = lossSums[i] / Math.max(lossWeight, 1e-12);
   });
   return { ...summary, loss };
+}
+
+/** The batches of `indices`, batchSize at a time (the last padded), each disposed once the consumer moves on. */
+export function* batchesOf(indices: readonly number[], batchSize: number, batchOf: (indices: readonly number[]) => Batch): Generator<Batch> {
+  for (let i = 0; i < indices.length; i += batchSize) {
+    const batch = batchOf(indices.slice(i, i + batchSize));
+    try {
+      yield batch;
+    } finally {
+      disposeBatch(batch);
+    }
+  }
 }

@@ -5,10 +5,11 @@ import { cosineLoss } from '../losses/cosine.ts';
 import { hardLoss } from '../losses/hard.ts';
 import { kdLoss } from '../losses/kd.ts';
 import { mseLoss } from '../losses/mse.ts';
+import { LOSS_NAMES, LOSS_WEIGHT_KEYS, type LossName } from '../losses/names.ts';
 import type { ForwardOptions, Student } from '../model/student.ts';
 
-/** Order of the loss vector the trainer reads back: [total, kd, hard, cos, mse]. */
-export const LOSS_SLOTS = ['total', 'kd', 'hard', 'cos', 'mse'] as const;
+/** Order of the loss vector the trainer reads back: [total, ...LOSS_NAMES] = [total, kd, hard, cos, mse]. */
+export const LOSS_SLOTS = ['total', ...LOSS_NAMES] as const;
 export type LossSlot = (typeof LOSS_SLOTS)[number];
 
 export interface ObjectiveOutput {
@@ -21,13 +22,9 @@ export interface ObjectiveOutput {
 }
 
 /** The components a config computes (alpha > 0 and the data to compute it). */
-export function activeTerms(config: Readonly<DistillConfig>, hasLabels: boolean, hasHidden: boolean): LossSlot[] {
-  const terms: LossSlot[] = [];
-  if (config.alpha_kd > 0) terms.push('kd');
-  if (config.alpha_hard > 0 && hasLabels) terms.push('hard');
-  if (config.alpha_cos > 0 && hasHidden) terms.push('cos');
-  if (config.alpha_mse > 0) terms.push('mse');
-  return terms;
+export function activeTerms(config: Readonly<DistillConfig>, hasLabels: boolean, hasHidden: boolean): LossName[] {
+  const fed: Record<LossName, boolean> = { kd: true, hard: hasLabels, cos: hasHidden, mse: true };
+  return LOSS_NAMES.filter((name) => config[LOSS_WEIGHT_KEYS[name]] > 0 && fed[name]);
 }
 
 /**
@@ -58,6 +55,7 @@ export function objective(
     ? cosineLoss(out.hidden.reshape([b * l, student.spec.dModel]) as tf.Tensor2D, batch.teacherHidden, batch.tokenWeights, projection ?? undefined)
     : zero;
   const mse = config.alpha_mse > 0 ? mseLoss(logits2d, batch.teacher, batch.weights) : zero;
-  const total = tf.addN([kd.mul(config.alpha_kd), hard.mul(config.alpha_hard), cos.mul(config.alpha_cos), mse.mul(config.alpha_mse)]) as tf.Scalar;
-  return { total, vector: tf.stack([total, kd, hard, cos, mse]) as tf.Tensor1D, logits2d };
+  const parts: Record<LossName, tf.Scalar> = { kd, hard, cos, mse };
+  const total = tf.addN(LOSS_NAMES.map((name) => parts[name].mul(config[LOSS_WEIGHT_KEYS[name]]))) as tf.Scalar;
+  return { total, vector: tf.stack([total, ...LOSS_NAMES.map((name) => parts[name])]) as tf.Tensor1D, logits2d };
 }

@@ -1,5 +1,5 @@
-/** Registry of the KD divergences, keyed by DistillConfig.divergence. */
-import type { Divergence } from '../../config/config.ts';
+/** Registry of the KD divergences, keyed by DistillConfig.divergence (names: ../names.ts DIVERGENCE_NAMES). */
+import type { DivergenceName } from '../names.ts';
 import type { DivergenceFn } from './types.ts';
 import { kl } from './kl.ts';
 import { rkl } from './rkl.ts';
@@ -7,7 +7,7 @@ import { skewKl } from './skew_kl.ts';
 import { skewRkl } from './skew_rkl.ts';
 import { jsd } from './jsd.ts';
 
-export const DIVERGENCES: Readonly<Record<Divergence, DivergenceFn>> = Object.freeze({
+export const DIVERGENCES: Readonly<Record<DivergenceName, DivergenceFn>> = Object.freeze({
   kl,
   rkl,
   skew_kl: skewKl,
