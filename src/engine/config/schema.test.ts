@@ -10,7 +10,7 @@ describe('config schema', () => {
     for (const key of CONFIG_KEYS) expect(checkConfigValue(key, DEFAULT_CONFIG[key]), key).toBeNull();
   });
   it('keeps the written key order (config.json / report.json)', () => {
-    expect(CONFIG_KEYS.slice(0, 4)).toEqual(['n_layers', 'd_model', 'n_heads', 'd_ff']);
+    expect(CONFIG_KEYS.slice(0, 5)).toEqual(['architecture', 'n_layers', 'd_model', 'n_heads', 'd_ff']);
     expect(CONFIG_KEYS.at(-1)).toBe('checkpoint_seconds');
     expect(Object.keys(DEFAULT_CONFIG)).toEqual([...CONFIG_KEYS]);
   });
