@@ -6,8 +6,9 @@
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
 import { FormatError, jsonPreview, shapeStr } from './errors.ts';
+import { count, MAX_HEADER_JSON_VALUES, scanJson, type JsonProblem } from './json_bounds.ts';
 import { checkMemoryBudget, estimateMemory } from './memory_budget.ts';
-import { ITEM_BYTES, elementCount, viewAs, type DType, type RawTensor, type TensorFile } from './raw_tensor.ts';
+import { ITEM_BYTES, MAX_TENSORS, elementCount, viewAs, type DType, type RawTensor, type TensorFile } from './raw_tensor.ts';
 
 /** Same cap as the reference implementation (MAX_HEADER_SIZE): a header is metadata, not data. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -18,6 +19,9 @@ export const SAFETENSORS_DTYPES: Readonly<Record<string, DType>> = {
   I64: 'i64', I32: 'i32', I16: 'i16', I8: 'i8',
   U64: 'u64', U32: 'u32', U16: 'u16', U8: 'u8', BOOL: 'bool',
 };
+
+/** Deepest nesting a header needs is 3 (header → entry → shape); deeper is refused before JSON.parse. */
+const MAX_HEADER_DEPTH = 8;
 
 /** Valid safetensors dtypes this project does not accept (8/6/4-bit floats, complex). */
 const UNSUPPORTED = new Set(['F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64']);
@@ -45,27 +49,35 @@ export async function readSafetensors(blob: Blob, opts: ReadOptions = {}): Promi
     });
   }
   const dataStart = 8 + Number(headerLen);
-  const header = parseHeader(await src.read(8, Number(headerLen), 'header'));
+  const { header, heldBytes } = parseHeader(await src.read(8, Number(headerLen), 'header'));
   const dataBytes = src.size - dataStart;
   const { entries, metadata } = checkEntries(header, dataBytes, dataStart);
-  checkMemoryBudget(estimateMemory(entries.map((e) => ({ name: e.name, dtype: e.dtype, count: (e.end - e.begin) / ITEM_BYTES[e.dtype] }))), src.budgetBytes);
+  const read = entries.filter((e) => src.wants(e.name));
+  checkMemoryBudget(estimateMemory(read.map((e) => ({ name: e.name, dtype: e.dtype, count: (e.end - e.begin) / ITEM_BYTES[e.dtype] })), heldBytes), src.budgetBytes);
 
   const tensors = new Map<string, RawTensor>();
-  for (const e of [...entries].sort((a, b) => a.begin - b.begin)) {
+  for (const e of read.sort((a, b) => a.begin - b.begin)) {
     const bytes = await src.read(dataStart + e.begin, e.end - e.begin, e.name);
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: viewAs(e.dtype, bytes) });
   }
   src.finish();
-  return { tensors, metadata };
+  const skipped = entries.filter((e) => !src.wants(e.name)).map((e) => e.name);
+  return skipped.length > 0 ? { tensors, metadata, skipped } : { tensors, metadata };
 }
 
-function parseHeader(bytes: Uint8Array): Record<string, unknown> {
+/**
+ * The header object, scanned first (json_bounds.ts): at most MAX_TENSORS entries, no name twice (JSON.parse
+ * would keep the later one silently), bounded nesting and values. `heldBytes`: what the parsed header holds.
+ */
+function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; heldBytes: number } {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new FormatError('bad_header', 'header is not UTF-8', { offset: 8 });
   }
+  const limits = { maxDepth: MAX_HEADER_DEPTH, maxValues: MAX_HEADER_JSON_VALUES, uniqueKeysDepth: 2, maxKeys: MAX_TENSORS + 1 };
+  const scan = scanJson(text, limits, headerProblem);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -73,7 +85,24 @@ function parseHeader(bytes: Uint8Array): Record<string, unknown> {
     throw new FormatError('bad_header', `header is not JSON: ${(e as Error).message}`, { offset: 8, found: JSON.stringify(text.slice(0, 40)) });
   }
   if (!isObject(parsed)) throw new FormatError('bad_header', 'header must be a JSON object', { offset: 8, found: typeof parsed });
-  return parsed;
+  // held while the entries are checked: the header's bytes, its text (two bytes a character at worst), the parse
+  return { header: parsed, heldBytes: bytes.length + 2 * text.length + scan.heldBytes() };
+}
+
+function headerProblem(p: JsonProblem): FormatError {
+  switch (p.kind) {
+    case 'duplicate':
+      return p.depth === 1
+        ? new FormatError('duplicate_tensor', 'tensor named twice in the header (JSON keeps only the later entry)', { tensor: p.key, offset: 8 })
+        : new FormatError('bad_header', 'a key given twice in one header entry', { tensor: p.key, offset: 8 });
+    case 'keys':
+      if (p.depth > 1) return new FormatError('bad_header', `a header entry with more than ${count(p.limit)} keys`, { offset: 8 });
+      return new FormatError('too_large', `the header lists more than ${count(MAX_TENSORS)} tensors, at most ${count(MAX_TENSORS)} are read`, { expected: `≤ ${count(MAX_TENSORS)} tensors`, offset: 8 });
+    case 'values':
+      return new FormatError('too_large', `the header holds more than ${count(p.limit)} JSON values`, { expected: `≤ ${count(p.limit)} values`, offset: 8 });
+    case 'depth':
+      return new FormatError('bad_header', `header nested more than ${p.limit} levels deep`, { expected: 'header → entry → shape (3 levels)', offset: 8 });
+  }
 }
 
 function checkEntries(header: Record<string, unknown>, dataBytes: number, dataStart: number): { entries: Entry[]; metadata: Record<string, unknown> } {
