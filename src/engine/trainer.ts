@@ -25,13 +25,19 @@ import { evaluateBatches } from './train/evaluate.ts';
 import { createInference } from './train/inference.ts';
 import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
 import type { DistillSet } from './types.ts';
-import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
+import { checkStepFits } from './memory/step_estimate.ts';
+import { explainWasmOutOfMemory } from './wasm_memory.ts';
 
 export interface TrainerOptions {
   /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
   backend?: BackendChoice;
   /** Examples to evaluate on instead of the held-out split (e.g. `distill eval --split all`). */
   evalIndices?: readonly number[];
+  /**
+   * Bytes one training step may hold (memory/step_estimate.ts): a run that needs more is refused before any
+   * tensor is allocated. wasm is also capped by its heap; other backends default to 4 GiB.
+   */
+  memoryBudgetBytes?: number;
 }
 
 /** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
@@ -52,7 +58,7 @@ export async function createTrainer(
 ): Promise<Trainer> {
   checkCompatible(set, config);
   await tf.ready();
-  if (tf.getBackend() === 'wasm') checkWasmHeap(set, config);
+  checkStepFits(set, config, tf.getBackend(), options.memoryBudgetBytes); // before any tensor is allocated
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, set.vocabSize, set.numClasses);
   const student: Student = createStudent(spec, config.seed);
@@ -211,7 +217,7 @@ export async function createTrainer(
         status = 'paused';
       }
     } catch (caught) {
-      const err = explainWasmOutOfMemory(caught, tf.getBackend());
+      const err = explainWasmOutOfMemory(caught, tf.getBackend(), set.teacher.kind);
       try {
         pending.forEach((p) => p.values.dispose());
       } catch {

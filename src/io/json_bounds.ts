@@ -58,8 +58,8 @@ export class JsonBoundsScanner {
   private escaped = false;
   private inToken = false;
   private expectKey = false;
-  /** The raw text of the key being read, when its object's keys are read. */
-  private keyParts: string[] | null = null;
+  /** The raw text of the key being read so far, when its object's keys are read (else null). */
+  private keyText: string | null = null;
   /** The last key read at each depth ≤ keyDepth. */
   private readonly keys: string[] = [];
   private readonly keyDepth: number;
@@ -90,7 +90,7 @@ export class JsonBoundsScanner {
       if (this.inString) {
         if (this.escaped) {
           this.escaped = false;
-          this.keyParts?.push(text[i]);
+          if (this.keyText !== null) this.keyText += text[i];
           this.stringChars++;
           i++;
           continue;
@@ -99,13 +99,13 @@ export class JsonBoundsScanner {
         if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = text.indexOf('\\', i);
         const end = q < 0 ? n : q;
         if (nextBackslash >= 0 && nextBackslash < end) {
-          this.keyParts?.push(text.slice(i, nextBackslash + 1));
+          if (this.keyText !== null) this.keyText += text.slice(i, nextBackslash + 1);
           this.stringChars += nextBackslash - i;
           this.escaped = true;
           i = nextBackslash + 1;
           continue;
         }
-        this.keyParts?.push(text.slice(i, end));
+        if (this.keyText !== null) this.keyText += text.slice(i, end);
         this.stringChars += end - i;
         if (q < 0) return;
         i = q + 1;
@@ -119,7 +119,7 @@ export class JsonBoundsScanner {
           this.inString = true;
           this.strings++;
           this.count();
-          if (this.expectKey && this.depth <= this.keyDepth) this.keyParts = [];
+          if (this.expectKey && this.depth <= this.keyDepth) this.keyText = '';
           break;
         case 0x5b: // [
         case 0x7b: // {
@@ -168,7 +168,7 @@ export class JsonBoundsScanner {
     this.keySets.length = 0;
     this.keys.length = 0;
     this.inString = this.escaped = this.inToken = this.expectKey = false;
-    this.keyParts = null;
+    this.keyText = null;
   }
 
   private count(): void {
@@ -177,10 +177,10 @@ export class JsonBoundsScanner {
 
   private endString(): void {
     this.inString = false;
-    const parts = this.keyParts;
-    if (!parts) return;
-    this.keyParts = null;
-    const key = decodeKey(parts.join(''));
+    const raw = this.keyText;
+    if (raw === null) return;
+    this.keyText = null;
+    const key = decodeKey(raw);
     this.keys[this.depth] = key;
     const set = this.keySets[this.depth];
     if (!set) return;

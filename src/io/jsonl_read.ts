@@ -58,7 +58,8 @@ class JsonlState {
   private metadata: Record<string, unknown> = {};
   private metadataSeen = false;
   private readonly columns = new Map<string, Column>();
-  private readonly strings: Record<string, string[]> = { lang: [], split: [] };
+  /** The per-example strings, in PER_EXAMPLE_STRINGS order. */
+  private readonly strings = Object.keys(PER_EXAMPLE_STRINGS).map((key) => ({ key, list: [] as string[] }));
   private n = 0;
   /** Rows the columns are allocated for: the content lines, less a metadata line seen before the first example. */
   private rows: number;
@@ -95,24 +96,23 @@ class JsonlState {
     const fields = Object.keys(obj).filter((k) => Object.hasOwn(FIELD_DTYPES, k)); // own keys only: not "toString" & co.
     if (this.n === 0) {
       this.allocate(obj, fields, lineNo);
-    } else {
+    } else if (fields.length !== this.columns.size || !fields.every((name) => this.columns.has(name))) {
       for (const name of this.columns.keys()) {
         if (!Object.hasOwn(obj, name)) throw new FormatError('missing_tensor', `line ${lineNo}: field missing (present in earlier examples)`, { tensor: name, index: this.n });
       }
-      for (const name of fields) {
-        if (!this.columns.has(name)) throw new FormatError('missing_tensor', `line ${lineNo}: field absent from earlier examples`, { tensor: name, index: this.n });
-      }
+      const extra = fields.find((name) => !this.columns.has(name)) as string;
+      throw new FormatError('missing_tensor', `line ${lineNo}: field absent from earlier examples`, { tensor: extra, index: this.n });
     }
     if (this.n >= this.rows) throw new FormatError('jsonl_parse', `line ${lineNo}: more examples than the file had lines when it was counted (was it changed while being read?)`);
     for (const name of fields) {
       const col = this.columns.get(name) as Column;
-      const shape = shapeOf(obj[name], name, lineNo);
-      if (shapeStr(col.shape) !== shapeStr(shape)) {
-        throw new FormatError('wrong_shape', `line ${lineNo}: example shape differs from the first example's`, { tensor: name, expected: shapeStr(col.shape), found: shapeStr(shape), index: this.n });
+      const value = obj[name];
+      if (!sameShape(value, col.shape)) {
+        throw new FormatError('wrong_shape', `line ${lineNo}: example shape differs from the first example's`, { tensor: name, expected: shapeStr(col.shape), found: shapeStr(shapeOf(value, name, lineNo)), index: this.n });
       }
-      fill(obj[name], col, this.n * col.per, name, lineNo);
+      fill(value, 0, col, this.n * col.per, { name, lineNo, start: this.n * col.per });
     }
-    for (const [key, list] of Object.entries(this.strings)) {
+    this.strings.forEach(({ key, list }) => {
       const v = obj[key];
       if (typeof v === 'string') {
         list.push(v);
@@ -121,7 +121,7 @@ class JsonlState {
       } else if (v !== undefined) {
         throw new FormatError('bad_metadata', `line ${lineNo}: must be a string`, { tensor: key, found: typeof v });
       }
-    }
+    });
     this.n++;
   }
 
@@ -161,8 +161,8 @@ class JsonlState {
       tensors.set(name, { dtype: col.dtype, shape: [this.n, ...col.shape], data });
     }
     const metadata = { ...this.metadata };
-    for (const [key, metaKey] of Object.entries(PER_EXAMPLE_STRINGS)) {
-      const list = this.strings[key];
+    for (const { key, list } of this.strings) {
+      const metaKey = PER_EXAMPLE_STRINGS[key as keyof typeof PER_EXAMPLE_STRINGS];
       if (list.length === 0 || metadata[metaKey] !== undefined) continue;
       if (list.length !== this.n) throw new FormatError('bad_metadata', `per-example "${key}" given on only some examples`, { tensor: key, expected: `${this.n} values`, found: `${list.length}` });
       metadata[metaKey] = list;
@@ -206,23 +206,44 @@ function shapeOf(v: unknown, name: string, lineNo: number): number[] {
   return shape;
 }
 
-/** Writes the example's values, row-major, into col.data from `offset`, checking every list length and value. */
-function fill(v: unknown, col: Column, offset: number, name: string, lineNo: number): void {
+/** The first example's shape along every path: lists of the given lengths down to numbers (no list below). */
+function sameShape(v: unknown, shape: readonly number[]): boolean {
+  let x = v;
+  for (let d = 0; d < shape.length; d++) {
+    if (!Array.isArray(x) || x.length !== shape[d]) return false;
+    x = x[0];
+  }
+  return !Array.isArray(x); // the other paths are checked by fill()
+}
+
+interface Where {
+  name: string;
+  lineNo: number;
+  /** Flat offset of the example's first value in the column. */
+  start: number;
+}
+
+/**
+ * Writes the values under `x` (at `depth` of the column's shape), row-major, into col.data from `at`, checking
+ * every list length and value; returns the next offset. A plain function, not a closure per call: one example
+ * line calls it per list.
+ */
+function fill(x: unknown, depth: number, col: Column, at: number, where: Where): number {
   const { shape, dtype, data } = col;
-  let at = offset;
-  const walk = (x: unknown, depth: number): void => {
-    if (depth < shape.length) {
-      if (!Array.isArray(x) || x.length !== shape[depth]) throw ragged(name, lineNo);
-      for (const y of x) walk(y, depth + 1);
-      return;
-    }
-    if (Array.isArray(x)) throw ragged(name, lineNo);
-    const v2 = dtype === 'u8' && typeof x === 'boolean' ? Number(x) : x;
-    const ok = typeof v2 === 'number' && (dtype === 'f32' || (dtype === 'u8' ? v2 === 0 || v2 === 1 : Number.isInteger(v2) && Math.abs(v2) < 2 ** 31));
-    if (!ok) throw new FormatError('wrong_dtype', `line ${lineNo}: bad element`, { tensor: name, expected: EXPECTED[dtype], found: jsonPreview(x), index: at - offset });
-    data[at++] = v2;
-  };
-  walk(v, 0);
+  if (depth < shape.length) {
+    if (!Array.isArray(x) || x.length !== shape[depth]) throw ragged(where.name, where.lineNo);
+    let next = at;
+    for (let i = 0; i < x.length; i++) next = fill(x[i], depth + 1, col, next, where);
+    return next;
+  }
+  const v = dtype === 'u8' && typeof x === 'boolean' ? Number(x) : x;
+  const ok = typeof v === 'number' && (dtype === 'f32' || (dtype === 'u8' ? v === 0 || v === 1 : Number.isInteger(v) && Math.abs(v) < 2 ** 31));
+  if (!ok) {
+    if (Array.isArray(x)) throw ragged(where.name, where.lineNo);
+    throw new FormatError('wrong_dtype', `line ${where.lineNo}: bad element`, { tensor: where.name, expected: EXPECTED[dtype], found: jsonPreview(x), index: at - where.start });
+  }
+  data[at] = v;
+  return at + 1;
 }
 
 function ragged(name: string, lineNo: number): FormatError {

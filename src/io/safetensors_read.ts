@@ -116,6 +116,9 @@ function checkEntries(header: Record<string, unknown>, dataBytes: number, dataSt
     }
     entries.push(checkEntry(name, value, dataBytes));
   }
+  if (entries.length > MAX_TENSORS) {
+    throw new FormatError('too_large', `the header lists ${count(entries.length)} tensors, at most ${count(MAX_TENSORS)} are read`, { expected: `≤ ${count(MAX_TENSORS)} tensors`, offset: 8 });
+  }
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];

@@ -1,6 +1,6 @@
 import { createTrainer } from '../../engine/trainer.ts';
 import { checkKnown, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
-import { loadSet } from '../load.ts';
+import { cliMemoryBudget, loadSet } from '../load.ts';
 import { selectNodeBackend } from '../node_runtime.ts';
 import { log } from '../progress.ts';
 import { readStudentDir } from '../student_dir.ts';
@@ -21,7 +21,7 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
   const backend = await selectNodeBackend(config.backend);
   log(`backend ${backend.reason}`);
-  const trainer = await createTrainer(set, config, {}, { backend, evalIndices: indices });
+  const trainer = await createTrainer(set, config, {}, { backend, evalIndices: indices, memoryBudgetBytes: cliMemoryBudget() });
   try {
     trainer.loadStudent(student.tensors);
     const { metrics } = await trainer.evaluate();

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { createTrainer } from '../../engine/trainer.ts';
 import { encodeSafetensors } from '../../io/index.ts';
 import { checkKnown, intOption, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
-import { loadSet } from '../load.ts';
+import { cliMemoryBudget, loadSet } from '../load.ts';
 import { selectNodeBackend } from '../node_runtime.ts';
 import { log } from '../progress.ts';
 import { readStudentDir } from '../student_dir.ts';
@@ -31,7 +31,7 @@ export async function predictCommand(args: ParsedArgs): Promise<void> {
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
   const backend = await selectNodeBackend(config.backend);
   log(`backend ${backend.reason}`);
-  const trainer = await createTrainer(set, config, {}, { backend });
+  const trainer = await createTrainer(set, config, {}, { backend, memoryBudgetBytes: cliMemoryBudget() });
   try {
     trainer.loadStudent(student.tensors);
     const all = Array.from({ length: set.n }, (_, i) => i);

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
 import { createTrainer } from '../../engine/trainer.ts';
 import type { EvalRecord, StepRecord } from '../../engine/trainer_types.ts';
 import { inspectDistillSet } from '../../io/index.ts';
 import { checkKnown, requiredOption, UsageError, type ParsedArgs } from '../args.ts';
-import { loadSet } from '../load.ts';
+import { cliMemoryBudget, loadSet } from '../load.ts';
 import { selectNodeBackend } from '../node_runtime.ts';
 import { log } from '../progress.ts';
 import { writeStudentDir } from '../student_dir.ts';
@@ -26,6 +27,8 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const set = await loadSet(dataFile);
   const backend = await selectNodeBackend(config.backend);
   log(`backend ${backend.reason}${backend.adapter ? ` [${backend.adapter}]` : ''}`);
+  // the same estimate the trainer checks against the budget (wasm: its heap) before it allocates anything
+  log(`memory: one step holds ${describeStepEstimate(estimateStep(set, config))}`);
 
   const history: StepRecord[] = [];
   const evals: EvalRecord[] = [];
@@ -42,7 +45,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       const m = record.metrics;
       log(`eval @${record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
     },
-  }, { backend });
+  }, { backend, memoryBudgetBytes: cliMemoryBudget() });
   try {
     log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
     const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with
