@@ -257,4 +257,64 @@ export const READ_CASES: HostileCase[] = [
     expect: { code: 1, error: /line 2: .*metadata.*first line/ },
     maxSeconds: 15,
   },
+  // ---- more, beyond the issue ----
+  {
+    id: 'safetensors-metadata-nested-list',
+    klass: 'memory: a safetensors metadata value "vocab" of 4M nested lists (JSON text parsed into arrays)',
+    kind: 'read',
+    file: 'nested_vocab.safetensors',
+    write: (f) => writeFileSync(f, encodeSafetensors(topkEntries(), { vocab: `${'['.repeat(4_000_000)}${']'.repeat(4_000_000)}` })),
+    args: inspect,
+    expect: { code: 1, error: /metadata\.vocab: wrong type/ },
+    maxSeconds: 15,
+  },
+  {
+    id: 'safetensors-shape-of-2m-dims',
+    klass: 'memory: a safetensors header whose shape lists 2M dimensions (values the header cap bounds)',
+    kind: 'read',
+    file: 'long_shape.safetensors',
+    write: (f) => {
+      const header = enc(`{"x":{"dtype":"F32","shape":[${'1,'.repeat(2_000_000)}1],"data_offsets":[0,4]}}`);
+      const out = new Uint8Array(8 + header.length + 4);
+      new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+      out.set(header, 8);
+      writeFileSync(f, out);
+    },
+    args: inspect,
+    expect: { code: 1, error: /header holds more than 1,048,576 JSON values/ },
+    maxSeconds: 15,
+  },
+  {
+    id: 'jsonl-field-twice',
+    klass: 'wrong acceptance: a jsonl example giving input_ids twice (JSON.parse keeps the last)',
+    kind: 'read',
+    file: 'field_twice.jsonl',
+    write: (f) => writeFileSync(f, '{"input_ids": [1, 2], "teacher_logits": [[0, 1, 2], [2, 1, 0]], "input_ids": [2, 1]}\n'),
+    args: inspect,
+    expect: { code: 1, error: /input_ids: line 1: key given twice/ },
+    maxSeconds: 15,
+  },
+  {
+    id: 'npz-metadata-key-twice',
+    klass: 'wrong acceptance: npz metadata JSON giving "task" twice',
+    kind: 'read',
+    file: 'meta_twice.npz',
+    write: (f) => {
+      const text = enc('{"task": "mlm", "mask_id": 1, "task": "clm"}');
+      writeZip(f, [...npzSetMembers(), npyMember('metadata.npy', `{'descr': '|S${text.length}', 'fortran_order': False, 'shape': (), }`, text)]);
+    },
+    args: inspect,
+    expect: { code: 1, error: /metadata\.task: key given twice/ },
+    maxSeconds: 15,
+  },
+  {
+    id: 'npz-named-safetensors',
+    klass: 'message: an npz file named .safetensors',
+    kind: 'read',
+    file: 'really_npz.safetensors',
+    write: (f) => writeZip(f, npzSetMembers()),
+    args: inspect,
+    expect: { code: 1, error: /\.safetensors extension chose the safetensors reader, but the file starts like npz: rename it to \.npz/ },
+    maxSeconds: 15,
+  },
 ];

@@ -55,4 +55,30 @@ export const TRAIN_CASES: HostileCase[] = [
     expect: { code: 0 },
     maxSeconds: 60,
   },
+  {
+    id: 'train-dense-32k-wasm',
+    klass: 'training: a dense teacher whose logits do not fit the wasm heap (the advice may say top-k here)',
+    kind: 'train',
+    file: 'dense_32k.safetensors',
+    write: (f) => writeFileSync(f, encodeSafetensors([
+      { name: 'input_ids', dtype: 'I32', shape: [2, 128], data: new Int32Array(256).fill(1) },
+      { name: 'teacher_logits', dtype: 'F16', shape: [2, 128, 32768], data: new Uint16Array(2 * 128 * 32768) },
+    ], { task: 'clm' })),
+    args: train({ batch_size: 16 }),
+    expect: { code: 1, error: /one step needs about .* more than the 3\.50 GiB a wasm heap can give: .*export a top-k teacher/ },
+    maxSeconds: 30,
+  },
+  {
+    id: 'train-classes-3m',
+    klass: 'training: a classification set declaring 3M classes in a tiny file (classifier [D, C])',
+    kind: 'train',
+    file: 'classes_3m.safetensors',
+    write: (f) => writeFileSync(f, encodeSafetensors([
+      { name: 'input_ids', dtype: 'I32', shape: [2, 4], data: new Int32Array(8).fill(1) },
+      { name: 'teacher_logits', dtype: 'F16', shape: [2, 3_000_000], data: new Uint16Array(6_000_000) },
+    ], { task: 'classification', vocab_size: '8' })),
+    args: train(),
+    expect: { code: 1, error: /one step needs about .*GiB.*lower d_model/, notError: /top-k/ },
+    maxSeconds: 30,
+  },
 ];
