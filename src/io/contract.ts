@@ -119,7 +119,8 @@ function readTopK(t: Map<string, RawTensor>, nl: Dim[], mask: Uint8Array): Teach
     expectShape(lseRaw, 'teacher_logsumexp', nl);
     logsumexp = floats(lseRaw, 'teacher_logsumexp');
   }
-  const rounding = { logits: ROUNDING_ERROR[logitsRaw.dtype] ?? 0, logsumexp: lseRaw ? (ROUNDING_ERROR[lseRaw.dtype] ?? 0) : 0 };
+  const roundingOf = (raw: RawTensor): number => raw.roundingError ?? ROUNDING_ERROR[raw.dtype] ?? 0;
+  const rounding = { logits: roundingOf(logitsRaw), logsumexp: lseRaw ? roundingOf(lseRaw) : 0 };
   checkTopKRows(ids, logits, logsumexp, mask, k, rounding);
   return logsumexp ? { kind: 'topk', k, ids, logits, logsumexp } : { kind: 'topk', k, ids, logits };
 }

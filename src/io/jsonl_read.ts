@@ -11,6 +11,7 @@
  * will hold (the line's text and JSON.parse's objects, bounded by the scan in jsonl_lines.ts).
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
+import { ROUNDING_ERROR } from './contract_checks.ts';
 import { FormatError, jsonPreview, shapeStr } from './errors.ts';
 import { JSON_BYTES_PER_STRING, type JsonBoundsScanner } from './json_bounds.ts';
 import { countContentLines, FIELD_DTYPES, LineAssembler, MAX_FIELD_RANK, type FieldDType } from './jsonl_lines.ts';
@@ -22,6 +23,8 @@ type Row = Int32Array | Uint8Array | Float32Array;
 const ITEM = { i32: 4, u8: 1, f32: 4 } as const;
 const EXPECTED = { i32: 'integer in the int32 range', u8: '0|1|true|false', f32: 'number' } as const;
 const PER_EXAMPLE_STRINGS = { lang: 'langs', split: 'split' } as const;
+/** Decimal text says nothing of the precision it was written from: the loosest the contract knows (bfloat16). */
+const TEXT_ROUNDING_ERROR = ROUNDING_ERROR.bf16;
 /** A string kept per example: its characters (two bytes each at worst), V8's header and the list slot. */
 const bytesOfString = (s: string): number => 2 * s.length + JSON_BYTES_PER_STRING + 8;
 
@@ -158,7 +161,9 @@ class JsonlState {
       const used = this.n * col.per;
       // Fewer examples than counted lines (a line of only a byte-order mark): keep exactly N rows.
       const data = used === col.data.length ? col.data : col.data.slice(0, used);
-      tensors.set(name, { dtype: col.dtype, shape: [this.n, ...col.shape], data });
+      const tensor: RawTensor = { dtype: col.dtype, shape: [this.n, ...col.shape], data };
+      if (col.dtype === 'f32') tensor.roundingError = TEXT_ROUNDING_ERROR;
+      tensors.set(name, tensor);
     }
     const metadata = { ...this.metadata };
     for (const { key, list } of this.strings) {

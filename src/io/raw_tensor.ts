@@ -31,6 +31,11 @@ export interface RawTensor {
   shape: number[];
   /** Elements in row-major order, typed per `dtype` (see DTypeArrays). */
   data: TypedArray;
+  /**
+   * Largest relative rounding error of the values when `dtype` does not tell it: jsonl numbers are text, written
+   * from whatever precision the exporter had (the contract's logsumexp check then allows the loosest, bf16's).
+   */
+  roundingError?: number;
 }
 
 /** A decoded file: tensors by name plus the metadata map (string values for safetensors, any JSON for npz/jsonl). */
