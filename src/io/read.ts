@@ -78,7 +78,7 @@ export async function readTensorFile(blob: Blob, name: string, opts?: ReadOption
   } catch (err) {
     // A structural error from a reader the extension chose, on a file that starts like another container:
     // say so, since renaming is the fix (a jsonl file named .safetensors fails on a "header length").
-    if (!(err instanceof FormatError) || !extension || !CONTAINER_CODES.has(err.code)) throw err;
+    if (!(err instanceof FormatError) || !extension || !CONTAINER_CODES.has(err.code) || blob.size === 0) throw err;
     const head = await fileHead(blob);
     if (READERS[key].sniff(head)) throw err;
     const other = Object.entries(READERS).find(([k, r]) => k !== key && r.sniff(head));
