@@ -8,7 +8,7 @@ import { createLocalSession, type LocalSession } from '../engine/training/local_
 import { createTrainer } from '../engine/trainer.ts';
 import { encodeStudentFiles } from '../io/student_files.ts';
 import { summarizeSet } from '../io/summary.ts';
-import { readWithBudget } from './load.ts';
+import { cliMemoryBudget, readWithBudget } from './load.ts';
 import { selectNodeBackend } from './node_runtime.ts';
 
 export function createNodeSession(): LocalSession {
@@ -17,7 +17,8 @@ export function createNodeSession(): LocalSession {
     summarizeSet,
     encodeStudentFiles,
     selectBackend: selectNodeBackend,
-    createTrainer,
+    // the CLI's memory budget: the trainer refuses a step that cannot fit it before allocating anything
+    createTrainer: (set, config, callbacks, options) => createTrainer(set, config, callbacks, { ...options, memoryBudgetBytes: cliMemoryBudget() }),
     checkpoints: false,
     // What Node offers without starting a backend: selectNodeBackend says why it picks one.
     probe: async () => ({

@@ -22,7 +22,8 @@ import { NonFiniteError } from './train/non_finite.ts';
 import { stepRecords } from './train/step_records.ts';
 import { assignInitialWeights, exportOptimizerOf, exportStudentOf, loadStudentInto, PROJECTION_NAME } from './train/student_io.ts';
 import type { DistillSet } from './types.ts';
-import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
+import { checkStepFits } from './memory/step_estimate.ts';
+import { explainWasmOutOfMemory } from './wasm_memory.ts';
 
 export { NonFiniteError } from './train/non_finite.ts';
 
@@ -38,6 +39,11 @@ export interface TrainerOptions {
    * any subset (e.g. copied from the teacher: model/teacher_init.ts); the others keep their seeded init.
    */
   initialWeights?: readonly NamedArray[];
+  /**
+   * Bytes one training step may hold (memory/step_estimate.ts): a run that needs more is refused before any
+   * tensor is allocated. wasm is also capped by its heap; other backends default to 4 GiB.
+   */
+  memoryBudgetBytes?: number;
 }
 
 export { PROJECTION_NAME } from './train/student_io.ts';
@@ -57,10 +63,8 @@ export async function createTrainer(
 ): Promise<Trainer> {
   checkCompatible(set, config);
   await tf.ready();
-  if (tf.getBackend() === 'wasm') {
-    requirePatch('unsorted-segment-sum'); // embeddings cannot train on wasm without it (patches/)
-    checkWasmHeap(set, config);
-  }
+  if (tf.getBackend() === 'wasm') requirePatch('unsorted-segment-sum'); // embeddings cannot train on wasm without it (patches/)
+  checkStepFits(set, config, tf.getBackend(), options.memoryBudgetBytes); // before any tensor is allocated
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, { vocabSize: set.vocabSize, numClasses: set.numClasses, padId: set.metadata.padId }, options.architecture);
   const student: Student = createStudent(spec, config.seed);
@@ -195,7 +199,7 @@ export async function createTrainer(
         status = 'paused';
       }
     } catch (caught) {
-      const err = explainWasmOutOfMemory(caught, tf.getBackend());
+      const err = explainWasmOutOfMemory(caught, tf.getBackend(), set.teacher.kind);
       try {
         pending.forEach((p) => p.values.dispose());
       } catch {

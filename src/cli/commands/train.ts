@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BackendChoice } from '../../engine/backend.ts';
 import { longRunWarning, projectedSeconds } from '../../engine/backend_rule.ts';
 import { calibrateStudent } from '../../engine/calibrate.ts';
+import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
 import type { DistillConfig } from '../../engine/config/config.ts';
 import type { EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
 import type { DistillSet } from '../../engine/types.ts';
@@ -36,6 +37,8 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const init = initFrom ? await initFromTeacher(initFrom, set, requested, await explicitConfigKeys(args)) : undefined;
   const config = init?.config ?? requested;
   const backend = await selectTrainingBackend(set, config);
+  // the same estimate the trainer checks against the budget (wasm: its heap) before it allocates anything
+  log(`memory: one step holds ${describeStepEstimate(estimateStep(set, config))}`);
   const name = `${stringOption(args, 'preset') ?? 'custom'} · seed ${config.seed} · ${path.basename(path.resolve(outDir))}`;
   await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights: init?.initialWeights, name });
 }

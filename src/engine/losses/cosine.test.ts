@@ -36,6 +36,17 @@ describe('cosineLoss', () => {
     const g = await values(() => tf.grad((s: tf.Tensor) => cosineLoss(s as tf.Tensor2D, tf.tensor2d([[1, 2, 3]]), tf.tensor1d([1])))(tf.zeros([1, 3])));
     expect(g.every(Number.isFinite)).toBe(true);
   });
+  it('is scale-safe in the teacher: values near 1e20 or 1e-20 give the same loss and a finite gradient', async () => {
+    const s = [[0.5, -1, 2], [1, 1, 0.3]];
+    const t = [[1, 2, -3], [0.2, -0.1, 4]];
+    const expected = await cos(s, t, [1, 1]);
+    for (const scale of [1e20, 3e37, 1e-20]) {
+      expectAllClose([await cos(s, t.map((r) => r.map((x) => x * scale)), [1, 1])], [expected], 1e-5);
+      const g = await values(() => tf.grad((x: tf.Tensor) => cosineLoss(x as tf.Tensor2D, tf.tensor2d(t.map((r) => r.map((v) => v * scale))), tf.tensor1d([1, 1])))(tf.tensor2d(s)));
+      expect(g.every(Number.isFinite)).toBe(true);
+    }
+    expectAllClose([await cos(s, [[0, 0, 0], [0, 0, 0]], [1, 1])], [1], 1e-6); // zero teacher rows: cos 0
+  });
   it('refuses mismatched widths without a projection', () => {
     const [s, t, w] = [tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 3]) as tf.Tensor2D, tf.ones([1]) as tf.Tensor1D];
     expect(() => cosineLoss(s, t, w)).toThrow(/student width 2, teacher width 3/);

@@ -1,6 +1,6 @@
 /** What a set and a config must agree on before a trainer is built, and how big one step's logits are. */
 import type { DistillConfig } from '../config/config.ts';
-import type { DistillSet } from '../types.ts';
+import { IGNORE_INDEX, type DistillSet } from '../types.ts';
 
 /** Refuses configs the data cannot serve, with the reason in one line. */
 export function checkCompatible(set: DistillSet, config: Readonly<DistillConfig>): void {
@@ -16,29 +16,28 @@ export function checkCompatible(set: DistillSet, config: Readonly<DistillConfig>
     throw new Error("distill_positions 'labelled' needs labels, and this set has none");
   }
   if (set.n < 2) throw new Error(`the set has ${set.n} example(s); at least 2 are needed (train + held-out)`);
-  const logitsBytes = estimateLogitsBytes(set, config);
-  if (logitsBytes > MAX_STEP_LOGITS_BYTES) {
-    throw new Error(
-      `one step would hold about ${(logitsBytes / 2 ** 30).toFixed(1)} GiB of logits (batch ${config.batch_size} × ` +
-        `${set.task === 'classification' ? 1 : set.seqLen} positions × ${set.vocabSize} vocabulary × 4 copies); ` +
-        `lower batch_size (limit ${MAX_STEP_LOGITS_BYTES / 2 ** 30} GiB)`,
-    );
+  if (!hasLabelledPosition(set)) {
+    if (config.distill_positions === 'labelled') {
+      throw new Error("distill_positions 'labelled' but the set has no labelled position (every label is -100): nothing would be distilled; use distill_positions 'all'");
+    }
+    if (config.alpha_hard > 0 && config.alpha_kd === 0 && config.alpha_mse === 0 && config.alpha_cos === 0) {
+      throw new Error('alpha_hard is the only loss but the set has no labelled position (every label is -100): nothing to learn from');
+    }
   }
 }
 
-/** Largest logits working set a step may need: bigger ones exhaust a browser tab or GPU long before step 1. */
-export const MAX_STEP_LOGITS_BYTES = 2 * 2 ** 30;
-
-/**
- * Bytes of the step's vocabulary-sized tensors: logits, their softmax / log-softmax, and their gradient —
- * about 4 float32 copies of [B·L, V] (B·C for classification). The dominant memory cost for large vocabularies.
- */
-export function estimateLogitsBytes(set: DistillSet, config: Readonly<Pick<DistillConfig, 'batch_size'>>): number {
-  return 4 * 4 * stepLogitsFloats(set, config);
+/** A position with a label: a given label other than −100 (what the batcher weighs), or (clm without labels) a next token. */
+function hasLabelledPosition(set: DistillSet): boolean {
+  const { labels, attentionMask: mask } = set;
+  if (set.task === 'classification') return labels !== undefined;
+  if (labels) return labels.some((y) => y !== IGNORE_INDEX);
+  if (set.task !== 'clm') return false;
+  for (let i = 0; i + 1 < mask.length; i++) if (mask[i] === 1 && mask[i + 1] === 1 && (i + 1) % set.seqLen !== 0) return true;
+  return false;
 }
 
 /** One example's logits: `positions` rows (L, or 1 for classification) of `width` (V, or C classes). */
-export function logitsRow(set: DistillSet): { positions: number; width: number } {
+export function logitsRow(set: Pick<DistillSet, 'task' | 'numClasses' | 'seqLen' | 'vocabSize'>): { positions: number; width: number } {
   return set.task === 'classification'
     ? { positions: 1, width: set.numClasses ?? 1 }
     : { positions: set.seqLen, width: set.vocabSize };
