@@ -51,6 +51,9 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
           <div>
             <h3>Student</h3>
             <div className="row">
+              <button type="button" disabled={!run.hasWeights} onClick={() => void save('directory')} data-testid="export-directory">
+                Hugging Face directory (.zip)
+              </button>
               <button type="button" disabled={!run.hasWeights} onClick={() => void save('student')}>
                 model.safetensors
               </button>
@@ -62,8 +65,10 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
               </button>
             </div>
             <p className="hint">
-              HF-style names (<code>encoder.layer.0.attention.qkv.weight</code>, weights [in, out]); the tfjs files are a weights
-              manifest: load with <code>tf.io.loadWeights(modelJson.weightsManifest, baseUrl)</code>.
+              A real {String(run.studentConfig?.architectures ?? 'transformers')} model: unzip and load it with{' '}
+              <code>AutoModel….from_pretrained(dir)</code> (no <code>trust_remote_code</code>); the zip also holds the tokenizer
+              when the set carried one, the AdamW state and report.json. The tfjs files are a weights manifest of the same
+              tensors: <code>tf.io.loadWeights(modelJson.weightsManifest, baseUrl)</code>.
             </p>
           </div>
           <div>
