@@ -20,6 +20,8 @@ import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
 import { newRunId, type RunArchive } from './run_archive.ts';
 import { finishRun, type EndReason } from './run_end.ts';
+import { handoffDownload } from './handoff.ts';
+import type { HandoffSources } from '../io/handoff_files.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
 import { isActive } from './run_machine.ts';
 import { createRuns } from './runs.ts';
@@ -59,6 +61,11 @@ export interface PageSession {
   measureLatency(): Promise<void>;
   /** The files of one export of a stored run (report, history, the student in one layout). */
   runFiles(id: string, kind: RunFileKind): Promise<DownloadFile[]>;
+  /**
+   * "Continue in PyTorch": the run's handoff directory as one .zip (session/handoff.ts), with the Python
+   * sources the page bundles (tools/handoff/train.py, distill_losses.py).
+   */
+  handoffFile(id: string, sources: HandoffSources): Promise<DownloadFile>;
   /** The stored student of a run (null when the run has no weights). */
   runWeights(id: string): Promise<{ safetensors: Uint8Array; configJson: string } | null>;
   deleteRun(id: string): Promise<void>;
@@ -244,6 +251,19 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       const run = act().runs.list.find((r) => r.id === id);
       if (!run) throw new Error(`no run ${id}`);
       return runFiles(run, kind, () => runs.weights(id));
+    },
+    async handoffFile(id, sources) {
+      const run = act().runs.list.find((r) => r.id === id);
+      if (!run) throw new Error(`no run ${id}`);
+      const s = act();
+      const dataset = s.data.summary?.dataset;
+      const deps = {
+        training,
+        liveRunId: s.run.runId,
+        active: isActive(s.run.status),
+        loaded: dataset ? { file: dataset.file, examples: dataset.n } : null,
+      };
+      return handoffDownload(deps, run, await runs.weights(id), sources);
     },
     runWeights: (id) => runs.weights(id),
     deleteRun: (id) => runs.remove(id),

@@ -217,6 +217,21 @@ describe('the playground page', () => {
     expect(result.max_abs_diff).toBeLessThan(1e-4);
   });
 
+  it('hands the run off to PyTorch: train.py recomputes the page\'s losses (--check-parity) and trains on', async () => {
+    const zip = (await download(page, () => page.locator('[data-testid=export-handoff]').click())).file;
+    const dir = path.join(path.dirname(zip), 'handoff');
+    await run(VENV_PYTHON, ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, dir]);
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'distill_losses.py', 'recipe.json', 'student', 'train.py']);
+    const recipe = JSON.parse(readFileSync(path.join(dir, 'recipe.json'), 'utf8'));
+    expect(recipe).toMatchObject({ task: 'mlm', architecture: 'distilbert', optimizer: { state: true }, schedule: { steps_done: 30 }, engine: { backend: 'webgpu' } });
+    const { stdout } = await run(VENV_PYTHON, [path.join(dir, 'train.py'), '--data', files.mlm, '--check-parity']);
+    const parity = JSON.parse(stdout.trim().split('\n').pop() as string);
+    expect(parity.max_rel_diff).toBeLessThan(1e-4);
+    await run(VENV_PYTHON, [path.join(dir, 'train.py'), '--data', files.mlm, '--out', path.join(dir, 'run'), '--steps', '3']);
+    const report = JSON.parse(readFileSync(path.join(dir, 'run', 'report.json'), 'utf8'));
+    expect(report.history.map((h: { step: number }) => h.step)).toEqual([31, 32, 33]);
+  });
+
   it('re-imports the exported run (report + weights) and overlays runs', async () => {
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.locator('[data-testid=import-report]').setInputFiles(downloads.report);

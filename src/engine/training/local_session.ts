@@ -11,6 +11,8 @@ import type { BackendName, DistillConfig } from '../config/config.ts';
 import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { DistillMetadata, DistillSet } from '../types.ts';
+import { handoffRecipeFor } from '../handoff/from_trainer.ts';
+import { resolveArchitecture } from '../model/architectures/index.ts';
 import { confusionCounts, exampleView } from './example_view.ts';
 import { createRunDriver, type RunDriver } from './run_driver.ts';
 import type { Capabilities, LoadedSet, SessionEvent, SessionListener, SetSummary, StudentFiles, TrainingSession } from './session.ts';
@@ -57,6 +59,8 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
   let set: DistillSet | null = null;
   let run: RunDriver | null = null;
   let loadAbort: AbortController | null = null;
+  /** The configured trainer's family (a stored 0.1 directory's is legacy). */
+  let architecture: ArchitectureName = 'distilbert';
   const listeners = new Set<SessionListener>();
   const emit = (event: SessionEvent) => {
     for (const listener of listeners) listener(event);
@@ -115,6 +119,7 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     },
     async configure(config, options = {}) {
       const data = requireSet();
+      architecture = options.architecture ?? resolveArchitecture(config.architecture, data.task);
       disposeTrainer();
       const backend = options.backend ?? (await deps.selectBackend(config.backend));
       emit({ type: 'backend', choice: backend });
@@ -156,6 +161,9 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     async exportStudent() {
       const t = trainer();
       return deps.encodeStudentFiles(await t.exportStudent(), t.paramCount, requireSet().metadata, await t.exportOptimizer());
+    },
+    async handoffRecipe(request) {
+      return handoffRecipeFor(trainer(), requireSet(), { ...request, architecture, hasOptimizerState: true });
     },
     async loadStudent(tensors: NamedArray[]) {
       trainer().loadStudent(tensors);

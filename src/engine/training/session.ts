@@ -17,6 +17,7 @@ import type {
   TrainerCheckpoint,
   TrainerStatus,
 } from '../trainer_types.ts';
+import type { HandoffRecipe } from '../handoff/recipe.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { Task } from '../types.ts';
 
@@ -103,6 +104,14 @@ export interface Configured {
   paramCount: number;
   config: DistillConfig;
   backend: BackendChoice;
+}
+
+export interface HandoffRequest {
+  /** The run's name (recipe.json, the README). */
+  name: string;
+  parityBatches?: number;
+  /** Steps the student has taken, when the trainer was configured from a stored directory. */
+  stepsDone?: number;
 }
 
 export interface ConfigureOptions {
@@ -211,6 +220,11 @@ export interface TrainingSession {
   /** Student forward latency: median ms per example at the run's batch size. */
   measureLatency(): Promise<{ ms_per_example: number }>;
   exportStudent(): Promise<StudentFiles>;
+  /**
+   * recipe.json of a PyTorch handoff for the configured trainer (engine/handoff): the resolved recipe and the
+   * engine's loss components on the first training batches, dropout off (train.py --check-parity).
+   */
+  handoffRecipe(options: HandoffRequest): Promise<HandoffRecipe>;
   /** Replaces the student's weights with exported ones (`distill eval` / `predict` of a trained student). */
   loadStudent(tensors: NamedArray[]): Promise<void>;
   /** Restores a checkpoint into the configured trainer; resolves with the step it continues from. */
