@@ -21,6 +21,7 @@ import { createReportImport } from './report_import.ts';
 import { newRunId, type RunArchive } from './run_archive.ts';
 import { finishRun, type EndReason } from './run_end.ts';
 import { handoffDownload } from './handoff.ts';
+import { attachTeacher, teacherOption, TEACHER_KEYS, type AttachedTeacher } from './teacher_weights.ts';
 import type { HandoffSources } from '../io/handoff_files.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
 import { isActive } from './run_machine.ts';
@@ -51,6 +52,13 @@ export interface PageSession {
   init(): Promise<void>;
   loadFile(file: Blob, name: string): Promise<void>;
   loadDemo(): Promise<void>;
+  /**
+   * Teacher weights to start the student from (a Hugging Face directory's files: config.json +
+   * model.safetensors, or the shard index and shards); the form takes the teacher's shape. Refusals (another
+   * vocabulary, a family that cannot map) land in the store's teacherWeightsError.
+   */
+  attachTeacher(files: { name: string; blob: Blob }[]): Promise<void>;
+  detachTeacher(): void;
   train(): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -96,6 +104,27 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
   let loadSeq = 0;
   /** The data file in the training session (put back after a restart; stored with checkpoints). */
   let loadedSet: LoadedSet | null = null;
+  /** Teacher weights the next run starts from (the Blobs stay here, out of the store). */
+  let teacher: AttachedTeacher | null = null;
+  let teacherFiles: { name: string; blob: Blob }[] | null = null;
+
+  async function planTeacher(): Promise<void> {
+    const s = act();
+    if (!teacherFiles) return;
+    if (!s.data.summary) {
+      teacher = null;
+      act().setTeacherWeights(null, 'load the data set first: the teacher must share its vocabulary');
+      return;
+    }
+    try {
+      teacher = await attachTeacher(teacherFiles, s.data.summary, s.config.values);
+      for (const key of TEACHER_KEYS) act().setConfigValue(key, teacher.config[key]);
+      act().setTeacherWeights(teacher.state);
+    } catch (err) {
+      teacher = null;
+      act().setTeacherWeights(null, message(err));
+    }
+  }
 
   const metrics = createMetricsBuffer({ flushMs: deps.flushMs }, { onFlush: (steps, evals) => act().appendMetrics(steps, evals) });
   const runs = createRuns({ store, archive: deps.archive });
@@ -182,6 +211,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
+      await planTeacher(); // the teacher must share the new set's vocabulary
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
     }
@@ -203,6 +233,15 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
     },
     loadFile: (file, name) => loadBlob(file, name),
+    async attachTeacher(files) {
+      teacherFiles = files;
+      await planTeacher();
+    },
+    detachTeacher() {
+      teacher = null;
+      teacherFiles = null;
+      act().setTeacherWeights(null);
+    },
     async loadDemo() {
       act().dataLoading('demo', 0);
       try {
@@ -227,7 +266,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       interrupted.forget();
       void keeper.discardAll();
       try {
-        const configured = await training.configure(config);
+        const configured = await training.configure(config, teacher ? { teacher: teacherOption(teacher) } : undefined);
         act().runEvent({ type: 'configured', ...configured });
         // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
         act().appendEval(await training.evaluate());

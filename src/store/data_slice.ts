@@ -15,12 +15,36 @@ export interface DataState {
   error: string | null;
 }
 
+/** The teacher weights a student will start from (the arrays stay in their files until Train). */
+export interface TeacherWeightsState {
+  /** The files' folder (or first file) name, for the card. */
+  name: string;
+  family: string;
+  architecture: string;
+  teacherLayers: number;
+  dModel: number;
+  nHeads: number;
+  dFf: number;
+  /** Teacher layer of each student layer (model/teacher_init.ts). */
+  layers: number[];
+  /** Tensors read / in the checkpoint, and the bytes read. */
+  reads: number;
+  tensors: number;
+  bytes: number;
+  /** Student tensors left at their random init. */
+  notCopied: string[];
+}
+
 export interface DataSlice {
   data: DataState;
   dataLoading(fileName: string, totalBytes: number): void;
   dataProgress(bytesRead: number, totalBytes: number): void;
   dataLoaded(summary: SetSummary, vocab?: string[], labelNames?: string[]): void;
   dataFailed(fileName: string, error: string): void;
+  /** Teacher weights attached (or the reason they cannot be used); null, null detaches. */
+  teacherWeights: TeacherWeightsState | null;
+  teacherWeightsError: string | null;
+  setTeacherWeights(weights: TeacherWeightsState | null, error?: string | null): void;
 }
 
 export const EMPTY_DATA: DataState = {
@@ -36,6 +60,9 @@ export const EMPTY_DATA: DataState = {
 
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
   data: EMPTY_DATA,
+  teacherWeights: null,
+  teacherWeightsError: null,
+  setTeacherWeights: (weights, error = null) => set({ teacherWeights: weights, teacherWeightsError: error }),
   dataLoading: (fileName, totalBytes) => set({ data: { ...EMPTY_DATA, status: 'loading', fileName, totalBytes } }),
   dataProgress: (bytesRead, totalBytes) =>
     set((s) => (s.data.status === 'loading' ? { data: { ...s.data, bytesRead, totalBytes } } : {})),

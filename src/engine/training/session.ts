@@ -123,6 +123,12 @@ export interface ConfigureOptions {
   initialWeights?: NamedArray[];
   /** A backend already selected (the CLI calibrates before it configures); else the session selects one. */
   backend?: BackendChoice;
+  /**
+   * Start from a teacher's weights (model/teacher_init.ts): its Hugging Face directory's files (config.json +
+   * model.safetensors, or the shard index and shards) and the config keys the person set (`n_layers`,
+   * `max_len`, …: a width or head count other than the teacher's is refused). Only the needed tensors are read.
+   */
+  teacher?: { files: { name: string; blob: Blob }[]; explicit: string[] };
 }
 
 /** One example as the example browser needs it; teacher top-k computed in plain JS from the set's arrays. */
