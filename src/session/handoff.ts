@@ -14,7 +14,9 @@ import { toFloat32 } from '../io/dtype_convert.ts';
 import { PROJECTION_FILE, STUDENT_CONFIG, STUDENT_WEIGHTS, type NamedFile } from '../io/student_files.ts';
 import { zipBlob } from '../io/zip_write.ts';
 import type { RunRecord } from '../store/run_record.ts';
+import type { AppStore } from '../store/store.ts';
 import type { StoredWeights } from './run_archive.ts';
+import { isActive } from './run_machine.ts';
 import { fileStem, type DownloadFile } from './run_files.ts';
 
 export interface HandoffDeps {
@@ -58,4 +60,23 @@ export async function handoffDownload(deps: HandoffDeps, run: RunRecord, weights
   recipe.optimizer.state = student.some((f) => f.name === 'optimizer.safetensors');
   const dataName = run.dataset?.file ?? 'set.safetensors';
   return { name: `${fileStem(run)}-pytorch.zip`, data: zipBlob(handoffFiles(recipe, student, sources, dataName)), type: 'application/zip' };
+}
+
+/** The handoff download of stored run `id`, from the page's store and runs (page_session's verb). */
+export async function handoffFor(
+  deps: { training: HandoffDeps['training']; store: AppStore; runs: { weights(id: string): Promise<StoredWeights | null> } },
+  id: string,
+  sources: HandoffSources,
+): Promise<DownloadFile> {
+  const s = deps.store.getState();
+  const run = s.runs.list.find((r) => r.id === id);
+  if (!run) throw new Error(`no run ${id}`);
+  const dataset = s.data.summary?.dataset;
+  const context: HandoffDeps = {
+    training: deps.training,
+    liveRunId: s.run.runId,
+    active: isActive(s.run.status),
+    loaded: dataset ? { file: dataset.file, examples: dataset.n } : null,
+  };
+  return handoffDownload(context, run, await deps.runs.weights(id), sources);
 }

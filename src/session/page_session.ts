@@ -20,8 +20,8 @@ import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
 import { newRunId, type RunArchive } from './run_archive.ts';
 import { finishRun, type EndReason } from './run_end.ts';
-import { handoffDownload } from './handoff.ts';
-import { attachTeacher, teacherOption, TEACHER_KEYS, type AttachedTeacher } from './teacher_weights.ts';
+import { handoffFor } from './handoff.ts';
+import { createTeacherWeights } from './teacher_weights.ts';
 import type { HandoffSources } from '../io/handoff_files.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
 import { isActive } from './run_machine.ts';
@@ -104,27 +104,8 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
   let loadSeq = 0;
   /** The data file in the training session (put back after a restart; stored with checkpoints). */
   let loadedSet: LoadedSet | null = null;
-  /** Teacher weights the next run starts from (the Blobs stay here, out of the store). */
-  let teacher: AttachedTeacher | null = null;
-  let teacherFiles: { name: string; blob: Blob }[] | null = null;
+  const teacherWeights = createTeacherWeights({ store });
 
-  async function planTeacher(): Promise<void> {
-    const s = act();
-    if (!teacherFiles) return;
-    if (!s.data.summary) {
-      teacher = null;
-      act().setTeacherWeights(null, 'load the data set first: the teacher must share its vocabulary');
-      return;
-    }
-    try {
-      teacher = await attachTeacher(teacherFiles, s.data.summary, s.config.values);
-      for (const key of TEACHER_KEYS) act().setConfigValue(key, teacher.config[key]);
-      act().setTeacherWeights(teacher.state);
-    } catch (err) {
-      teacher = null;
-      act().setTeacherWeights(null, message(err));
-    }
-  }
 
   const metrics = createMetricsBuffer({ flushMs: deps.flushMs }, { onFlush: (steps, evals) => act().appendMetrics(steps, evals) });
   const runs = createRuns({ store, archive: deps.archive });
@@ -211,7 +192,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
-      await planTeacher(); // the teacher must share the new set's vocabulary
+      await teacherWeights.replan(); // the teacher must share the new set's vocabulary
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
     }
@@ -233,15 +214,8 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
     },
     loadFile: (file, name) => loadBlob(file, name),
-    async attachTeacher(files) {
-      teacherFiles = files;
-      await planTeacher();
-    },
-    detachTeacher() {
-      teacher = null;
-      teacherFiles = null;
-      act().setTeacherWeights(null);
-    },
+    attachTeacher: (files) => teacherWeights.attach(files),
+    detachTeacher: () => teacherWeights.detach(),
     async loadDemo() {
       act().dataLoading('demo', 0);
       try {
@@ -266,7 +240,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       interrupted.forget();
       void keeper.discardAll();
       try {
-        const configured = await training.configure(config, teacher ? { teacher: teacherOption(teacher) } : undefined);
+        const configured = await training.configure(config, teacherWeights.options());
         act().runEvent({ type: 'configured', ...configured });
         // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
         act().appendEval(await training.evaluate());
@@ -291,19 +265,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (!run) throw new Error(`no run ${id}`);
       return runFiles(run, kind, () => runs.weights(id));
     },
-    async handoffFile(id, sources) {
-      const run = act().runs.list.find((r) => r.id === id);
-      if (!run) throw new Error(`no run ${id}`);
-      const s = act();
-      const dataset = s.data.summary?.dataset;
-      const deps = {
-        training,
-        liveRunId: s.run.runId,
-        active: isActive(s.run.status),
-        loaded: dataset ? { file: dataset.file, examples: dataset.n } : null,
-      };
-      return handoffDownload(deps, run, await runs.weights(id), sources);
-    },
+    handoffFile: (id, sources) => handoffFor({ training, store, runs }, id, sources),
     runWeights: (id) => runs.weights(id),
     deleteRun: (id) => runs.remove(id),
     importRun: (report, reportName, weights) => reports.importRun(report, reportName, weights),

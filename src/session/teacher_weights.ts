@@ -11,6 +11,7 @@ import { planTeacherInit } from '../engine/model/teacher_init.ts';
 import type { ConfigureOptions, SetSummary } from '../engine/training/session.ts';
 import { openHfCheckpoint } from '../io/hf_checkpoint.ts';
 import type { TeacherWeightsState } from '../store/data_slice.ts';
+import type { AppStore } from '../store/store.ts';
 
 /** Keys the form holds that a teacher init must keep (a changed width or head count is refused at Train). */
 export const TEACHER_KEYS = ['architecture', 'd_model', 'n_heads', 'd_ff', 'n_layers', 'max_len'] as const;
@@ -53,4 +54,47 @@ export async function attachTeacher(files: readonly { name: string; blob: Blob }
 /** The configure option of a run that starts from the attached teacher. */
 export function teacherOption(attached: AttachedTeacher): ConfigureOptions['teacher'] {
   return { files: attached.files, explicit: [...TEACHER_KEYS] };
+}
+
+/**
+ * The page's teacher weights: the attached files (kept here, out of the store), planned again whenever the
+ * set changes (the teacher must share its vocabulary); the store shows the plan or the refusal.
+ */
+export function createTeacherWeights(deps: { store: AppStore }) {
+  const act = () => deps.store.getState();
+  let files: { name: string; blob: Blob }[] | null = null;
+  let attached: AttachedTeacher | null = null;
+
+  async function plan(): Promise<void> {
+    if (!files) return;
+    const s = act();
+    attached = null;
+    if (!s.data.summary) {
+      act().setTeacherWeights(null, 'load the data set first: the teacher must share its vocabulary');
+      return;
+    }
+    try {
+      attached = await attachTeacher(files, s.data.summary, s.config.values);
+      for (const key of TEACHER_KEYS) act().setConfigValue(key, attached.config[key]);
+      act().setTeacherWeights(attached.state);
+    } catch (err) {
+      act().setTeacherWeights(null, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  return {
+    async attach(picked: { name: string; blob: Blob }[]) {
+      files = picked;
+      await plan();
+    },
+    detach() {
+      files = null;
+      attached = null;
+      act().setTeacherWeights(null);
+    },
+    /** After a new set loads. */
+    replan: plan,
+    /** The configure options of the next run. */
+    options: (): ConfigureOptions | undefined => (attached ? { teacher: teacherOption(attached) } : undefined),
+  };
 }
