@@ -5,7 +5,7 @@
  * leaves the page's origin and no Content-Security-Policy rule is broken. Screenshots: test-results/e2e/*.png.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,6 +207,7 @@ describe('the playground page', () => {
   it('exports a Hugging Face directory that transformers loads and that gives the engine\'s logits', async () => {
     const zip = (await download(page, () => page.locator('[data-testid=export-directory]').click())).file;
     const dir = path.join(path.dirname(zip), 'hf-student');
+    rmSync(dir, { recursive: true, force: true });
     await run(VENV_PYTHON, ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, dir]);
     expect(readdirSync(dir).sort()).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'optimizer.safetensors', 'report.json']));
     const preds = path.join(dir, 'preds.safetensors');
@@ -220,6 +221,7 @@ describe('the playground page', () => {
   it('hands the run off to PyTorch: train.py recomputes the page\'s losses (--check-parity) and trains on', async () => {
     const zip = (await download(page, () => page.locator('[data-testid=export-handoff]').click())).file;
     const dir = path.join(path.dirname(zip), 'handoff');
+    rmSync(dir, { recursive: true, force: true }); // a previous run's extraction
     await run(VENV_PYTHON, ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, dir]);
     expect(readdirSync(dir).sort()).toEqual(['README.md', 'distill_losses.py', 'recipe.json', 'student', 'train.py']);
     const recipe = JSON.parse(readFileSync(path.join(dir, 'recipe.json'), 'utf8'));
