@@ -18,10 +18,10 @@ import { createInterruptedRun } from './interrupted_run.ts';
 import { createMetricsBuffer } from './metrics_buffer.ts';
 import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
-import { newRunId, type RunArchive } from './run_archive.ts';
+import type { RunArchive } from './run_archive.ts';
+import { createRunControls } from './run_controls.ts';
 import { finishRun, type EndReason } from './run_end.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
-import { isActive } from './run_machine.ts';
 import { createRuns } from './runs.ts';
 import { createUrlSync } from './url_sync.ts';
 
@@ -40,6 +40,8 @@ export interface PageSessionDeps {
   watchdog?: { intervalMs: number; timeoutMs: number };
   /** Metrics reach the store at most this often (ms). */
   flushMs?: number;
+  /** How long Stop waits for a student being built before it restarts the worker (run_controls.ts). */
+  stopGraceMs?: number;
 }
 
 /** Watchdog defaults: generous, since a report window of a big student on a slow backend blocks the worker. */
@@ -116,13 +118,32 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     dropMetrics: () => metrics.drop(),
   });
 
-  /** The run ended (done event, or a fault it could not recover from): show it, store it, keep or drop its checkpoint. */
+  const controls = createRunControls({
+    training,
+    store,
+    finishing: () => finalizing,
+    beforeRun() {
+      metrics.drop();
+      act().resetMetrics();
+      // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
+      interrupted.forget();
+      void keeper.discardAll();
+    },
+    restartWorker: () => recovery.restartWorker(),
+    stopGraceMs: deps.stopGraceMs,
+  });
+
+  /**
+   * The run ended (done event, or a fault it could not recover from): show it (saving…), store it; its
+   * checkpoint goes with the stored record's transaction (a failed run's stays, marked).
+   */
   function endRun(reason: EndReason, error?: string, step = act().run.step) {
     metrics.flush();
     act().runEvent({ type: 'ended', reason, step, error });
+    if (act().run.status !== 'saving') return; // no run was going: nothing to store
     const runId = act().run.runId;
-    if (runId) void (reason === 'error' ? keeper.markFailed(runId, error ?? 'failed') : keeper.discard(runId));
-    finalizing = finishRun({ training, store, runs }, reason).finally(() => (finalizing = null));
+    if (runId && reason === 'error') void keeper.markFailed(runId, error ?? 'failed');
+    finalizing = finishRun({ training, store, runs, keeper }, reason).finally(() => (finalizing = null));
   }
 
   function onEvent(event: SessionEvent) {
@@ -160,23 +181,29 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     }
   }
 
-  async function loadBlob(file: Blob, name: string) {
+  /**
+   * Reads a file into the training session; resolves true once it is the loaded set. Until then the set
+   * loaded before stays — in the worker and on the card — and a file that fails leaves only its message.
+   */
+  async function loadBlob(file: Blob, name: string): Promise<boolean> {
     const seq = ++loadSeq;
     act().dataLoading(name, file.size);
-    metrics.drop();
-    act().resetMetrics();
-    act().runEvent({ type: 'reset' });
-    loadedSet = null;
     try {
       const loaded = await training.load(file, name);
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq) return false;
+      // The new set replaced the old one (and its trainer) in the worker: the old run's state goes too.
+      metrics.drop();
+      act().resetMetrics();
+      act().runEvent({ type: 'reset' });
       loadedSet = { blob: file, name };
       act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
+      return true;
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
+      return false;
     }
   }
 
@@ -195,7 +222,9 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (capabilities.status === 'fulfilled') act().runEvent({ type: 'capabilities', capabilities: capabilities.value });
       if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
     },
-    loadFile: (file, name) => loadBlob(file, name),
+    async loadFile(file, name) {
+      await loadBlob(file, name);
+    },
     async loadDemo() {
       act().dataLoading('demo', 0);
       try {
@@ -205,33 +234,10 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
         act().dataFailed('the demo set', message(err));
       }
     },
-    async train() {
-      const s = act();
-      if (s.data.status !== 'loaded') throw new Error('load a data set first');
-      if (s.config.error) throw new Error(s.config.error.message);
-      if (isActive(s.run.status)) throw new Error('a run is in progress: stop it first');
-      if (finalizing) await finalizing;
-      const runId = newRunId('run');
-      const config = { ...s.config.values };
-      metrics.drop();
-      act().resetMetrics();
-      act().runEvent({ type: 'configure', runId, config });
-      // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
-      interrupted.forget();
-      void keeper.discardAll();
-      try {
-        const configured = await training.configure(config);
-        act().runEvent({ type: 'configured', ...configured });
-        // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
-        act().appendEval(await training.evaluate());
-        await training.start();
-      } catch (err) {
-        fail(err);
-      }
-    },
-    pause: () => training.pause().catch(fail),
-    resume: () => training.resume().catch(fail),
-    stop: () => training.stop().catch(fail),
+    train: () => controls.train(),
+    pause: () => controls.pause(),
+    resume: () => controls.resume(),
+    stop: () => controls.stop(),
     async evaluate() {
       act().appendEval(await training.evaluate());
     },
