@@ -130,6 +130,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       void keeper.discardAll();
     },
     restartWorker: () => recovery.restartWorker(),
+    recovering: () => recovery.busy(),
     stopGraceMs: deps.stopGraceMs,
   });
 

@@ -27,6 +27,8 @@ export interface RunControlDeps {
   beforeRun(): void;
   /** Restarts the training worker and puts the data file back (recovery.ts). */
   restartWorker(): Promise<void>;
+  /** A fault is being recovered from: a request the lost worker rejected is the recovery's, not a failed run. */
+  recovering(): boolean;
   stopGraceMs?: number;
 }
 
@@ -51,6 +53,10 @@ export function createRunControls(deps: RunControlDeps): RunControls {
   const { training, store } = deps;
   const act = () => store.getState();
   const fail = (err: unknown) => act().runEvent({ type: 'failed', error: message(err) });
+  /** A pause / resume / stop the worker refused; one lost with a crashed worker is left to the recovery. */
+  const refused = (err: unknown) => {
+    if (!deps.recovering()) fail(err);
+  };
   const grace = deps.stopGraceMs ?? STOP_GRACE_MS;
   let building: Build | null = null;
   /** A worker restarted by Stop, still loading the data file back: the next run waits for it. */
@@ -116,11 +122,11 @@ export function createRunControls(deps: RunControlDeps): RunControls {
     async pause() {
       if (act().run.status !== 'running') return;
       act().runEvent({ type: 'requested', verb: 'pause' });
-      await training.pause().catch(fail);
+      await training.pause().catch(refused);
     },
     async resume() {
       if (act().run.status !== 'paused') return;
-      await training.resume().catch(fail);
+      await training.resume().catch(refused);
     },
     async stop() {
       const { status } = act().run;
@@ -135,7 +141,7 @@ export function createRunControls(deps: RunControlDeps): RunControls {
       // Starting (train() stops it once the worker took the start), or rebuilt after a fault (the recovery
       // stops it once it stands): both see 'stopping'.
       if (status === 'configuring' || status === 'recovering') return;
-      await training.stop().catch(fail);
+      await training.stop().catch(refused);
     },
   };
 }
