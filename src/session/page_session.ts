@@ -20,7 +20,10 @@ import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
 import type { RunArchive } from './run_archive.ts';
 import { createRunControls } from './run_controls.ts';
-import { finishRun, type EndReason } from './run_end.ts';
+import { createRunEnd } from './run_end.ts';
+import { handoffFor } from './handoff.ts';
+import { createTeacherWeights } from './teacher_weights.ts';
+import type { HandoffSources } from '../io/handoff_files.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
 import { createRuns } from './runs.ts';
 import { createUrlSync } from './url_sync.ts';
@@ -51,6 +54,13 @@ export interface PageSession {
   init(): Promise<void>;
   loadFile(file: Blob, name: string): Promise<void>;
   loadDemo(): Promise<void>;
+  /**
+   * Teacher weights to start the student from (a Hugging Face directory's files: config.json +
+   * model.safetensors, or the shard index and shards); the form takes the teacher's shape. Refusals (another
+   * vocabulary, a family that cannot map) land in the store's teacherWeightsError.
+   */
+  attachTeacher(files: { name: string; blob: Blob }[]): Promise<void>;
+  detachTeacher(): void;
   train(): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -61,6 +71,11 @@ export interface PageSession {
   measureLatency(): Promise<void>;
   /** The files of one export of a stored run (report, history, the student in one layout). */
   runFiles(id: string, kind: RunFileKind): Promise<DownloadFile[]>;
+  /**
+   * "Continue in PyTorch": the run's handoff directory as one .zip (session/handoff.ts), with the Python
+   * sources the page bundles (tools/handoff/train.py, distill_losses.py).
+   */
+  handoffFile(id: string, sources: HandoffSources): Promise<DownloadFile>;
   /** The stored student of a run (null when the run has no weights). */
   runWeights(id: string): Promise<{ safetensors: Uint8Array; configJson: string } | null>;
   deleteRun(id: string): Promise<void>;
@@ -87,11 +102,10 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
   const act = () => store.getState();
   const fail = (err: unknown) => act().runEvent({ type: 'failed', error: message(err) });
   const disposers: (() => void)[] = [];
-  let finalizing: Promise<void> | null = null;
   let loadSeq = 0;
   /** The data file in the training session (put back after a restart; stored with checkpoints). */
   let loadedSet: LoadedSet | null = null;
-
+  const teacherWeights = createTeacherWeights({ store });
   const metrics = createMetricsBuffer({ flushMs: deps.flushMs }, { onFlush: (steps, evals) => act().appendMetrics(steps, evals) });
   const runs = createRuns({ store, archive: deps.archive });
   const reports = createReportImport({ runs });
@@ -100,13 +114,14 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     { onStart: (name, bytes) => act().dataLoading(name, bytes), onProgress: (read, total) => act().dataProgress(read, total) },
   );
   const keeper = createCheckpointKeeper({ store, db: deps.archive, currentSet: () => loadedSet });
+  const ends = createRunEnd({ training, store, runs, keeper, flushMetrics: () => metrics.flush() });
   const recovery = createRecovery({
     client: training,
     store,
     keeper,
     currentSet: () => loadedSet,
     dropMetrics: () => metrics.drop(),
-    failRun: (reason) => endRun('error', reason),
+    failRun: (reason) => ends.end('error', reason),
   });
   const interrupted = createInterruptedRun({
     store,
@@ -121,7 +136,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
   const controls = createRunControls({
     training,
     store,
-    finishing: () => finalizing,
+    finishing: () => ends.finishing(),
     beforeRun() {
       metrics.drop();
       act().resetMetrics();
@@ -129,23 +144,11 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       interrupted.forget();
       void keeper.discardAll();
     },
+    configureOptions: () => teacherWeights.options(),
     restartWorker: () => recovery.restartWorker(),
     recovering: () => recovery.busy(),
     stopGraceMs: deps.stopGraceMs,
   });
-
-  /**
-   * The run ended (done event, or a fault it could not recover from): show it (saving…), store it; its
-   * checkpoint goes with the stored record's transaction (a failed run's stays, marked).
-   */
-  function endRun(reason: EndReason, error?: string, step = act().run.step) {
-    metrics.flush();
-    act().runEvent({ type: 'ended', reason, step, error });
-    if (act().run.status !== 'saving') return; // no run was going: nothing to store
-    const runId = act().run.runId;
-    if (runId && reason === 'error') void keeper.markFailed(runId, error ?? 'failed');
-    finalizing = finishRun({ training, store, runs, keeper }, reason).finally(() => (finalizing = null));
-  }
 
   function onEvent(event: SessionEvent) {
     switch (event.type) {
@@ -166,7 +169,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
         if (event.reason === 'error' && event.failure === 'runtime') {
           void recovery.onFault({ kind: 'runtime', message: event.error ?? 'the backend failed' });
         } else {
-          endRun(event.reason, event.error, event.step);
+          ends.end(event.reason, event.error, event.step);
         }
         return;
       case 'checkpoint':
@@ -201,6 +204,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
+      await teacherWeights.replan(); // the teacher must share the new set's vocabulary
       return true;
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
@@ -226,6 +230,8 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     async loadFile(file, name) {
       await loadBlob(file, name);
     },
+    attachTeacher: (files) => teacherWeights.attach(files),
+    detachTeacher: () => teacherWeights.detach(),
     async loadDemo() {
       act().dataLoading('demo', 0);
       try {
@@ -252,6 +258,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (!run) throw new Error(`no run ${id}`);
       return runFiles(run, kind, () => runs.weights(id));
     },
+    handoffFile: (id, sources) => handoffFor({ training, store, runs }, id, sources),
     runWeights: (id) => runs.weights(id),
     deleteRun: (id) => runs.remove(id),
     importRun: (report, reportName, weights) => reports.importRun(report, reportName, weights),
@@ -263,7 +270,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       const { run } = act();
       const record = keeper.latest(run.runId);
       if (!record || !run.config) throw new Error('this run has no checkpoint to resume from');
-      if (finalizing) await finalizing;
+      await ends.finishing();
       act().runEvent({ type: 'recovering', notice: null });
       act().runEvent({ type: 'notice', notice: `Resumed from the checkpoint at step ${record.step}.` });
       try {

@@ -170,7 +170,7 @@ describe('recovery from faults', () => {
       await until(() => state(h).run.status === 'running' && (state(h).run.checkpointStep ?? 0) >= 10);
       const before = h.ports.length;
       h.ports.at(-1)?.crash('boom');
-      await until(() => h.ports.length > before && state(h).run.status !== 'recovering');
+      await until(() => h.ports.length > before && !['recovering', 'saving'].includes(state(h).run.status)); // a failed run is saved first
     }
     expect(state(h).run).toMatchObject({ status: 'error', error: expect.stringMatching(/no other backend is left to continue on\. Resume from step \d+ to try again\./) });
     expect(state(h).run.recoveries.map((r) => r.to)).toEqual(['webgl', 'wasm', 'cpu']);

@@ -12,8 +12,11 @@ import { isCheckpointRecord, type CheckpointRecord } from '../store/checkpoint_r
 
 export interface StoredWeights {
   id: string;
+  /** model.safetensors. */
   safetensors: Uint8Array;
   configJson: string;
+  /** The model directory's other files (tokenizer, cosine projection, AdamW state); absent in older records. */
+  extra?: { name: string; bytes: Uint8Array }[];
 }
 
 export interface PutOptions {

@@ -9,6 +9,7 @@
  * (which puts the data file back into a fresh one); either way the run ends 'stopped' with nothing to save,
  * since it never trained a step.
  */
+import type { ConfigureOptions } from '../engine/training/session.ts';
 import type { AppStore } from '../store/store.ts';
 import type { TrainingClient } from '../worker/client.ts';
 import { newRunId } from './run_archive.ts';
@@ -25,6 +26,8 @@ export interface RunControlDeps {
   finishing(): Promise<void> | null;
   /** A new run starts: buffered metrics, the interrupted run's offer and older checkpoints go. */
   beforeRun(): void;
+  /** What configure is given besides the config (the teacher weights the student starts from). */
+  configureOptions(): ConfigureOptions | undefined;
   /** Restarts the training worker and puts the data file back (recovery.ts). */
   restartWorker(): Promise<void>;
   /** A fault is being recovered from: a request the lost worker rejected is the recovery's, not a failed run. */
@@ -100,7 +103,7 @@ export function createRunControls(deps: RunControlDeps): RunControls {
       const build: Build = { stopped: false, restarted: false };
       building = build;
       try {
-        const configured = await training.configure(config);
+        const configured = await training.configure(config, deps.configureOptions());
         if (build.stopped) return abandon(build);
         act().runEvent({ type: 'configured', ...configured });
         // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).

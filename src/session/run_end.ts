@@ -101,7 +101,31 @@ export async function finishRun(deps: FinishDeps, reason: EndReason): Promise<vo
   // exported (the checkpoint holds the only copy of its weights).
   const dropCheckpoint = reason !== 'error' && files !== null;
   await keeper.end(); // checkpoints still queued land first, so none outlives the record
-  const stored = await runs.save(record, files ? { id: record.id, safetensors: files.safetensors, configJson: files.configJson } : undefined, { dropCheckpoint });
+  // The model directory's other files (tokenizer, AdamW state, projection) are kept beside the weights.
+  const extra = files?.files.filter((f) => f.name !== 'model.safetensors' && f.name !== 'config.json');
+  const weights = files ? { id: record.id, safetensors: files.safetensors, configJson: files.configJson, extra } : undefined;
+  const stored = await runs.save(record, weights, { dropCheckpoint });
   if (stored && dropCheckpoint) keeper.dropped(record.id);
   act().runEvent({ type: 'saved', reason, stored });
+}
+
+/**
+ * The run's end as the page session sees it (a done event, or a fault it could not recover from): the run
+ * shows as saving…, a failed run's checkpoint is marked (it stays, resumable), and the run is stored.
+ */
+export function createRunEnd(deps: FinishDeps & { flushMetrics(): void }) {
+  const act = () => deps.store.getState();
+  let finalizing: Promise<void> | null = null;
+  return {
+    end(reason: EndReason, error?: string, step = act().run.step): void {
+      deps.flushMetrics();
+      act().runEvent({ type: 'ended', reason, step, error });
+      if (act().run.status !== 'saving') return; // no run was going: nothing to store
+      const runId = act().run.runId;
+      if (runId && reason === 'error') void deps.keeper.markFailed(runId, error ?? 'failed');
+      finalizing = finishRun(deps, reason).finally(() => (finalizing = null));
+    },
+    /** The ended run being saved, if any. */
+    finishing: (): Promise<void> | null => finalizing,
+  };
 }

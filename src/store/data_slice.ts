@@ -24,12 +24,36 @@ export interface DataState {
   errorFile: string | null;
 }
 
+/** The teacher weights a student will start from (the arrays stay in their files until Train). */
+export interface TeacherWeightsState {
+  /** The files' folder (or first file) name, for the card. */
+  name: string;
+  family: string;
+  architecture: string;
+  teacherLayers: number;
+  dModel: number;
+  nHeads: number;
+  dFf: number;
+  /** Teacher layer of each student layer (model/teacher_init.ts). */
+  layers: number[];
+  /** Tensors read / in the checkpoint, and the bytes read. */
+  reads: number;
+  tensors: number;
+  bytes: number;
+  /** Student tensors left at their random init. */
+  notCopied: string[];
+}
+
 export interface DataSlice {
   data: DataState;
   dataLoading(fileName: string, totalBytes: number): void;
   dataProgress(bytesRead: number, totalBytes: number): void;
   dataLoaded(summary: SetSummary, vocab?: string[], labelNames?: string[]): void;
   dataFailed(fileName: string, error: string): void;
+  /** Teacher weights attached (or the reason they cannot be used); null, null detaches. */
+  teacherWeights: TeacherWeightsState | null;
+  teacherWeightsError: string | null;
+  setTeacherWeights(weights: TeacherWeightsState | null, error?: string | null): void;
 }
 
 export const EMPTY_DATA: DataState = {
@@ -46,6 +70,9 @@ export const EMPTY_DATA: DataState = {
 
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
   data: EMPTY_DATA,
+  teacherWeights: null,
+  teacherWeightsError: null,
+  setTeacherWeights: (weights, error = null) => set({ teacherWeights: weights, teacherWeightsError: error }),
   // The loaded set's card stays while another file is read (it is still the worker's until that one is read).
   dataLoading: (fileName, totalBytes) =>
     set((s) => ({ data: { ...s.data, status: 'loading', fileName, bytesRead: 0, totalBytes, error: null, errorFile: null } })),
