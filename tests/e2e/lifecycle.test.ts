@@ -105,10 +105,10 @@ async function reloadAt(m: Moment): Promise<string> {
   });
 }
 
-/** Every run status the page shows from now on, in order, recorded in the page. */
+/** The run status the page shows now and every one after it, in order, recorded in the page. */
 async function recordStatuses(): Promise<() => Promise<string[]>> {
   await page.evaluate(() => {
-    const seen: string[] = [];
+    const seen: string[] = [document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? ''];
     Object.defineProperty(window, '__statuses', { value: seen, configurable: true });
     new MutationObserver(() => {
       const s = document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? '';
@@ -186,7 +186,7 @@ describe('feedback and Stop', () => {
     await page.getByRole('button', { name: 'Stop' }).click();
     await waitStatus(['stopped']);
     await waitSaved();
-    expect(await statuses()).toEqual(['pausing', 'paused', 'running', 'stopping', 'saving', 'stopped']);
+    expect(await statuses()).toEqual(['running', 'pausing', 'paused', 'running', 'stopping', 'saving', 'stopped']);
   });
 
   it('Stop works while a big student is being built', async () => {
