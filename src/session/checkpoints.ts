@@ -3,12 +3,17 @@
  * the run's config, history and evaluations up to its step + which data file it needs), kept in memory for
  * in-page recovery and written to IndexedDB for recovery after a reload. The data file's bytes are stored
  * with the first checkpoint of a run when they fit STORED_SET_MAX_BYTES. Writes are queued in order.
+ *
+ * When a run ends, `end()` closes it to further checkpoints and resolves once the queued writes have landed;
+ * its checkpoint is then dropped in the same IndexedDB transaction that stores the finished run (run_end.ts),
+ * never before: a reload at any moment finds the run or its checkpoint.
  */
 import type { AppStore } from '../store/store.ts';
 import type { RunArchive } from './run_archive.ts';
 import type { TrainerCheckpoint } from '../engine/trainer_types.ts';
 import { datasetOf } from '../store/run_record.ts';
 import { STORED_SET_MAX_BYTES, type CheckpointRecord, type SetIdentity } from '../store/checkpoint_record.ts';
+import { isActive } from './run_machine.ts';
 import { fingerprintBlob } from './set_fingerprint.ts';
 
 /** The data file currently in the worker, as the page keeps it (a File, or the demo's bytes as a Blob). */
@@ -33,7 +38,15 @@ export interface CheckpointKeeper {
   adopt(record: CheckpointRecord): void;
   /** The run failed after its last checkpoint: keep it, marked, so a reload still offers to resume. */
   markFailed(runId: string, reason: string): Promise<void>;
-  /** The run is over (completed, stopped, discarded): its checkpoint and stored file go. */
+  /**
+   * The run ended (its status is no longer active, so later checkpoints of it are ignored): resolves once
+   * every queued write has landed. The finished run's record, written next, drops the checkpoint in its own
+   * transaction.
+   */
+  end(): Promise<void>;
+  /** The finished run's record dropped its checkpoint from IndexedDB: forget it here too. */
+  dropped(runId: string): void;
+  /** The run is discarded: its checkpoint and stored file go. */
   discard(runId: string): Promise<void>;
   /** A new run starts: every older checkpoint goes. */
   discardAll(): Promise<void>;
@@ -70,7 +83,8 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
     async save(checkpoint) {
       const s = act();
       const set = currentSet();
-      if (!s.run.runId || !s.run.config || !set) return;
+      // A checkpoint posted once the run has ended (saving, or finished) must not outlive the run's record.
+      if (!s.run.runId || !s.run.config || !set || !isActive(s.run.status)) return;
       const runId = s.run.runId;
       const identity = await identityOf(set);
       const storeSet = !setStored.has(runId) && set.blob.size <= STORED_SET_MAX_BYTES;
@@ -93,7 +107,7 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
         failed: null,
         checkpoint,
       };
-      if (act().run.runId !== runId) return; // another run started meanwhile
+      if (act().run.runId !== runId || !isActive(act().run.status)) return; // another run started, or this one ended, meanwhile
       current = record;
       await write(async (d) => {
         await d.putCheckpoint(record, storeSet ? set.blob : undefined);
@@ -111,6 +125,11 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
       current = { ...current, failed: reason };
       const record = current;
       await write((d) => d.putCheckpoint(record));
+    },
+    end: () => write(async () => {}),
+    dropped(runId) {
+      if (current?.id === runId) current = null;
+      setStored.delete(runId);
     },
     async discard(runId) {
       if (current?.id === runId) current = null;

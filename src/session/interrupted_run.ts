@@ -17,8 +17,8 @@ export interface InterruptedRunDeps {
   db: Promise<RunArchive>;
   keeper: CheckpointKeeper;
   recovery: RecoveryApi;
-  /** Loads a data file the normal way (the data card, the worker). */
-  loadFile(blob: Blob, name: string): Promise<void>;
+  /** Loads a data file the normal way (the data card, the worker); true once it is the loaded set. */
+  loadFile(blob: Blob, name: string): Promise<boolean>;
   currentSet(): LoadedSet | null;
   dropMetrics(): void;
 }
@@ -44,8 +44,7 @@ export function createInterruptedRun(deps: InterruptedRunDeps): InterruptedRun {
     if (record.setStored) {
       const blob = await (await deps.db).getSet(record.id);
       if (!blob) throw new Error(`the stored copy of ${record.set.name} is gone: drop the file again`);
-      await deps.loadFile(blob, record.set.name);
-      if (act().data.status !== 'loaded') throw new Error(act().data.error ?? `${record.set.name} did not load`);
+      if (!(await deps.loadFile(blob, record.set.name))) throw new Error(act().data.error ?? `${record.set.name} did not load`);
     } else if (act().resume.offer?.fileMatches !== true || !deps.currentSet()) {
       throw new Error(`drop ${record.set.name} (${record.set.bytes} bytes) again first: the run needs it`);
     }

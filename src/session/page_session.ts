@@ -18,13 +18,13 @@ import { createInterruptedRun } from './interrupted_run.ts';
 import { createMetricsBuffer } from './metrics_buffer.ts';
 import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
-import { newRunId, type RunArchive } from './run_archive.ts';
-import { finishRun, type EndReason } from './run_end.ts';
+import type { RunArchive } from './run_archive.ts';
+import { createRunControls } from './run_controls.ts';
+import { createRunEnd } from './run_end.ts';
 import { handoffFor } from './handoff.ts';
 import { createTeacherWeights } from './teacher_weights.ts';
 import type { HandoffSources } from '../io/handoff_files.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
-import { isActive } from './run_machine.ts';
 import { createRuns } from './runs.ts';
 import { createUrlSync } from './url_sync.ts';
 
@@ -43,6 +43,8 @@ export interface PageSessionDeps {
   watchdog?: { intervalMs: number; timeoutMs: number };
   /** Metrics reach the store at most this often (ms). */
   flushMs?: number;
+  /** How long Stop waits for a student being built before it restarts the worker (run_controls.ts). */
+  stopGraceMs?: number;
 }
 
 /** Watchdog defaults: generous, since a report window of a big student on a slow backend blocks the worker. */
@@ -100,13 +102,10 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
   const act = () => store.getState();
   const fail = (err: unknown) => act().runEvent({ type: 'failed', error: message(err) });
   const disposers: (() => void)[] = [];
-  let finalizing: Promise<void> | null = null;
   let loadSeq = 0;
   /** The data file in the training session (put back after a restart; stored with checkpoints). */
   let loadedSet: LoadedSet | null = null;
   const teacherWeights = createTeacherWeights({ store });
-
-
   const metrics = createMetricsBuffer({ flushMs: deps.flushMs }, { onFlush: (steps, evals) => act().appendMetrics(steps, evals) });
   const runs = createRuns({ store, archive: deps.archive });
   const reports = createReportImport({ runs });
@@ -115,13 +114,14 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     { onStart: (name, bytes) => act().dataLoading(name, bytes), onProgress: (read, total) => act().dataProgress(read, total) },
   );
   const keeper = createCheckpointKeeper({ store, db: deps.archive, currentSet: () => loadedSet });
+  const ends = createRunEnd({ training, store, runs, keeper, flushMetrics: () => metrics.flush() });
   const recovery = createRecovery({
     client: training,
     store,
     keeper,
     currentSet: () => loadedSet,
     dropMetrics: () => metrics.drop(),
-    failRun: (reason) => endRun('error', reason),
+    failRun: (reason) => ends.end('error', reason),
   });
   const interrupted = createInterruptedRun({
     store,
@@ -133,14 +133,22 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     dropMetrics: () => metrics.drop(),
   });
 
-  /** The run ended (done event, or a fault it could not recover from): show it, store it, keep or drop its checkpoint. */
-  function endRun(reason: EndReason, error?: string, step = act().run.step) {
-    metrics.flush();
-    act().runEvent({ type: 'ended', reason, step, error });
-    const runId = act().run.runId;
-    if (runId) void (reason === 'error' ? keeper.markFailed(runId, error ?? 'failed') : keeper.discard(runId));
-    finalizing = finishRun({ training, store, runs }, reason).finally(() => (finalizing = null));
-  }
+  const controls = createRunControls({
+    training,
+    store,
+    finishing: () => ends.finishing(),
+    beforeRun() {
+      metrics.drop();
+      act().resetMetrics();
+      // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
+      interrupted.forget();
+      void keeper.discardAll();
+    },
+    configureOptions: () => teacherWeights.options(),
+    restartWorker: () => recovery.restartWorker(),
+    recovering: () => recovery.busy(),
+    stopGraceMs: deps.stopGraceMs,
+  });
 
   function onEvent(event: SessionEvent) {
     switch (event.type) {
@@ -161,7 +169,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
         if (event.reason === 'error' && event.failure === 'runtime') {
           void recovery.onFault({ kind: 'runtime', message: event.error ?? 'the backend failed' });
         } else {
-          endRun(event.reason, event.error, event.step);
+          ends.end(event.reason, event.error, event.step);
         }
         return;
       case 'checkpoint':
@@ -177,24 +185,30 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     }
   }
 
-  async function loadBlob(file: Blob, name: string) {
+  /**
+   * Reads a file into the training session; resolves true once it is the loaded set. Until then the set
+   * loaded before stays — in the worker and on the card — and a file that fails leaves only its message.
+   */
+  async function loadBlob(file: Blob, name: string): Promise<boolean> {
     const seq = ++loadSeq;
     act().dataLoading(name, file.size);
-    metrics.drop();
-    act().resetMetrics();
-    act().runEvent({ type: 'reset' });
-    loadedSet = null;
     try {
       const loaded = await training.load(file, name);
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq) return false;
+      // The new set replaced the old one (and its trainer) in the worker: the old run's state goes too.
+      metrics.drop();
+      act().resetMetrics();
+      act().runEvent({ type: 'reset' });
       loadedSet = { blob: file, name };
       act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
       await teacherWeights.replan(); // the teacher must share the new set's vocabulary
+      return true;
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
+      return false;
     }
   }
 
@@ -213,7 +227,9 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (capabilities.status === 'fulfilled') act().runEvent({ type: 'capabilities', capabilities: capabilities.value });
       if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
     },
-    loadFile: (file, name) => loadBlob(file, name),
+    async loadFile(file, name) {
+      await loadBlob(file, name);
+    },
     attachTeacher: (files) => teacherWeights.attach(files),
     detachTeacher: () => teacherWeights.detach(),
     async loadDemo() {
@@ -225,33 +241,10 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
         act().dataFailed('the demo set', message(err));
       }
     },
-    async train() {
-      const s = act();
-      if (s.data.status !== 'loaded') throw new Error('load a data set first');
-      if (s.config.error) throw new Error(s.config.error.message);
-      if (isActive(s.run.status)) throw new Error('a run is in progress: stop it first');
-      if (finalizing) await finalizing;
-      const runId = newRunId('run');
-      const config = { ...s.config.values };
-      metrics.drop();
-      act().resetMetrics();
-      act().runEvent({ type: 'configure', runId, config });
-      // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
-      interrupted.forget();
-      void keeper.discardAll();
-      try {
-        const configured = await training.configure(config, teacherWeights.options());
-        act().runEvent({ type: 'configured', ...configured });
-        // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
-        act().appendEval(await training.evaluate());
-        await training.start();
-      } catch (err) {
-        fail(err);
-      }
-    },
-    pause: () => training.pause().catch(fail),
-    resume: () => training.resume().catch(fail),
-    stop: () => training.stop().catch(fail),
+    train: () => controls.train(),
+    pause: () => controls.pause(),
+    resume: () => controls.resume(),
+    stop: () => controls.stop(),
     async evaluate() {
       act().appendEval(await training.evaluate());
     },
@@ -277,7 +270,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       const { run } = act();
       const record = keeper.latest(run.runId);
       if (!record || !run.config) throw new Error('this run has no checkpoint to resume from');
-      if (finalizing) await finalizing;
+      await ends.finishing();
       act().runEvent({ type: 'recovering', notice: null });
       act().runEvent({ type: 'notice', notice: `Resumed from the checkpoint at step ${record.step}.` });
       try {

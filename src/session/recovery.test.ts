@@ -97,6 +97,34 @@ describe('recovery from faults', () => {
     expect(s.data.status).toBe('loaded'); // the data went back into the new worker
   });
 
+  it('Stop while the run is being rebuilt after a crash: the rebuilt run is stopped and saved at its checkpoint', async () => {
+    const h = makeHarness({ hash: link('steps=100000&backend=wasm'), capabilities: caps });
+    await started(h);
+    await until(() => (state(h).run.checkpointStep ?? 0) >= 20);
+    h.ports.at(-1)?.crash('Uncaught Error: gone');
+    await until(() => state(h).run.status === 'recovering');
+    const at = state(h).run.checkpointStep;
+    await h.session.stop();
+    expect(state(h).run.status).toBe('stopping');
+    await until(() => state(h).run.saved, 5000);
+    expect(state(h).run).toMatchObject({ status: 'stopped', step: at, recoveries: [expect.objectContaining({ to: 'cpu' })] });
+    expect(state(h).runs.list[0]).toMatchObject({ status: 'stopped', hasWeights: true });
+    expect(steps(h)).toEqual(oneToN(at ?? 0));
+  });
+
+  it('a crash while stopping: the run is rebuilt paused and stopped, never trained on', async () => {
+    const h = makeHarness({ hash: link('steps=100000&backend=wasm'), capabilities: caps });
+    await started(h);
+    await until(() => (state(h).run.checkpointStep ?? 0) >= 20);
+    // The stop request is lost with the worker: the page still owes the person a stopped run.
+    h.ports.at(-1)?.hang();
+    void h.session.stop();
+    h.ports.at(-1)?.crash('Uncaught Error: gone');
+    await until(() => state(h).run.saved, 5000);
+    expect(state(h).run.status).toBe('stopped');
+    expect(state(h).run.step).toBe(state(h).run.checkpointStep);
+  });
+
   it('a lost GPU device rules out WebGL too: webgpu → wasm', async () => {
     const h = makeHarness({ hash: link('steps=200&backend=webgpu'), capabilities: caps, debug: true });
     await started(h);
@@ -142,7 +170,7 @@ describe('recovery from faults', () => {
       await until(() => state(h).run.status === 'running' && (state(h).run.checkpointStep ?? 0) >= 10);
       const before = h.ports.length;
       h.ports.at(-1)?.crash('boom');
-      await until(() => h.ports.length > before && state(h).run.status !== 'recovering');
+      await until(() => h.ports.length > before && !['recovering', 'saving'].includes(state(h).run.status)); // a failed run is saved first
     }
     expect(state(h).run).toMatchObject({ status: 'error', error: expect.stringMatching(/no other backend is left to continue on\. Resume from step \d+ to try again\./) });
     expect(state(h).run.recoveries.map((r) => r.to)).toEqual(['webgl', 'wasm', 'cpu']);

@@ -13,6 +13,7 @@
 import type { BackendName, DistillConfig } from '../engine/config/config.ts';
 import { BACKEND_ORDER, type ConcreteBackend } from '../engine/backend_order.ts';
 import type { AppStore } from '../store/store.ts';
+import type { RunStatus } from './run_machine.ts';
 import type { CheckpointRecord, Recovery } from '../store/checkpoint_record.ts';
 import type { Capabilities } from '../engine/training/session.ts';
 import type { TrainingClient } from '../worker/client.ts';
@@ -23,6 +24,14 @@ export const FALLBACK_CHAIN: readonly ConcreteBackend[] = BACKEND_ORDER;
 
 /** Automatic recoveries per run before it is failed instead. */
 export const MAX_RECOVERIES = 3;
+
+/** Statuses of a run a fault interrupts (configuring is not one: the build's own request fails instead). */
+const GOING: ReadonlySet<RunStatus> = new Set(['running', 'pausing', 'paused', 'stopping', 'recovering']);
+/** Statuses whose run is rebuilt paused: it was paused, or asked to pause or stop. */
+const HELD: ReadonlySet<RunStatus> = new Set(['pausing', 'paused', 'stopping']);
+
+/** Statuses in which the worker's loop runs (the watchdog pings it). */
+const WORKING: ReadonlySet<RunStatus> = new Set(['running', 'pausing', 'stopping']);
 
 /** Fresh workers in a row that die before answering their first request: then the page stops restarting. */
 export const MAX_FAILED_STARTS = 3;
@@ -78,6 +87,8 @@ export interface RecoveryApi {
   resume(plan: ResumePlan): Promise<void>;
   /** A fault is being handled. */
   busy(): boolean;
+  /** Replaces the worker with a fresh one and puts the data file back (Stop during a build that does not answer). */
+  restartWorker(): Promise<void>;
   /**
    * Pings the worker every `intervalMs` while a run trains; no answer within `timeoutMs` — or within four
    * report windows at the run's measured speed, when that is longer (a big student on the cpu backend blocks
@@ -124,13 +135,15 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
     deps.dropMetrics();
     act().truncateMetrics(step);
     act().runEvent({ type: 'resumed', step, status: plan.paused ? 'paused' : 'running', recovery: plan.recovery });
-    if (!plan.paused) await client.start();
+    // Stop was pressed while the run was being rebuilt: it stands now (paused), so it can be stopped and saved.
+    if (act().run.status === 'stopping') await client.stop();
+    else if (!plan.paused) await client.start();
   }
 
   async function handle(fault: Fault): Promise<void> {
     const s = act();
     const { runId, config } = s.run;
-    const active = runId !== null && config !== null && ['running', 'paused', 'recovering'].includes(s.run.status);
+    const active = runId !== null && config !== null && GOING.has(s.run.status);
     const from = s.run.backend?.name ?? null;
     const stepAtFault = s.run.step;
     if (!active || !runId || !config) {
@@ -168,7 +181,7 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
           backend: to,
           reason: `${to}: fallback after ${fault.message}`,
           recovery: { step, from: from ?? 'unknown', to, reason: fault.message, at: Date.now() },
-          paused: s.run.status === 'paused',
+          paused: HELD.has(s.run.status),
         });
         act().runEvent({ type: 'notice', notice: `${sentence(fault.message)} at step ${stepAtFault}: resumed from ${origin} on ${to}.` });
         return;
@@ -194,7 +207,7 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
           await handle(next);
         } catch (err) {
           if (gaveUp) {
-            const active = ['running', 'paused', 'recovering'].includes(act().run.status);
+            const active = GOING.has(act().run.status);
             if (active) deps.failRun(sentence(gaveUp));
             else act().runEvent({ type: 'notice', notice: sentence(gaveUp) });
           } else if (!queued) deps.failRun(`${sentence(next.message)}; recovery failed: ${message(err)}`);
@@ -211,10 +224,13 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
     onFault,
     resume,
     busy: () => handling !== null,
+    restartWorker: async () => {
+      await freshWorker();
+    },
     watch(intervalMs, timeoutMs) {
       let pinging = false;
       const timer = setInterval(() => {
-        if (pinging || handling || act().run.status !== 'running') return;
+        if (pinging || handling || !WORKING.has(act().run.status)) return;
         pinging = true;
         const last = act().metrics.history.at(-1);
         const config = act().run.config;
@@ -222,7 +238,7 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
         const waitMs = Math.max(timeoutMs, 4 * windowMs);
         void client.ping(waitMs).then((alive) => {
           pinging = false;
-          if (!alive && !handling && act().run.status === 'running') {
+          if (!alive && !handling && WORKING.has(act().run.status)) {
             const seconds = waitMs >= 10_000 ? String(Math.round(waitMs / 1000)) : (waitMs / 1000).toFixed(1);
             void onFault({ kind: 'unresponsive', message: `the training worker stopped answering (no reply in ${seconds} s)` });
           }

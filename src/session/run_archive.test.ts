@@ -7,6 +7,26 @@ import type { CheckpointRecord } from '../store/checkpoint_record.ts';
 
 const record = (id: string, createdAt: number) => ({ ...parseReport('{"config": {}, "history": []}', 'r.json', id), createdAt, imported: false });
 
+const checkpoint = (id: string, savedAt: number): CheckpointRecord => ({
+  id,
+  savedAt,
+  step: 20,
+  totalSteps: 100,
+  startedAt: 1,
+  config: { ...DEFAULT_CONFIG },
+  preset: null,
+  backend: null,
+  paramCount: 10,
+  dataset: null,
+  set: { name: 'a.safetensors', bytes: 3, fingerprint: 'sha256:00' },
+  setStored: true,
+  history: [{ step: 1, total: 2, lr: 0.1, grad_norm: 1, ms_per_step: 1, tokens_per_s: 1 }],
+  evals: [],
+  recoveries: [],
+  failed: null,
+  checkpoint: { version: 1, step: 20, params: [{ name: 'w', dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) }], adam: { step: 20, m: [], v: [] }, rng: { stream: { order: [1, 0], cursor: 1, rng: 5 }, dropout: 7 } },
+});
+
 describe('runs in IndexedDB', () => {
   it('stores runs with weights, lists newest first, deletes both', async () => {
     const db = await openRunArchive(indexedDB, `test-${Math.random()}`);
@@ -37,25 +57,6 @@ describe('runs in IndexedDB', () => {
 
   it('keeps an unfinished run\'s checkpoint and data file, newest first, and deletes them', async () => {
     const db = await openRunArchive(indexedDB, `test-${Math.random()}`);
-    const checkpoint = (id: string, savedAt: number): CheckpointRecord => ({
-      id,
-      savedAt,
-      step: 20,
-      totalSteps: 100,
-      startedAt: 1,
-      config: { ...DEFAULT_CONFIG },
-      preset: null,
-      backend: null,
-      paramCount: 10,
-      dataset: null,
-      set: { name: 'a.safetensors', bytes: 3, fingerprint: 'sha256:00' },
-      setStored: true,
-      history: [{ step: 1, total: 2, lr: 0.1, grad_norm: 1, ms_per_step: 1, tokens_per_s: 1 }],
-      evals: [],
-      recoveries: [],
-      failed: null,
-      checkpoint: { version: 1, step: 20, params: [{ name: 'w', dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) }], adam: { step: 20, m: [], v: [] }, rng: { stream: { order: [1, 0], cursor: 1, rng: 5 }, dropout: 7 } },
-    });
     await db.putCheckpoint(checkpoint('old', 1), new Blob([new Uint8Array([1, 2, 3])]));
     await db.putCheckpoint(checkpoint('new', 2));
     const list = await db.listCheckpoints();
@@ -68,6 +69,24 @@ describe('runs in IndexedDB', () => {
     expect(await db.getSet('old')).toBeNull();
     await db.clearCheckpoints();
     expect(await db.listCheckpoints()).toEqual([]);
+    db.close();
+  });
+
+  it('stores a finished run and drops its checkpoint and file in one transaction; a failed write drops nothing', async () => {
+    const db = await openRunArchive(indexedDB, `test-${Math.random()}`);
+    await db.putCheckpoint(checkpoint('run', 1), new Blob([new Uint8Array([1, 2, 3])]));
+    await db.putCheckpoint(checkpoint('other', 2));
+    // A record IndexedDB cannot store (a function does not clone): the write fails and the checkpoint stays.
+    const unstorable = { ...record('run', 3), note: () => 0 };
+    await expect(db.put(unstorable, undefined, { dropCheckpoint: true })).rejects.toThrow();
+    expect((await db.listCheckpoints()).map((c) => c.id).sort()).toEqual(['other', 'run']);
+    expect(await db.list()).toEqual([]);
+    await db.put(record('run', 3), { id: 'run', safetensors: new Uint8Array([9]), configJson: '{}' }, { dropCheckpoint: true });
+    expect((await db.list()).map((r) => [r.id, r.hasWeights])).toEqual([['run', true]]);
+    expect((await db.listCheckpoints()).map((c) => c.id)).toEqual(['other']); // only the finished run's
+    expect(await db.getSet('run')).toBeNull();
+    await db.put(record('other', 4)); // without the option, a checkpoint is left alone
+    expect((await db.listCheckpoints()).map((c) => c.id)).toEqual(['other']);
     db.close();
   });
 

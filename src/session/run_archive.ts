@@ -3,6 +3,9 @@
  * student (safetensors bytes + config.json) under the same id, read only when exported. An unfinished run's
  * latest checkpoint lives in `checkpoints`, and the data file it trains on, when small enough, in `sets`
  * (checkpoint_record.ts), both under the run's id.
+ *
+ * A finished run is never lost to a reload: its record (and weights) and the deletion of its checkpoint are one
+ * transaction (`put(run, weights, { dropCheckpoint: true })`), so IndexedDB holds one or the other at every moment.
  */
 import type { RunRecord } from '../store/run_record.ts';
 import { isCheckpointRecord, type CheckpointRecord } from '../store/checkpoint_record.ts';
@@ -16,9 +19,15 @@ export interface StoredWeights {
   extra?: { name: string; bytes: Uint8Array }[];
 }
 
+export interface PutOptions {
+  /** The run is over: its checkpoint and stored data file go, atomically with the record's write. */
+  dropCheckpoint?: boolean;
+}
+
 export interface RunArchive {
   list(): Promise<RunRecord[]>;
-  put(run: RunRecord, weights?: StoredWeights): Promise<void>;
+  /** Writes a run (and its weights); with `dropCheckpoint`, deletes its checkpoint and stored file in the same transaction. */
+  put(run: RunRecord, weights?: StoredWeights, opts?: PutOptions): Promise<void>;
   getWeights(id: string): Promise<StoredWeights | null>;
   delete(id: string): Promise<void>;
   /** Writes (replaces) a run's checkpoint; with `set`, also stores the data file's bytes under the run's id. */
@@ -74,10 +83,14 @@ export async function openRunArchive(factory: IDBFactory = indexedDB, name = DB_
       const runs: RunRecord[] = await promised(db.transaction(RUNS).objectStore(RUNS).getAll());
       return runs.sort((a, b) => b.createdAt - a.createdAt);
     },
-    async put(run, weights) {
-      const tx = db.transaction([RUNS, WEIGHTS], 'readwrite');
+    async put(run, weights, opts = {}) {
+      const tx = db.transaction(opts.dropCheckpoint ? STORES : [RUNS, WEIGHTS], 'readwrite');
       tx.objectStore(RUNS).put({ ...run, hasWeights: run.hasWeights || weights !== undefined });
       if (weights) tx.objectStore(WEIGHTS).put({ ...weights, id: run.id });
+      if (opts.dropCheckpoint) {
+        tx.objectStore(CHECKPOINTS).delete(run.id);
+        tx.objectStore(SETS).delete(run.id);
+      }
       await done(tx);
     },
     async getWeights(id) {

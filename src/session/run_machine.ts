@@ -1,8 +1,12 @@
 /**
- * The current run's lifecycle as an explicit state machine: RUN_TRANSITIONS says, for each of the eight
- * statuses, which lifecycle events it takes and where each leads; anything else is ignored (a late 'running'
- * from the worker cannot reopen a finished run). reduceRun applies an event to the run's state: the status by
- * the table, the data the event carries. Pure: the store's run slice holds the state and reduces with it.
+ * The current run's lifecycle as an explicit state machine: RUN_TRANSITIONS says, for each status, which
+ * lifecycle events it takes and where each leads; anything else is ignored (a late 'running' from the worker
+ * cannot reopen a finished run). reduceRun applies an event to the run's state: the status by the table, the
+ * data the event carries. Pure: the store's run slice holds the state and reduces with it.
+ *
+ * Feedback states: the worker takes Pause and Stop only between report windows (seconds on a big student), so
+ * a request shows at once as `pausing` / `stopping` until the worker's answer lands; a run that ended is
+ * `saving` until its record is stored (only then is its checkpoint dropped: session/run_end.ts).
  */
 import type { BackendChoice } from '../engine/backend.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
@@ -10,7 +14,11 @@ import type { Capabilities } from '../engine/training/session.ts';
 import type { Recovery } from '../io/report.ts';
 
 /** 'recovering': the worker is being restarted / the run rebuilt from its last checkpoint. */
-export type RunStatus = 'idle' | 'configuring' | 'running' | 'paused' | 'recovering' | 'done' | 'stopped' | 'error';
+export type RunStatus =
+  | 'idle' | 'configuring' | 'running' | 'pausing' | 'paused' | 'stopping' | 'saving' | 'recovering' | 'done' | 'stopped' | 'error';
+
+/** How a run ended (the status it settles in once saved: done, stopped, error). */
+export type EndReason = 'completed' | 'stopped' | 'error';
 
 export interface RunState {
   status: RunStatus;
@@ -30,8 +38,10 @@ export interface RunState {
   studentMsPerExample: number | null;
   /** What the training session can run on, probed at start-up. */
   capabilities: Capabilities | null;
-  /** The run was saved to IndexedDB. */
+  /** The run's record is stored (IndexedDB, or this tab's memory when IndexedDB is unavailable). */
   saved: boolean;
+  /** How the run ended, from its end (while `saving`) on; null before. */
+  outcome: EndReason | null;
   /** Step of the run's last checkpoint (null: none yet). */
   checkpointStep: number | null;
   /** What the page did about a fault (lost device, crashed worker), in words. */
@@ -54,6 +64,7 @@ export const IDLE_RUN: RunState = Object.freeze({
   studentMsPerExample: null,
   capabilities: null,
   saved: false,
+  outcome: null,
   checkpointStep: null,
   notice: null,
   recoveries: [],
@@ -76,7 +87,14 @@ export type RunEvent =
   | { type: 'reset' }
   | { type: 'configure'; runId: string; config: DistillConfig }
   | { type: 'status'; status: 'running' | 'paused'; step?: number }
-  | { type: 'ended'; reason: 'completed' | 'stopped' | 'error'; step: number; error?: string }
+  /** The person asked to pause or stop; the worker's answer lands later (pausing / stopping until then). */
+  | { type: 'requested'; verb: 'pause' | 'stop' }
+  /** A run stopped before it trained a step (while its student was being built): nothing to save. */
+  | { type: 'abandoned' }
+  /** The run ended: it is saved next (saving), then settles by its reason. */
+  | { type: 'ended'; reason: EndReason; step: number; error?: string }
+  /** The ended run's record is stored (or could not be: `stored` false, the runs table says why). */
+  | { type: 'saved'; reason: EndReason; stored: boolean }
   | { type: 'failed'; error: string }
   | { type: 'recovering'; notice: string | null }
   | { type: 'resumed'; step: number; status: 'running' | 'paused'; recovery?: Recovery }
@@ -86,26 +104,34 @@ export type RunEvent =
   | { type: 'configured'; paramCount: number; config: DistillConfig; backend: BackendChoice }
   | { type: 'step'; step: number }
   | { type: 'latency'; msPerExample: number }
-  | { type: 'saved' }
   | { type: 'capabilities'; capabilities: Capabilities }
   | { type: 'checkpointed'; step: number }
   | { type: 'notice'; notice: string | null };
 
-/** The events RUN_TRANSITIONS is about (a status or an end reason makes separate entries). */
+/** The events RUN_TRANSITIONS is about (a status, a verb or an end reason makes separate entries). */
 export type Lifecycle =
-  | 'reset' | 'configure' | 'run' | 'pause' | 'complete' | 'stop' | 'fail' | 'recover' | 'resume-running' | 'resume-paused' | 'restore';
+  | 'reset' | 'configure' | 'run' | 'pause' | 'ask-pause' | 'ask-stop' | 'abandon' | 'end'
+  | 'saved-completed' | 'saved-stopped' | 'saved-error'
+  | 'fail' | 'recover' | 'resume-running' | 'resume-paused' | 'restore';
 
-const ANY_RUN = { run: 'running', pause: 'paused', complete: 'done', stop: 'stopped', fail: 'error', reset: 'idle' } as const;
-const FINISHED = { configure: 'configuring', restore: 'recovering', complete: 'done', stop: 'stopped', fail: 'error', reset: 'idle' } as const;
+/** What every status of a going run takes: its end, a failed request, a reset (a new file). */
+const GOING = { end: 'saving', fail: 'error', reset: 'idle' } as const;
+const FINISHED = { configure: 'configuring', restore: 'recovering', fail: 'error', reset: 'idle' } as const;
 const RESUME = { 'resume-running': 'running', 'resume-paused': 'paused', recover: 'recovering' } as const;
 
 /** status → lifecycle event → next status. A pair not listed is ignored. */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, Readonly<Partial<Record<Lifecycle, RunStatus>>>>> = Object.freeze({
   idle: { configure: 'configuring', restore: 'recovering', fail: 'error', reset: 'idle' },
-  configuring: ANY_RUN,
-  running: { ...ANY_RUN, recover: 'recovering' },
-  paused: { ...ANY_RUN, recover: 'recovering' },
-  recovering: { ...ANY_RUN, ...RESUME },
+  // Building the student (and the step-0 evaluation): Stop is taken here too.
+  configuring: { ...GOING, run: 'running', pause: 'paused', 'ask-stop': 'stopping' },
+  running: { ...GOING, run: 'running', pause: 'paused', 'ask-pause': 'pausing', 'ask-stop': 'stopping', recover: 'recovering' },
+  // A late 'running' (the window before the pause) is ignored; the pause lands as 'paused'.
+  pausing: { ...GOING, pause: 'paused', 'ask-stop': 'stopping', recover: 'recovering' },
+  paused: { ...GOING, run: 'running', pause: 'paused', 'ask-stop': 'stopping', recover: 'recovering' },
+  // Stop wins over everything but the run's end: late statuses, a fault's recovery and its resume stay stopping.
+  stopping: { ...GOING, abandon: 'stopped', recover: 'stopping', 'resume-running': 'stopping', 'resume-paused': 'stopping' },
+  recovering: { ...GOING, ...RESUME, run: 'running', pause: 'paused', 'ask-stop': 'stopping' },
+  saving: { 'saved-completed': 'done', 'saved-stopped': 'stopped', 'saved-error': 'error', reset: 'idle' },
   done: FINISHED,
   stopped: FINISHED,
   // A failed run can be resumed from its checkpoint.
@@ -121,8 +147,14 @@ export function lifecycleOf(event: RunEvent): Lifecycle | null {
       return event.type;
     case 'status':
       return event.status === 'running' ? 'run' : 'pause';
+    case 'requested':
+      return event.verb === 'pause' ? 'ask-pause' : 'ask-stop';
+    case 'abandoned':
+      return 'abandon';
     case 'ended':
-      return event.reason === 'completed' ? 'complete' : event.reason === 'stopped' ? 'stop' : 'fail';
+      return 'end';
+    case 'saved':
+      return `saved-${event.reason}`;
     case 'failed':
       return 'fail';
     case 'recovering':
@@ -158,8 +190,14 @@ export function reduceRun(run: RunState, event: RunEvent, now: number = Date.now
     }
     case 'status':
       return { ...run, status, step: event.step ?? run.step, startedAt: status === 'running' && run.startedAt === null ? now : run.startedAt };
+    case 'requested':
+      return { ...run, status };
+    case 'abandoned':
+      return { ...run, status, endedAt: now, outcome: 'stopped' };
     case 'ended':
-      return { ...run, status, step: Math.max(event.step, run.step), endedAt: now, error: event.error ?? null };
+      return { ...run, status, step: Math.max(event.step, run.step), endedAt: now, error: event.error ?? null, outcome: event.reason, saved: false };
+    case 'saved':
+      return { ...run, status, saved: event.stored };
     case 'failed':
       return { ...run, status, error: event.error, endedAt: now };
     case 'recovering':
@@ -172,6 +210,7 @@ export function reduceRun(run: RunState, event: RunEvent, now: number = Date.now
         error: null,
         endedAt: null,
         saved: false,
+        outcome: null,
         recoveries: event.recovery ? [...run.recoveries, event.recovery] : run.recoveries,
       };
     case 'backend':
@@ -182,8 +221,6 @@ export function reduceRun(run: RunState, event: RunEvent, now: number = Date.now
       return { ...run, step: Math.max(event.step, run.step) };
     case 'latency':
       return { ...run, studentMsPerExample: event.msPerExample };
-    case 'saved':
-      return { ...run, saved: true };
     case 'capabilities':
       return { ...run, capabilities: event.capabilities };
     case 'checkpointed':
@@ -193,7 +230,24 @@ export function reduceRun(run: RunState, event: RunEvent, now: number = Date.now
   }
 }
 
+const ACTIVE: ReadonlySet<RunStatus> = new Set(['configuring', 'running', 'pausing', 'paused', 'stopping', 'recovering']);
+
 /** The run is between configure and its end (Train is refused; faults are recovered). */
 export function isActive(status: RunStatus): boolean {
-  return status === 'configuring' || status === 'running' || status === 'paused' || status === 'recovering';
+  return ACTIVE.has(status);
+}
+
+/** A new run may start (Train): the table takes `configure` here. */
+export function canStartRun(status: RunStatus): boolean {
+  return RUN_TRANSITIONS[status].configure !== undefined;
+}
+
+/** Stop is taken (the table leads to `stopping`). */
+export function canStop(status: RunStatus): boolean {
+  return RUN_TRANSITIONS[status]['ask-stop'] !== undefined;
+}
+
+/** The worker's set may not be replaced now: a run trains on it, or its result is being saved (paused runs may). */
+export function locksData(status: RunStatus): boolean {
+  return (isActive(status) && status !== 'paused') || status === 'saving';
 }

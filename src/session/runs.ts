@@ -5,12 +5,13 @@
  */
 import type { RunRecord } from '../store/run_record.ts';
 import type { AppStore } from '../store/store.ts';
-import type { RunArchive, StoredWeights } from './run_archive.ts';
+import type { PutOptions, RunArchive, StoredWeights } from './run_archive.ts';
 
 export interface Runs {
   /** Lists the archived runs into the store. */
   load(): Promise<void>;
-  save(record: RunRecord, weights?: StoredWeights): Promise<void>;
+  /** Puts a run into the table and the archive; resolves true once IndexedDB has it (false: this tab only). */
+  save(record: RunRecord, weights?: StoredWeights, opts?: PutOptions): Promise<boolean>;
   remove(id: string): Promise<void>;
   /** A run's stored student (null when it has none). */
   weights(id: string): Promise<StoredWeights | null>;
@@ -29,13 +30,15 @@ export function createRuns(deps: { store: AppStore; archive: Promise<RunArchive>
         unavailable(err);
       }
     },
-    async save(record, weights) {
+    async save(record, weights, opts) {
       act().upsertRun(record);
       try {
-        await (await deps.archive).put(record, weights);
+        await (await deps.archive).put(record, weights, opts);
         act().runsFailed(null);
+        return true;
       } catch (err) {
         unavailable(err);
+        return false;
       }
     },
     async remove(id) {

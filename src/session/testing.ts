@@ -8,6 +8,7 @@ import { createAppStore } from '../store/store.ts';
 import { openRunArchive, type RunArchive } from './run_archive.ts';
 import { createTrainingClient, type TrainingClient } from '../worker/client.ts';
 import { fakeDeps } from '../engine/training/testing.ts';
+import type { LocalSessionDeps } from '../engine/training/local_session.ts';
 import { inMemoryPort, type TestPort } from '../worker/testing.ts';
 import type { Capabilities } from '../engine/training/session.ts';
 import { tinyMlmSet } from '../engine/testing/tiny_sets.ts';
@@ -43,11 +44,17 @@ export interface HarnessOptions {
   brokenRestarts?: boolean;
   /** A training client of the test's own instead of the in-memory worker (e.g. the in-thread one). */
   client?: TrainingClient;
+  /** Changes the fake worker's dependencies (a slow build, a file that fails to read, …). */
+  tweak?: (deps: LocalSessionDeps) => void;
+  /** Wraps the run archive the page session writes to (e.g. to cut it off as a closed tab would). */
+  archive?: (db: Promise<RunArchive>) => Promise<RunArchive>;
+  stopGraceMs?: number;
 }
 
 export function makeHarness(opts: HarnessOptions = {}): Harness {
   const store = createAppStore();
   const deps = fakeDeps(opts.set ?? tinyMlmSet(), { failWith: opts.failWith, failAtStep: opts.failAtStep, failRuntime: opts.failRuntime });
+  opts.tweak?.(deps);
   const probe = deps.probe;
   if (opts.capabilities) deps.probe = async () => ({ ...(await probe()), ...opts.capabilities });
   const ports: TestPort[] = [];
@@ -61,11 +68,13 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
     });
   const hashes: string[] = [];
   const idb = opts.idb ?? new IDBFactory();
-  const db = openRunArchive(idb);
+  const opened = openRunArchive(idb);
+  const db = opts.archive ? opts.archive(opened) : opened;
   const session = createPageSession({
     training: client,
     store,
     archive: db,
+    stopGraceMs: opts.stopGraceMs,
     fetch: opts.fetch,
     location: { hash: opts.hash ?? '' },
     replaceHash: (h) => hashes.push(h),

@@ -1,10 +1,16 @@
-/** Data slice: the loaded distillation set as the page sees it (a summary; the arrays live in the worker). */
+/**
+ * Data slice: the loaded distillation set as the page sees it (a summary; the arrays live in the worker).
+ * A file that fails to read never costs the set already loaded: the worker keeps it until a new one has been
+ * read, and so does this slice — the card stays, with the failed file's message beside it.
+ */
 import type { StateCreator } from 'zustand';
 import type { SetSummary } from '../engine/training/session.ts';
 import type { AppState } from './store.ts';
 
 export interface DataState {
+  /** 'loaded' also after a failed read when a set was loaded before it (it still is); 'error': none is. */
   status: 'empty' | 'loading' | 'loaded' | 'error';
+  /** The file being read (loading), else the loaded set's (or, with none loaded, the failed one's). */
   fileName: string | null;
   bytesRead: number;
   totalBytes: number;
@@ -12,7 +18,10 @@ export interface DataState {
   /** Token strings by id (metadata vocab), when the file ships one. */
   vocab: string[] | null;
   labelNames: string[] | null;
+  /** Why the last file could not be read (cleared when the next read starts). */
   error: string | null;
+  /** The file `error` is about. */
+  errorFile: string | null;
 }
 
 /** The teacher weights a student will start from (the arrays stay in their files until Train). */
@@ -56,6 +65,7 @@ export const EMPTY_DATA: DataState = {
   vocab: null,
   labelNames: null,
   error: null,
+  errorFile: null,
 };
 
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
@@ -63,7 +73,9 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) 
   teacherWeights: null,
   teacherWeightsError: null,
   setTeacherWeights: (weights, error = null) => set({ teacherWeights: weights, teacherWeightsError: error }),
-  dataLoading: (fileName, totalBytes) => set({ data: { ...EMPTY_DATA, status: 'loading', fileName, totalBytes } }),
+  // The loaded set's card stays while another file is read (it is still the worker's until that one is read).
+  dataLoading: (fileName, totalBytes) =>
+    set((s) => ({ data: { ...s.data, status: 'loading', fileName, bytesRead: 0, totalBytes, error: null, errorFile: null } })),
   dataProgress: (bytesRead, totalBytes) =>
     set((s) => (s.data.status === 'loading' ? { data: { ...s.data, bytesRead, totalBytes } } : {})),
   dataLoaded: (summary, vocab, labelNames) =>
@@ -78,8 +90,14 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) 
         vocab: vocab ?? null,
         labelNames: labelNames ?? null,
         error: null,
+        errorFile: null,
       },
     })),
-  // A bad file leaves the message; the previously loaded set is gone in the worker too, so the card clears.
-  dataFailed: (fileName, error) => set({ data: { ...EMPTY_DATA, status: 'error', fileName, error } }),
+  // A bad file leaves its message; a set loaded before it stays loaded (in the worker too).
+  dataFailed: (fileName, error) =>
+    set((s) => {
+      const kept = s.data.summary;
+      if (!kept) return { data: { ...EMPTY_DATA, status: 'error', fileName, error, errorFile: fileName } };
+      return { data: { ...s.data, status: 'loaded', fileName: kept.fileName, bytesRead: kept.fileBytes, totalBytes: kept.fileBytes, error, errorFile: fileName } };
+    }),
 });

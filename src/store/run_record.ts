@@ -38,6 +38,11 @@ export interface RunRecord {
   hasWeights: boolean;
   /** Came from an imported report.json rather than a run in this page. */
   imported: boolean;
+  /**
+   * Written as the run ended, before its final evaluation and weights: the page was closed (or reloaded)
+   * before they were saved. Absent on a completely saved run.
+   */
+  partial?: boolean;
   /** Backend changes after a lost device or a crashed worker (the run resumed from a checkpoint). */
   recoveries?: Recovery[];
 }

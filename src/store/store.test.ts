@@ -9,7 +9,7 @@ import { fakeEval, FAKE_BACKEND } from '../engine/training/testing.ts';
 const rec = (step: number): StepRecord => ({ step, total: 1 / step, lr: 1e-3, grad_norm: 1, ms_per_step: 10, tokens_per_s: 100 });
 
 describe('data slice', () => {
-  it('goes loading → progress → loaded, and an error clears the card', () => {
+  it('goes loading → progress → loaded; a failed file leaves its message and keeps the loaded set', () => {
     const store = createAppStore();
     const s = () => store.getState();
     s().dataLoading('a.safetensors', 100);
@@ -19,8 +19,19 @@ describe('data slice', () => {
     expect(s().data).toMatchObject({ status: 'loaded', fileName: 'a.safetensors', vocab: ['x'], labelNames: null });
     s().dataProgress(1, 2); // late progress after load is ignored
     expect(s().data.bytesRead).toBe(100);
+    s().dataLoading('b.npz', 50);
+    expect(s().data).toMatchObject({ status: 'loading', fileName: 'b.npz', bytesRead: 0, summary: { fileName: 'a.safetensors' } });
     s().dataFailed('b.npz', 'bad zip');
-    expect(s().data).toMatchObject({ status: 'error', fileName: 'b.npz', error: 'bad zip', summary: null });
+    expect(s().data).toMatchObject({ status: 'loaded', fileName: 'a.safetensors', bytesRead: 100, error: 'bad zip', errorFile: 'b.npz', vocab: ['x'] });
+    expect(s().data.summary?.fileName).toBe('a.safetensors');
+    s().dataLoading('c.jsonl', 10); // the next read clears the message
+    expect(s().data.error).toBeNull();
+  });
+  it('with no set loaded, a failed file leaves the message and an empty card', () => {
+    const store = createAppStore();
+    store.getState().dataLoading('b.npz', 50);
+    store.getState().dataFailed('b.npz', 'bad zip');
+    expect(store.getState().data).toMatchObject({ status: 'error', fileName: 'b.npz', error: 'bad zip', errorFile: 'b.npz', summary: null });
   });
 });
 
@@ -66,8 +77,12 @@ describe('run slice', () => {
     s().runEvent({ type: 'step', step: 10 }); // steps never go back
     expect(s().run.step).toBe(20);
     s().runEvent({ type: 'ended', reason: 'completed', step: 50 });
+    expect(s().run).toMatchObject({ status: 'saving', outcome: 'completed', saved: false });
     s().runEvent({ type: 'status', status: 'running', step: 50 }); // a late status event
-    expect(s().run.status).toBe('done');
+    expect(s().run.status).toBe('saving');
+    s().runEvent({ type: 'saved', reason: 'completed', stored: true });
+    s().runEvent({ type: 'status', status: 'running', step: 50 });
+    expect(s().run).toMatchObject({ status: 'done', saved: true });
     s().runEvent({ type: 'reset' });
     expect(s().run.status).toBe('idle');
   });
@@ -138,6 +153,7 @@ describe('recovery in the store', () => {
     s().appendMetrics([1, 2, 3, 4, 5, 6].map(rec), [fakeEval(0), fakeEval(5)]);
     s().runEvent({ type: 'checkpointed', step: 4 });
     s().runEvent({ type: 'ended', reason: 'error', step: 6, error: 'non-finite loss at step 7' });
+    s().runEvent({ type: 'saved', reason: 'error', stored: true });
     s().runEvent({ type: 'status', status: 'running', step: 6 }); // a late status cannot reopen a failed run…
     expect(s().run.status).toBe('error');
     s().truncateMetrics(4);

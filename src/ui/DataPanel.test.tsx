@@ -56,6 +56,28 @@ describe('DataPanel', () => {
     expect(screen.getByRole('button', { name: 'Choose file…' })).toHaveProperty('disabled', false);
   });
 
+  it('a bad file after a good one: its message in place, and the loaded set still shown and usable', async () => {
+    const h = makeHarness({
+      tweak: (deps) => {
+        const read = deps.readDistillSet;
+        deps.readDistillSet = async (blob, name, o) => {
+          if (name === 'bad.npz') throw new Error('metadata: a <U string array of 209715200 characters, more than the 16777216 allowed');
+          return read(blob, name, o);
+        };
+      },
+    });
+    await h.session.init();
+    const { container } = renderWith(h, <DataPanel />);
+    pick(container, new File(['x'], 'good.safetensors'));
+    await screen.findByTestId('data-summary');
+    pick(container, new File(['x'], 'bad.npz'));
+    const alert = await screen.findByTestId('data-error');
+    expect(alert.textContent).toBe('Could not read bad.npz: metadata: a <U string array of 209715200 characters, more than the 16777216 allowed (still loaded: good.safetensors)');
+    expect(screen.getAllByRole('alert')).toHaveLength(1); // one message
+    expect(screen.getByTestId('data-summary').textContent).toContain('good.safetensors');
+    expect(h.store.getState().data.status).toBe('loaded');
+  });
+
   it('shows read progress while loading', () => {
     const h = makeHarness();
     renderWith(h, <DataPanel />);

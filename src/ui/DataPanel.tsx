@@ -1,5 +1,6 @@
 /** Data: drop or pick a teacher-logits file (or the demo), watch it load, read its summary card. */
 import { useRef, useState, type DragEvent } from 'react';
+import { locksData } from '../session/run_machine.ts';
 import { useApp, useSession } from './app_context.tsx';
 import { DataSummary } from './DataSummary.tsx';
 import { TeacherWeights } from './TeacherWeights.tsx';
@@ -11,7 +12,7 @@ export const ACCEPTED_EXTENSIONS = '.safetensors,.npz,.jsonl';
 export function DataPanel() {
   const session = useSession();
   const data = useApp((s) => s.data);
-  const busy = useApp((s) => s.run.status === 'running' || s.run.status === 'configuring' || s.run.status === 'recovering');
+  const busy = useApp((s) => locksData(s.run.status));
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
 
@@ -70,9 +71,10 @@ export function DataPanel() {
           <ProgressBar value={data.totalBytes > 0 ? data.bytesRead / data.totalBytes : null} label="file read progress" />
         </div>
       )}
-      {data.status === 'error' && (
+      {data.error !== null && (
         <div className="error" role="alert" data-testid="data-error">
-          <strong>Could not read {data.fileName}:</strong> {data.error}
+          <strong>Could not read {data.errorFile ?? data.fileName}:</strong> {data.error}
+          {data.summary && <> (still loaded: {data.summary.fileName})</>}
         </div>
       )}
       {data.summary && <DataSummary summary={data.summary} labelNames={data.labelNames} />}

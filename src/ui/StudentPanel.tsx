@@ -1,9 +1,14 @@
-/** Student: the architecture knobs with the live parameter count, size and compression against the teacher. */
+/**
+ * Student: the architecture knobs with the live parameter count, size and compression against the teacher,
+ * and the memory one training step needs against the backend's budget (the estimate Train refuses with).
+ */
+import { describeStepEstimate } from '../engine/memory/step_estimate.ts';
 import { studentParamCount, studentSpec } from '../engine/model/spec.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
 import { useApp } from './app_context.tsx';
 import { ConfigFields } from './ConfigField.tsx';
-import { formatBytes, formatCount } from './format.ts';
+import { formatBinaryBytes, formatBytes, formatCount } from './format.ts';
+import { useStepFit } from './use_step_fit.ts';
 
 /** Student parameters for a config and the loaded set (null without a set or with an invalid shape). */
 export function countStudent(config: DistillConfig, task: 'mlm' | 'clm' | 'classification', vocabSize: number, numClasses?: number): number | null {
@@ -20,6 +25,7 @@ export function StudentPanel() {
   const summary = useApp((s) => s.data.summary);
   const params = summary ? countStudent(config, summary.task, summary.vocabSize, summary.numClasses) : null;
   const ratio = params && summary?.teacherParams ? summary.teacherParams / params : null;
+  const fit = useStepFit();
   return (
     <section className="panel" aria-labelledby="student-title">
       <h2 id="student-title">Student</h2>
@@ -39,6 +45,17 @@ export function StudentPanel() {
           <span className="stat-label">smaller than teacher</span>
         </div>
       </div>
+      {fit && (
+        <p
+          className={fit.refusal ? 'step-memory step-memory-over' : 'step-memory'}
+          data-testid="step-memory"
+          title={`one step holds ${describeStepEstimate(fit.estimate)}`}
+        >
+          One training step needs about <strong>{formatBinaryBytes(fit.estimate.totalBytes)}</strong> of the{' '}
+          {formatBinaryBytes(fit.budget.bytes)} {fit.backend} allows
+          {fit.refusal ? ': too much, see Train.' : '.'}
+        </p>
+      )}
       {!summary && <p className="hint">Load a set to count parameters (the vocabulary sets the embedding size).</p>}
     </section>
   );

@@ -1,22 +1,30 @@
 /**
  * Train: start / pause / resume / stop, the progress bar with ETA, what the run uses (backend, seed), its last
  * checkpoint, what the page did about a fault, and — for a failed run with a checkpoint — resume from it.
+ * A request shows at once (pausing…, stopping…; the worker takes it between report windows), an ended run is
+ * "saving…" until it is stored, and a config whose step cannot fit the backend's memory is refused here,
+ * with the numbers and what to change, before anything is built.
  */
+import { canStartRun, canStop, type RunStatus } from '../session/run_machine.ts';
 import { useApp, useSession } from './app_context.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { etaSeconds } from './eta.ts';
 import { formatCount, formatDuration, formatNumber } from './format.ts';
+import { useStepFit } from './use_step_fit.ts';
 
-const STATUS_TEXT = {
+const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
   idle: 'ready',
   configuring: 'building the student…',
   running: 'training',
+  pausing: 'pausing…',
   paused: 'paused',
+  stopping: 'stopping…',
+  saving: 'saving…',
   recovering: 'recovering…',
   done: 'done',
   stopped: 'stopped',
   error: 'failed',
-} as const;
+};
 
 export function TrainPanel() {
   const session = useSession();
@@ -25,11 +33,13 @@ export function TrainPanel() {
   const dataReady = useApp((s) => s.data.status === 'loaded');
   const configError = useApp((s) => s.config.error);
   const formSeed = useApp((s) => s.config.values.seed);
-  const active = run.status === 'running' || run.status === 'paused' || run.status === 'configuring' || run.status === 'recovering';
+  const fit = useStepFit();
+  const refusal = dataReady ? (fit?.refusal ?? null) : null;
   const canResumeCheckpoint = run.status === 'error' && run.checkpointStep !== null;
   const last = history.at(-1);
   const eta = run.status === 'running' ? etaSeconds(history, run.step, run.totalSteps) : null;
-  const canTrain = dataReady && !configError && !active;
+  const canTrain = dataReady && !configError && !refusal && canStartRun(run.status);
+  const why = !dataReady ? 'load a data set first' : (configError?.message ?? refusal ?? (run.status === 'saving' ? 'the last run is being saved' : undefined));
 
   return (
     <section className="panel train-panel" aria-labelledby="train-title">
@@ -40,18 +50,18 @@ export function TrainPanel() {
             type="button"
             className="primary"
             disabled={!canTrain}
-            title={!dataReady ? 'load a data set first' : (configError?.message ?? undefined)}
-            onClick={() => void session.train()}
+            title={why}
+            onClick={() => void session.train().catch(() => undefined)}
           >
             {run.status === 'idle' ? 'Train' : 'Train again'}
           </button>
-          {run.status === 'running' && (
-            <button type="button" onClick={() => void session.pause()}>
-              Pause
+          {(run.status === 'running' || run.status === 'pausing') && (
+            <button type="button" disabled={run.status === 'pausing'} onClick={() => void session.pause()}>
+              {run.status === 'pausing' ? 'Pausing…' : 'Pause'}
             </button>
           )}
           {run.status === 'paused' && (
-            <button type="button" onClick={() => void session.resume()}>
+            <button type="button" disabled={!dataReady} onClick={() => void session.resume()}>
               Resume
             </button>
           )}
@@ -65,8 +75,8 @@ export function TrainPanel() {
               Resume from step {run.checkpointStep}
             </button>
           )}
-          <button type="button" disabled={run.status !== 'running' && run.status !== 'paused'} onClick={() => void session.stop()}>
-            Stop
+          <button type="button" disabled={!canStop(run.status)} onClick={() => void session.stop()}>
+            {run.status === 'stopping' ? 'Stopping…' : 'Stop'}
           </button>
         </div>
         <div className="train-status" data-testid="run-status" data-status={run.status}>
@@ -81,6 +91,11 @@ export function TrainPanel() {
           {run.saved && <span> · saved</span>}
         </div>
       </div>
+      {refusal && (
+        <p className="error" role="alert" data-testid="train-refusal">
+          Cannot train this configuration: {refusal}
+        </p>
+      )}
       <ProgressBar value={run.totalSteps > 0 ? run.step / run.totalSteps : 0} label="training progress" />
       <div className="run-facts">
         <span>backend: <strong data-testid="run-backend">{run.backend?.name ?? '—'}</strong></span>

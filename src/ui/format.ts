@@ -17,6 +17,13 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
+/** Bytes in binary units, as the memory estimate words them: "812.5 MiB", "3.50 GiB", "14.2 GiB". */
+export function formatBinaryBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(bytes < 10 * 2 ** 30 ? 2 : 1)} GiB`;
+}
+
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   if (ms < 1) return `${ms.toFixed(3)} ms`;

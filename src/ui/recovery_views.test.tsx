@@ -31,6 +31,7 @@ describe('TrainPanel after a failure', () => {
     s.runEvent({ type: 'checkpointed', step: 30 });
     s.runEvent({ type: 'notice', notice: 'The WebGPU device was lost (destroyed) at step 12: resumed from the checkpoint at step 10 on wasm.' });
     s.runEvent({ type: 'ended', reason: 'error', step: 37, error: 'non-finite loss at step 37 (loss NaN, grad norm 1.2)' });
+    s.runEvent({ type: 'saved', reason: 'error', stored: true });
     const resume = vi.fn(async () => undefined);
     h.session.resumeFromCheckpoint = resume;
     renderWith(h, <TrainPanel />);

@@ -64,6 +64,24 @@ describe('local training session (in-thread)', () => {
     expect(confusion.counts.reduce((a, b) => a + b, 0)).toBe(6);
   });
 
+  it('a file that fails to read leaves the loaded set and its trainer as they were; one that reads replaces both', async () => {
+    const deps = fakeDeps(tinyMlmSet());
+    const read = deps.readDistillSet;
+    deps.readDistillSet = async (blob, name, o) => {
+      if (name === 'bad.jsonl') throw new Error('line 1: too many values');
+      return read(blob, name, o);
+    };
+    const session = createLocalSession(deps);
+    await session.load(new Blob(['x']), 'tiny.safetensors');
+    await session.configure(config);
+    await expect(session.load(new Blob(['y']), 'bad.jsonl')).rejects.toThrow('line 1: too many values');
+    expect((await session.evaluate()).step).toBe(0); // the trainer is still there
+    expect((await session.example(0, 2)).index).toBe(0); // and the set
+    await session.load(new Blob(['z']), 'other.safetensors');
+    await expect(session.evaluate()).rejects.toThrow(/no run is configured/);
+    session.dispose();
+  });
+
   it('refuses calls that need a set or a trainer, saying which', async () => {
     const { session } = open();
     await expect(session.configure(config)).rejects.toThrow(/no data set is loaded/);

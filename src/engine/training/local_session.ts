@@ -117,8 +117,8 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       loadAbort?.abort();
       const abort = new AbortController();
       loadAbort = abort;
-      disposeTrainer();
-      set = null;
+      // The loaded set (and a trainer on it) stays until the new file has been read: a file that fails to
+      // read costs nothing (the page keeps showing, and training on, what was loaded).
       const blob = file instanceof Blob ? file : new Blob([file]);
       let lastPost = 0;
       const loaded = await deps.readDistillSet(blob, name, {
@@ -131,6 +131,7 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
         },
       });
       if (abort.signal.aborted) throw new Error(`reading ${name} was replaced by another file`);
+      disposeTrainer();
       set = loaded;
       return loadedSet(loaded, name, blob.size);
     },

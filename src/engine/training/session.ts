@@ -204,7 +204,10 @@ export type SessionListener = (event: SessionEvent) => void;
 
 export interface TrainingSession {
   probe(): Promise<Capabilities>;
-  /** Reads a distillation set (an ArrayBuffer is transferred to a worker); any trainer is disposed first. */
+  /**
+   * Reads a distillation set (an ArrayBuffer is transferred to a worker). Once it is read it replaces the
+   * loaded set and any trainer; a file that fails to read leaves both as they were.
+   */
   load(file: Blob | ArrayBuffer, name: string): Promise<LoadedSet>;
   /** Builds a trainer for the loaded set (selects the backend; disposes any previous trainer). */
   configure(config: DistillConfig, options?: ConfigureOptions): Promise<Configured>;
