@@ -153,8 +153,8 @@ export function chunkedHeadOp(
   return hasBias ? op(head.features, head.weight, head.bias as Tensor1D) : op(head.features, head.weight);
 }
 
-/** Logits [P, C] of the chunk with a −BIG column appended → [P, C + 1]. */
-function extendedSlice(logits: Tensor2D, c: ChunkRange): Tensor2D {
+/** Columns [start, start + C) of a [P, V] tensor with a −BIG column appended → [P, C + 1]. */
+export function extendedSlice(logits: Tensor2D, c: ChunkRange): Tensor2D {
   const rows = logits.shape[0];
   const part = c.start === 0 && c.size === logits.shape[1] ? logits : tf.slice(logits, [0, c.start], [rows, c.size]);
   return tf.concat2d([part, tf.fill([rows, 1], -BIG)], 1);

@@ -109,6 +109,8 @@ export const DIVERGENCE_REFS: Readonly<Record<Divergence, (p: number[], q: numbe
   skew_kl: (p: number[], q: number[], alpha: number) => klRef(p, mixRef(p, q, alpha)),
   skew_rkl: (p: number[], q: number[], alpha: number) => klRef(q, mixRef(p, q, 1 - alpha)),
   jsd: (p: number[], q: number[], beta: number) => {
+    if (beta === 0) return klRef(p, q); // TRL's endpoints
+    if (beta === 1) return klRef(q, p);
     const m = mixRef(p, q, beta);
     return beta * klRef(p, m) + (1 - beta) * klRef(q, m);
   },
