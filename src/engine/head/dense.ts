@@ -15,6 +15,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Divergence } from '../config/config.ts';
 import { DIVERGENCE_TERMS, type DivergenceParams } from '../losses/divergences/index.ts';
 import { LOG_PROB_FLOOR } from '../losses/log_math.ts';
+import { addNChunked, concatChunked } from '../ops/chunked.ts';
 import { chunkedHeadOp, chunkRanges, extendedSlice, foldChunks, headRows, headWidth, HEAD_CACHE_FLOATS, type ChunkLogits, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
 
 export interface DenseRequest {
@@ -115,7 +116,8 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
       if (request.argmax) columns.push(tf.cast(best, 'float32') as Tensor1D);
       const gSums = divergences.map((_, i) => sums[2 * i + 1]);
       const saved = [teacher, ...(labels ? [labels] : []), lseS, lseT, t === 1 ? lseS : lse1, ...gSums, ...kept];
-      return { value: tf.stack(columns, 1), saved, owned: kept };
+      // grouped concat: webgpu ops with 8 or more inputs return zeros (ops/chunked.ts)
+      return { value: concatChunked(columns.map(col), 1), saved, owned: kept };
     },
     (dy, saved, logitsOf, c) => {
       const teacherT = saved[0] as Tensor2D;
@@ -144,7 +146,7 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
         const dLabel = tf.reshape(dCol(k++), [p]);
         terms.push(tf.scatterND(idx, tf.mul(dLabel, inChunk), [p, c.size + 1]));
       }
-      return (terms.length === 1 ? terms[0] : tf.addN(terms)) as Tensor2D;
+      return addNChunked(terms);
     },
   ) as Tensor2D;
 
