@@ -174,7 +174,7 @@ function extendedWeight(w: Tensor2D, c: ChunkRange): Tensor2D {
 /** X·E_cᵀ + b_c with the extra −BIG column, in one matmul ([P, D] × [D, C + 1]). */
 function linearChunk(x: Tensor2D, w: Tensor2D, b: Tensor1D | undefined, c: ChunkRange): Tensor2D {
   const wExt = extendedWeight(w, c);
-  const bPart = b ? (c.start === 0 && c.size === b.shape[0] ? b : tf.slice(b, [c.start], [c.size])) : tf.zeros([c.size]);
+  const bPart: Tensor1D = b ? (c.start === 0 && c.size === b.shape[0] ? b : tf.slice(b, [c.start], [c.size])) : tf.zeros([c.size]);
   const bExt = tf.concat1d([bPart, tf.fill([1], -BIG)]);
   // wasm: XNNPACK serves only untransposed operands (a transposed flag falls onto a ~10× slower loop)
   if (prefersExplicitTranspose()) return tf.fused.matMul({ a: x, b: transpose2d(wExt), bias: bExt }) as Tensor2D;
@@ -186,12 +186,12 @@ function linearChunk(x: Tensor2D, w: Tensor2D, b: Tensor1D | undefined, c: Chunk
  * formed once and serves both dW (untransposed operands) and db (a last-axis sum; an axis-0 sum transposes).
  */
 function linearChunkGrads(ds: Tensor2D, x: Tensor2D, w: Tensor2D): { dx: Tensor2D; dw: Tensor2D; db: Tensor1D } {
-  const dx = tf.matMul(ds, w);
+  const dx: Tensor2D = tf.matMul(ds, w);
   if (prefersExplicitTranspose()) {
     const dsT = transpose2d(ds); // [C + 1, P]
-    return { dx, dw: tf.matMul(dsT, x), db: tf.sum(dsT, 1) };
+    return { dx, dw: tf.matMul(dsT, x) as Tensor2D, db: tf.sum(dsT, 1) as Tensor1D };
   }
-  return { dx, dw: tf.matMul(ds, x, true, false), db: tf.sum(ds, 0) };
+  return { dx, dw: tf.matMul(ds, x, true, false) as Tensor2D, db: tf.sum(ds, 0) as Tensor1D };
 }
 
 /** Runs `step` for every chunk, threading an accumulator; each step's temporaries are freed before the next. */

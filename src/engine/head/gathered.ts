@@ -51,7 +51,7 @@ function maskedChunk(sExt: Tensor2D, ids: Tensor2D, exclude: number, c: ChunkRan
   const { idx, inChunk } = chunkIndices(ids, c);
   if (exclude === 0) return { xm: sExt, idx, inChunk };
   const [p, j] = ids.shape;
-  const excluded = exclude === j ? idx : tf.reshape(tf.slice(tf.reshape(idx, [p, j, 2]), [0, 0, 0], [p, exclude, 2]), [p * exclude, 2]);
+  const excluded: Tensor2D = exclude === j ? idx : tf.reshape(tf.slice(tf.reshape(idx, [p, j, 2]), [0, 0, 0], [p, exclude, 2]), [p * exclude, 2]);
   // every write is −BIG, so the duplicates aimed at the spare column cannot conflict
   const xm = scatterUpdate(sExt, excluded, tf.fill([p * exclude], -BIG));
   return { xm, idx, inChunk };
@@ -73,7 +73,6 @@ export function gatheredHeadStats(head: HeadInput, request: GatherRequest, optio
   const width = headWidth(head);
   const cache = p * (width + chunkRanges(p, width, options.chunkFloats).length) <= (options.cacheFloats ?? HEAD_CACHE_FLOATS);
   const withArgmax = request.argmax === true;
-  const cols = j + 1 + (withArgmax ? 1 : 0);
 
   const packed = chunkedHeadOp(
     head,

@@ -63,16 +63,18 @@ export function linearHead(t: HeadTensors, withBias = true): HeadInput {
 
 /** X·Wᵀ + b through tfjs's plain ops: the reference logits [P, V]. */
 export function referenceLogits(t: HeadTensors, withBias = true): Tensor2D {
-  const s = tf.matMul(t.x, t.w, false, true);
-  return withBias ? tf.add(s, t.b) : s;
+  const s: Tensor2D = tf.matMul(t.x, t.w, false, true);
+  return withBias ? tf.add<Tensor2D>(s, t.b) : s;
 }
 
 /** log Σ_{v ∉ ids[p, 0:exclude]} exp(s_p,v) from full logits (tfjs ops, differentiable). */
 export function referenceTail(s: Tensor2D, ids: Tensor2D, exclude: number): Tensor1D {
   if (exclude === 0) return tf.logSumExp(s, 1);
   const [p, v] = s.shape;
-  const excluded = tf.slice(ids, [0, 0], [p, exclude]);
-  const mask = tf.sum(tf.oneHot(excluded, v, 1, 0, 'float32'), 1); // [P, V] 1 at excluded ids
+  const excluded = tf.reshape(tf.slice(ids, [0, 0], [p, exclude]), [p * exclude]);
+  const rows = tf.reshape(tf.tile(tf.reshape(tf.range(0, p, 1, 'int32'), [p, 1]), [1, exclude]), [p * exclude]);
+  // [P, V] 1 at excluded ids (not tf.oneHot: wasm's and webgpu's return garbage for float32 or int32 output)
+  const mask = tf.scatterND(tf.stack([rows, excluded], 1), tf.ones([p * exclude]), [p, v]);
   return tf.logSumExp(tf.sub(s, tf.mul(mask, 1e30)), 1);
 }
 

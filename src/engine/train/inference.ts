@@ -31,7 +31,7 @@ export function createInference({ student, set, batchSize, batchOf, latencyPool 
       try {
         const kk = Math.min(k, width);
         const { values, idx } = tf.tidy(() => {
-          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits;
+          const logits = student.logits(batch.inputIds, batch.mask);
           const top = tf.topk(tf.softmax(logits.reshape([-1, width])), kk);
           return { values: top.values, idx: top.indices };
         });
@@ -66,7 +66,7 @@ export function createInference({ student, set, batchSize, batchOf, latencyPool 
       const batch = batchOf(chunk);
       try {
         const outs = tf.tidy(() => {
-          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits.reshape([-1, width]);
+          const logits = student.logits(batch.inputIds, batch.mask).reshape([-1, width]);
           if (!k) return [logits];
           const top = tf.topk(logits, k);
           return [top.values, top.indices, tf.logSumExp(logits, 1)];
@@ -90,7 +90,7 @@ export function createInference({ student, set, batchSize, batchOf, latencyPool 
     const batch = batchOf(latencyPool);
     try {
       const once = async () => {
-        const logits = tf.tidy(() => student.forward(batch.inputIds, batch.mask, { training: false }).logits.sum());
+        const logits = tf.tidy(() => student.logits(batch.inputIds, batch.mask).sum());
         await logits.data();
         logits.dispose();
       };

@@ -3,7 +3,7 @@ import { expectAllClose } from '../testing.ts';
 import { DIVERGENCES } from './index.ts';
 import { divergenceOf, P, Q } from './testing.ts';
 
-const { kl, rkl, skew_kl: skewKl, skew_rkl: skewRkl } = DIVERGENCES;
+const { kl, skew_kl: skewKl } = DIVERGENCES;
 
 describe('skew_kl: KL(p ‖ α p + (1 − α) q)', () => {
   it('matches the hand value for p = [½, ½], q = [0.9, 0.1], α = 0.1', async () => {

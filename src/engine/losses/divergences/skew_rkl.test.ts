@@ -3,7 +3,7 @@ import { expectAllClose } from '../testing.ts';
 import { DIVERGENCES } from './index.ts';
 import { divergenceOf, P, Q } from './testing.ts';
 
-const { kl, rkl, skew_kl: skewKl, skew_rkl: skewRkl } = DIVERGENCES;
+const { rkl, skew_rkl: skewRkl } = DIVERGENCES;
 
 describe('skew_rkl: KL(q ‖ (1 − α) p + α q)', () => {
   it('matches the hand value for p = [½, ½], q = [0.9, 0.1], α = 0.1', async () => {

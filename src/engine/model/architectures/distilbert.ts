@@ -14,7 +14,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup } from '../../ops/embedding.ts';
-import { linearTransposedWeight } from '../../ops/linear.ts';
 import { attend, attentionBias, dense, geluErf, layerNorm } from '../layers.ts';
 import type { Architecture, ForwardContext, ParamDef, StudentSpec } from './types.ts';
 
@@ -97,12 +96,12 @@ function forward(ctx: ForwardContext, inputIds: tf.Tensor2D, mask: tf.Tensor2D) 
   if (spec.task === 'classification') {
     const cls = hidden.slice([0, 0, 0], [b, 1, d]).reshape([b, d]); // [B, D]: the first ([CLS]) position
     const pooled = dropout(tf.relu(dense(cls, w('pre_classifier'), bias1('pre_classifier'))), 3);
-    return { logits: dense(pooled, w('classifier'), bias1('classifier')), hidden };
+    return { head: { kind: 'logits' as const, logits: dense(pooled, w('classifier'), bias1('classifier')) as tf.Tensor2D }, hidden };
   }
   const transformed = ln(geluErf(dense(hidden, w('vocab_transform'), bias1('vocab_transform'))), 'vocab_layer_norm');
-  const flat = transformed.reshape([b * l, d]) as tf.Tensor2D;
-  const logits = linearTransposedWeight(flat, p(WORDS) as tf.Tensor2D, bias1('vocab_projector')); // [B·L, V]
-  return { logits: logits.reshape([b, l, spec.vocabSize]), hidden };
+  // logits = features · Eᵀ + b_v, [B·L, V]: left to the chunked head
+  const features = transformed.reshape([b * l, d]) as tf.Tensor2D;
+  return { head: { kind: 'linear' as const, features, weight: p(WORDS) as tf.Tensor2D, bias: bias1('vocab_projector') }, hidden };
 }
 
 function hfConfig(spec: StudentSpec): Record<string, unknown> {
