@@ -17,7 +17,7 @@ import { encodeDistillSet } from '../src/io/index.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/distill.mjs');
-export const VENV_PYTHON = path.resolve('.venv-hf/bin/python');
+import { VENV_PYTHON } from './helpers/venv.ts';
 let dir = '';
 
 const CASES: [Task, 'distilbert' | 'gpt2'][] = [

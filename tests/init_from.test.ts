@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from '../src/io/index.ts';
-import { VENV_PYTHON } from './hf_parity.test.ts';
+import { VENV_PYTHON } from './helpers/venv.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/distill.mjs');

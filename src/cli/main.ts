@@ -5,6 +5,7 @@
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
 import { BENCH_FLAGS, benchCommand, benchHelp } from './commands/bench.ts';
 import { evalCommand, evalHelp } from './commands/eval.ts';
+import { handoffCommand, handoffHelp } from './commands/handoff.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
 import { SWEEP_FLAGS, sweepCommand, sweepHelp } from './commands/sweep.ts';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   inspect: { help: inspectHelp, run: inspectCommand },
   train: { help: trainHelp, run: trainCommand },
   sweep: { help: sweepHelp, run: sweepCommand, flags: SWEEP_FLAGS },
+  handoff: { help: handoffHelp, run: handoffCommand },
   eval: { help: evalHelp, run: evalCommand },
   predict: { help: predictHelp, run: predictCommand },
   bench: { help: benchHelp, run: benchCommand, flags: BENCH_FLAGS },

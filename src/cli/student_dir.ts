@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, openAsBlob } from 'node:fs';
 import path from 'node:path';
 import type { DistillConfig } from '../engine/config/config.ts';
@@ -8,12 +8,17 @@ import { architectureOfConfig } from '../engine/model/hf_format.ts';
 import type { DistillMetadata } from '../engine/types.ts';
 import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
 import { readSafetensors, toFloat32 } from '../io/index.ts';
-import { LEGACY_WEIGHTS, MODEL_CONFIG, MODEL_WEIGHTS, PROJECTION_FILE, studentDirFiles } from '../io/student_files.ts';
+import { LEGACY_WEIGHTS, MODEL_CONFIG, MODEL_WEIGHTS, OPTIMIZER_FILE, PROJECTION_FILE, studentDirFiles } from '../io/student_files.ts';
 
 /** Writes the student directory (io/student_files.ts): config.json, model.safetensors, …; returns the names. */
-export async function writeStudentDir(dir: string, student: StudentExport, meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>): Promise<string[]> {
+export async function writeStudentDir(
+  dir: string,
+  student: StudentExport,
+  meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>,
+  optimizer?: { step: number; tensors: NamedArray[] },
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files = studentDirFiles(student, meta);
+  const files = studentDirFiles(student, meta, optimizer);
   for (const f of files) await writeFile(path.join(dir, f.name), f.bytes);
   return files.map((f) => f.name);
 }
@@ -26,6 +31,10 @@ export interface StudentDir {
   /** model.safetensors (or a 0.1 student.safetensors) plus the cosine projection when there is one. */
   tensors: NamedArray[];
   raw: Record<string, unknown>;
+  /** Every file of the directory by name (a handoff copies them). */
+  files: string[];
+  /** optimizer.safetensors, when the run wrote its AdamW state. */
+  optimizerFile?: string;
 }
 
 async function readTensors(file: string): Promise<NamedArray[]> {
@@ -57,5 +66,6 @@ export async function readStudentDir(dir: string): Promise<StudentDir> {
   const tensors = await readTensors(weights);
   const projection = path.join(dir, PROJECTION_FILE);
   if (existsSync(projection)) tensors.push(...(await readTensors(projection)));
-  return { config, architecture, tensors, raw };
+  const optimizerFile = path.join(dir, OPTIMIZER_FILE);
+  return { config, architecture, tensors, raw, files: await readdir(dir), optimizerFile: existsSync(optimizerFile) ? optimizerFile : undefined };
 }

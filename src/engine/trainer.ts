@@ -186,7 +186,7 @@ export async function createTrainer(
     }
   }
 
-  async function evaluate(): Promise<EvalRecord> {
+  async function evaluate(indices: readonly number[] = evalIndices): Promise<EvalRecord> {
     const metrics = await evaluateBatches(
       {
         student,
@@ -196,7 +196,7 @@ export async function createTrainer(
         activeTerms: terms,
         positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
       },
-      evalBatches(evalIndices),
+      evalBatches(indices),
     );
     const record = { step, metrics };
     callbacks.onEval?.(record);
@@ -293,6 +293,18 @@ export async function createTrainer(
     if (projected && projection) tf.tidy(() => projection.assign(tf.tensor((projected as NamedArray).data, projection.shape, 'float32')));
   }
 
+  /** AdamW's moments in model.safetensors layout: exp_avg.NAME / exp_avg_sq.NAME, as torch's AdamW keys them. */
+  async function exportOptimizer(): Promise<{ step: number; tensors: NamedArray[] }> {
+    if (running) throw new Error('pause the run before exporting the optimiser state');
+    const tensors: NamedArray[] = [];
+    for (const [prefix, moments] of [['exp_avg', optimizer.state.m], ['exp_avg_sq', optimizer.state.v]] as const) {
+      const arrays = (await namedArrays(moments)) as WeightArray[];
+      const model = toDiskTensors(spec, arrays.filter((a) => a.name !== PROJECTION_NAME));
+      for (const a of [...model, ...arrays.filter((x) => x.name === PROJECTION_NAME)]) tensors.push({ ...a, name: `${prefix}.${a.name}` });
+    }
+    return { step: optimizer.state.step, tensors };
+  }
+
   async function namedArrays(vars: ReadonlyMap<string, tf.Variable>): Promise<NamedArray[]> {
     const out: NamedArray[] = [];
     for (const [name, v] of vars) out.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
@@ -365,6 +377,7 @@ export async function createTrainer(
     step: (n = 1) => run(n, false),
     evaluate,
     exportStudent,
+    exportOptimizer,
     loadStudent,
     saveCheckpoint,
     loadCheckpoint,

@@ -67,8 +67,8 @@ export interface Trainer {
   stop(): void;
   /** Runs exactly n steps (default 1) even when paused; used by tests and the step button. */
   step(n?: number): Promise<void>;
-  /** Evaluates on the held-out split now. */
-  evaluate(): Promise<EvalRecord>;
+  /** Evaluates on the held-out split now (or on the examples `indices`, e.g. one batch's for parity records). */
+  evaluate(indices?: readonly number[]): Promise<EvalRecord>;
   /**
    * Everything needed to continue this run exactly where it is: weights, AdamW moments and step, and the
    * positions of the seeded batch and dropout streams (the caller keeps the history).
@@ -83,6 +83,11 @@ export interface Trainer {
   loadStudent(tensors: readonly NamedArray[]): void;
   /** The student as a Hugging Face model: model.safetensors tensors, config.json, and the cosine projection. */
   exportStudent(): Promise<StudentExport>;
+  /**
+   * The AdamW state as torch's AdamW keys it: `exp_avg.NAME` / `exp_avg_sq.NAME` in model.safetensors layout,
+   * and the step count (what a PyTorch continuation resumes from: tools/handoff/train.py).
+   */
+  exportOptimizer(): Promise<{ step: number; tensors: NamedArray[] }>;
   /** Student predictions for a few examples, for the compare view (top-k per position, T = 1). */
   predictExamples(indices: readonly number[], topk: number): Promise<ExamplePrediction[]>;
   /**

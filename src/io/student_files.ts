@@ -4,6 +4,7 @@
  *   config.json                  the family's transformers config + `distill` (the resolved training config)
  *   model.safetensors            F32 weights, torch names and layout (metadata {"format": "pt"}, as save_pretrained)
  *   hidden_projection.safetensors  the cosine loss's learned projection, when the run has one (not part of the model)
+ *   optimizer.safetensors        the AdamW state (exp_avg.NAME / exp_avg_sq.NAME, metadata step), when given
  *   tokenizer.json, tokenizer_config.json   the teacher's fast tokenizer, when the set carries it
  * Pure over bytes: the CLI writes them to disk, the page to downloads.
  */
@@ -14,6 +15,8 @@ import type { StudentExport } from '../engine/trainer_types.ts';
 export const MODEL_WEIGHTS = 'model.safetensors';
 export const MODEL_CONFIG = 'config.json';
 export const PROJECTION_FILE = 'hidden_projection.safetensors';
+/** AdamW's moments (exp_avg.NAME, exp_avg_sq.NAME, torch layout) and step: what a continuation resumes from. */
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
 /** Distill Playground 0.1 wrote its [in, out] weights here; readers still accept it. */
 export const LEGACY_WEIGHTS = 'student.safetensors';
 
@@ -37,12 +40,19 @@ function tokenizerConfig(meta: Pick<DistillMetadata, 'tokenizerConfig'>, maxLen:
 }
 
 /** Every file of the directory, in a fixed order. */
-export function studentDirFiles(student: StudentExport, meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>): NamedFile[] {
+export function studentDirFiles(
+  student: StudentExport,
+  meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>,
+  optimizer?: { step: number; tensors: StudentExport['tensors'] },
+): NamedFile[] {
   const files: NamedFile[] = [
     { name: MODEL_CONFIG, bytes: json(student.config) },
     { name: MODEL_WEIGHTS, bytes: encodeSafetensors(student.tensors, { format: 'pt' }) },
   ];
   if (student.projection) files.push({ name: PROJECTION_FILE, bytes: encodeSafetensors([student.projection], { format: 'pt' }) });
+  if (optimizer) {
+    files.push({ name: OPTIMIZER_FILE, bytes: encodeSafetensors(optimizer.tensors, { format: 'pt', optimizer: 'adamw', step: String(optimizer.step) }) });
+  }
   if (meta.tokenizerJson) {
     const maxLen = Number(student.config.max_position_embeddings ?? student.config.n_positions ?? 512);
     files.push({ name: 'tokenizer.json', bytes: new TextEncoder().encode(meta.tokenizerJson) });

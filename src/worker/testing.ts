@@ -112,6 +112,9 @@ export function fakeTrainer(
       pending = [];
       if (status === 'done' && step < config.steps) status = 'paused';
     },
+    async exportOptimizer() {
+      return { step, tensors: [{ name: 'exp_avg.lm_head.bias', dtype: 'F32' as const, shape: [2], data: new Float32Array([0.1, 0.2]) }] };
+    },
     async exportStudent() {
       return {
         tensors: [

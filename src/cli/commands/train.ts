@@ -123,9 +123,10 @@ export async function trainToDir(options: TrainToDirOptions): Promise<TrainRepor
     const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with
     await trainer.start();
     const student = await trainer.exportStudent();
+    const optimizer = await trainer.exportOptimizer();
     const wallSeconds = (performance.now() - t0) / 1000;
     await mkdir(outDir, { recursive: true });
-    const written = await writeStudentDir(outDir, student, set.metadata);
+    const written = await writeStudentDir(outDir, student, set.metadata, optimizer);
     const report: TrainReport = {
       tool: 'distill-playground',
       started_at: startedAt,
