@@ -36,14 +36,27 @@ export interface DenseStats {
   argmax?: Tensor1D; // int32
 }
 
-/** log Σ exp over the rows of x [P, M] through the Softmax kernel: max(x) − log(max(softmax(x))). */
-function chunkLse(x: Tensor2D): Tensor1D {
-  return tf.sub(tf.max(x, 1), tf.log(tf.max(tf.softmax(x), 1))) as Tensor1D;
+/**
+ * A row log-sum-exp kept as a pair (m, ℓ) with lse = m + ℓ: m the running row max, ℓ = log Σ exp(x − m) ∈
+ * [0, log V]. Log-probabilities are then formed as (x − m) − ℓ, never x − fround(m + ℓ): rounding a logsumexp of
+ * 12 to float32 moves every log q of the row by up to 5e−7, which the softmax gradient's cancellation over V
+ * amplifies (≈ 1e−5 relative in ∂/∂features for a peaked skew_rkl case of the float64 audit; 2e−6 with the pair).
+ */
+type LsePair = [Tensor1D, Tensor1D];
+
+/** (m, ℓ) of one chunk's rows through the Softmax kernel: m = max(x), ℓ = −log(max(softmax(x))). */
+function chunkLse(x: Tensor2D): LsePair {
+  return [tf.max(x, 1) as Tensor1D, tf.neg(tf.log(tf.max(tf.softmax(x), 1))) as Tensor1D];
 }
 
-function logAddExpRows(a: Tensor1D, b: Tensor1D): Tensor1D {
-  const m = tf.maximum(a, b);
-  return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(b, m)))));
+/** Combines two (m, ℓ) pairs: m' = max(m₁, m₂), ℓ' = logaddexp(ℓ₁ + m₁ − m', ℓ₂ + m₂ − m'). */
+function combineLse([m1, l1]: LsePair, [m2, l2]: LsePair): LsePair {
+  const m: Tensor1D = tf.maximum(m1, m2);
+  const a: Tensor1D = tf.add(l1, tf.sub(m1, m));
+  const b: Tensor1D = tf.add(l2, tf.sub(m2, m));
+  const top = tf.maximum(a, b);
+  const l: Tensor1D = tf.add(top, tf.log(tf.add(tf.exp(tf.sub(a, top)), tf.exp(tf.sub(b, top)))));
+  return [m, l];
 }
 
 const col = (x: Tensor1D): Tensor2D => tf.reshape(x, [-1, 1]) as Tensor2D;
@@ -71,10 +84,8 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
   const labels = request.labels;
   const n = divergences.length;
   const temper = (x: Tensor2D): Tensor2D => (t === 1 ? x : tf.div(x, t));
-  const logProbs = (sExt: Tensor2D, tExt: Tensor2D, lseS: Tensor1D, lseT: Tensor1D) => ({
-    lq: tf.maximum(tf.sub(temper(sExt), col(lseS)), LOG_PROB_FLOOR) as Tensor2D,
-    lp: tf.maximum(tf.sub(temper(tExt), col(lseT)), LOG_PROB_FLOOR) as Tensor2D,
-  });
+  const logProbsOf = (x: Tensor2D, [m, l]: LsePair) => tf.maximum(tf.sub(tf.sub(temper(x), col(m)), col(l)), LOG_PROB_FLOOR) as Tensor2D;
+  const logProbs = (sExt: Tensor2D, tExt: Tensor2D, lseS: LsePair, lseT: LsePair) => ({ lq: logProbsOf(sExt, lseS), lp: logProbsOf(tExt, lseT) });
 
   const packed = chunkedHeadOp(
     head,
@@ -82,15 +93,16 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
     (logitsOf: ChunkLogits) => {
       const kept: Tensor2D[] = [];
       const sOf = (c: ChunkRange) => (cache ? kept[c.index] : logitsOf(c));
-      // pass 1: [lse_T(s), lse_T(t), lse_1(s), s_label, Σ(s − t)², best value, best index]
-      const init: Tensor[] = [tf.fill([p], -1e30), tf.fill([p], -1e30), tf.fill([p], -1e30), tf.zeros([p]), tf.zeros([p]), tf.fill([p], -Infinity), tf.zeros([p], 'int32')];
-      const [lseS, lseT, lse1, label, sq, , best] = foldChunks(chunks, init, ([aS, aT, a1, lab, sse, bestV, bestI], c) => {
+      // pass 1: [(m, ℓ) of lse_T(s), of lse_T(t), of lse_1(s), s_label, Σ(s − t)², best value, best index]
+      const empty = (): Tensor[] => [tf.fill([p], -1e30), tf.zeros([p])]; // m = −BIG, ℓ = 0: combines to the other pair
+      const init: Tensor[] = [...empty(), ...empty(), ...empty(), tf.zeros([p]), tf.zeros([p]), tf.fill([p], -Infinity), tf.zeros([p], 'int32')];
+      const [mS, lS, mT, lT, m1, l1, label, sq, , best] = foldChunks(chunks, init, ([aSm, aSl, aTm, aTl, a1m, a1l, lab, sse, bestV, bestI], c) => {
         const sExt = logitsOf(c);
         if (cache) kept.push(tf.keep(sExt));
         const tExt = extendedSlice(teacher, c);
-        const nS = logAddExpRows(aS as Tensor1D, chunkLse(temper(sExt)));
-        const out: Tensor[] = [nS, logAddExpRows(aT as Tensor1D, chunkLse(temper(tExt)))];
-        out.push(labels && t !== 1 ? logAddExpRows(a1 as Tensor1D, chunkLse(sExt)) : a1);
+        const pair = (m: Tensor, l: Tensor): LsePair => [m as Tensor1D, l as Tensor1D];
+        const out: Tensor[] = [...combineLse(pair(aSm, aSl), chunkLse(temper(sExt))), ...combineLse(pair(aTm, aTl), chunkLse(temper(tExt)))];
+        out.push(...(labels && t !== 1 ? combineLse(pair(a1m, a1l), chunkLse(sExt)) : [a1m, a1l]));
         if (labels) {
           const { idx, inChunk } = labelIndex(labels, c);
           out.push(tf.add(lab, tf.mul(tf.gatherND(sExt, idx), inChunk)));
@@ -104,7 +116,7 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
       // pass 2: D_i and Σ_v g_i for every divergence
       const zeros = Array.from({ length: 2 * n }, () => tf.zeros([p]) as Tensor);
       const sums = n === 0 ? [] : foldChunks(chunks, zeros, (acc, c) => {
-        const { lq, lp } = logProbs(sOf(c), extendedSlice(teacher, c), lseS as Tensor1D, lseT as Tensor1D);
+        const { lq, lp } = logProbs(sOf(c), extendedSlice(teacher, c), [mS, lS] as LsePair, [mT, lT] as LsePair);
         return divergences.flatMap((d, i) => {
           const { f, g } = DIVERGENCE_TERMS[d.name](lp, lq, d.params);
           return [tf.add(acc[2 * i], tf.sum(f, 1)), tf.add(acc[2 * i + 1], tf.sum(g, 1))];
@@ -112,10 +124,11 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
       });
       const columns: Tensor1D[] = divergences.map((_, i) => sums[2 * i] as Tensor1D);
       if (request.mse) columns.push(tf.div(sq, v) as Tensor1D);
-      if (labels) columns.push((t === 1 ? lseS : lse1) as Tensor1D, label as Tensor1D);
+      const lse1 = (t === 1 ? tf.add(mS, lS) : tf.add(m1, l1)) as Tensor1D;
+      if (labels) columns.push(lse1, label as Tensor1D);
       if (request.argmax) columns.push(tf.cast(best, 'float32') as Tensor1D);
       const gSums = divergences.map((_, i) => sums[2 * i + 1]);
-      const saved = [teacher, ...(labels ? [labels] : []), lseS, lseT, t === 1 ? lseS : lse1, ...gSums, ...kept];
+      const saved = [teacher, ...(labels ? [labels] : []), mS, lS, mT, lT, lse1, ...gSums, ...kept];
       // grouped concat: webgpu ops with 8 or more inputs return zeros (ops/chunked.ts)
       return { value: concatChunked(columns.map(col), 1), saved, owned: kept };
     },
@@ -123,15 +136,15 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
       const teacherT = saved[0] as Tensor2D;
       const labelsT = labels ? (saved[1] as Tensor1D) : undefined;
       const at = labels ? 2 : 1;
-      const [lseS, lseT, lse1] = saved.slice(at, at + 3) as Tensor1D[];
-      const gSums = saved.slice(at + 3, at + 3 + n) as Tensor1D[];
-      const sExt = cache ? (saved[at + 3 + n + c.index] as Tensor2D) : logitsOf(c);
+      const [mS, lS, mT, lT, lse1] = saved.slice(at, at + 5) as Tensor1D[];
+      const gSums = saved.slice(at + 5, at + 5 + n) as Tensor1D[];
+      const sExt = cache ? (saved[at + 5 + n + c.index] as Tensor2D) : logitsOf(c);
       const tExt = extendedSlice(teacherT, c);
       const grad = dy as Tensor2D;
       const dCol = (i: number) => tf.slice(grad, [0, i], [p, 1]) as Tensor2D; // [P, 1]
       const terms: Tensor2D[] = [];
       if (n > 0) {
-        const { lq, lp } = logProbs(sExt, tExt, lseS, lseT);
+        const { lq, lp } = logProbs(sExt, tExt, [mS, lS], [mT, lT]);
         const q = tf.exp(lq);
         divergences.forEach((d, i) => {
           const { g } = DIVERGENCE_TERMS[d.name](lp, lq, d.params);
