@@ -183,8 +183,8 @@ describe('trainer', () => {
     await expect(createTrainer(syntheticSet(), mergeConfig(tiny, { alpha_cos: 1 }))).rejects.toThrow(/teacher_hidden/);
     await expect(createTrainer(syntheticSet({ withLabels: false }), mergeConfig(tiny, { alpha_hard: 1 }))).rejects.toThrow(/labels/);
     await expect(createTrainer(syntheticSet({ seqLen: 12 }), mergeConfig(tiny))).rejects.toThrow(/max_len/);
-    // A top-k file may declare any vocabulary size; a [B·L, V] step that cannot fit is refused up front.
-    const huge = { ...syntheticSet({ topk: 4 }), vocabSize: 2 ** 30 };
-    await expect(createTrainer(huge, mergeConfig(tiny))).rejects.toThrow(/GiB of logits/);
+    // A top-k file may declare any vocabulary size; a step that cannot fit is refused up front, with the numbers.
+    const huge = { ...syntheticSet({ topk: 4 }), vocabSize: 2 ** 26 };
+    await expect(createTrainer(huge, mergeConfig(tiny, { trim_vocab: false }))).rejects.toThrow(/embedding \[67108864, .*GiB.*vocabulary/);
   });
 });

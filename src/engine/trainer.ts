@@ -28,7 +28,8 @@ import { createInference } from './train/inference.ts';
 import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
 import type { DistillSet } from './types.ts';
 import type { WeightArray } from './model/hf_format.ts';
-import { checkWasmHeap, explainWasmOutOfMemory } from './wasm_memory.ts';
+import { checkStepFits } from './memory/step_estimate.ts';
+import { explainWasmOutOfMemory } from './wasm_memory.ts';
 
 export interface TrainerOptions {
   /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
@@ -42,6 +43,11 @@ export interface TrainerOptions {
    * any subset (e.g. copied from the teacher: model/teacher_init.ts); the others keep their seeded init.
    */
   initialWeights?: readonly NamedArray[];
+  /**
+   * Bytes one training step may hold (memory/step_estimate.ts): a run that needs more is refused before any
+   * tensor is allocated. wasm is also capped by its heap; other backends default to 4 GiB.
+   */
+  memoryBudgetBytes?: number;
 }
 
 /** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
@@ -62,7 +68,7 @@ export async function createTrainer(
 ): Promise<Trainer> {
   checkCompatible(set, config);
   await tf.ready();
-  if (tf.getBackend() === 'wasm') checkWasmHeap(set, config);
+  checkStepFits(set, config, tf.getBackend(), options.memoryBudgetBytes); // before any tensor is allocated
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, { vocabSize: set.vocabSize, numClasses: set.numClasses, padId: set.metadata.padId }, options.architecture);
   const student: Student = createStudent(spec, config.seed);

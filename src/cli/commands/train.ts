@@ -4,6 +4,7 @@ import type { BackendChoice } from '../../engine/backend.ts';
 import { longRunWarning, projectedSeconds } from '../../engine/backend_rule.ts';
 import { calibrateStudent } from '../../engine/calibrate.ts';
 import type { DistillConfig } from '../../engine/config/config.ts';
+import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
 import { createTrainer } from '../../engine/trainer.ts';
 import type { EvalMetrics, EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
 import type { DistillSet } from '../../engine/types.ts';
@@ -120,6 +121,8 @@ export async function trainToDir(options: TrainToDirOptions): Promise<TrainRepor
   }, { backend, initialWeights: options.initialWeights });
   try {
     if (verbose) log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
+    // the estimate the trainer checked against the backend's budget before allocating anything
+    if (verbose) log(`memory: one step holds ${describeStepEstimate(estimateStep(set, config))}`);
     const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with
     await trainer.start();
     const student = await trainer.exportStudent();

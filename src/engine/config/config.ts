@@ -8,6 +8,7 @@ export type Divergence = 'kl' | 'rkl' | 'skew_kl' | 'skew_rkl' | 'jsd';
 export type Schedule = 'linear' | 'cosine' | 'constant';
 export type DistillPositions = 'all' | 'labelled';
 export type BackendName = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type TrimVocab = 'auto' | boolean;
 
 export interface DistillConfig {
   // ---- student transformer ----
@@ -28,8 +29,9 @@ export interface DistillConfig {
   alpha_mse: number; // mean squared error between logits (dense teachers; gathered top-k otherwise)
   divergence: Divergence; // which divergence the KD term uses
   skew_alpha: number; // DistiLLM skew: mixes α of the teacher into the student side (0.1 in the paper)
-  jsd_beta: number; // GKD generalized JSD: mixture weight β ∈ (0, 1)
+  jsd_beta: number; // GKD generalized JSD: mixture weight β ∈ [0, 1] (0: forward KL, 1: reverse KL, as TRL)
   distill_positions: DistillPositions; // 'all' non-pad positions, or only 'labelled' ones (labels != -100)
+  trim_vocab: TrimVocab; // student vocabulary = the ids the set uses (inputs, labels, teacher top-k, specials); 'auto': when it saves memory that matters
 
   // ---- optimisation ----
   lr: number; // peak learning rate (AdamW)
@@ -77,6 +79,7 @@ export const DEFAULT_CONFIG: Readonly<DistillConfig> = Object.freeze({
   skew_alpha: 0.1,
   jsd_beta: 0.5,
   distill_positions: 'all',
+  trim_vocab: 'auto',
 
   lr: 1e-3,
   weight_decay: 0.01,

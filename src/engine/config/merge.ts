@@ -20,6 +20,11 @@ const ENUMS: Partial<Record<keyof DistillConfig, readonly string[]>> = {
   pooling: ['mean', 'first'],
 };
 
+/** Keys whose values mix strings and booleans: each must be one of these. */
+const CHOICES: Partial<Record<keyof DistillConfig, readonly (string | boolean)[]>> = {
+  trim_vocab: ['auto', true, false],
+};
+
 const INTEGER_KEYS: ReadonlySet<keyof DistillConfig> = new Set([
   'n_layers', 'd_model', 'n_heads', 'd_ff', 'max_len', 'warmup_steps', 'batch_size', 'steps', 'seed',
   'eval_every', 'eval_max_examples', 'report_every', 'checkpoint_every',
@@ -60,6 +65,13 @@ export function mergeConfig(
 export function validateConfig(raw: Record<string, unknown>): Readonly<DistillConfig> {
   for (const key of CONFIG_KEYS) {
     const value = raw[key];
+    const choices = CHOICES[key];
+    if (choices) {
+      if (!choices.includes(value as string | boolean)) {
+        throw new ConfigError(`config "${key}" must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, found ${JSON.stringify(value)}`, key);
+      }
+      continue;
+    }
     const expected = typeof DEFAULT_CONFIG[key];
     if (typeof value !== expected) {
       throw new ConfigError(`config "${key}" must be a ${expected}, found ${JSON.stringify(value)}`, key);
@@ -84,8 +96,8 @@ export function validateConfig(raw: Record<string, unknown>): Readonly<DistillCo
   }
   if (config.dropout >= 1) throw new ConfigError(`dropout must be < 1, found ${config.dropout}`, 'dropout');
   if (config.skew_alpha > 1) throw new ConfigError(`skew_alpha must be in [0, 1], found ${config.skew_alpha}`, 'skew_alpha');
-  if (config.jsd_beta <= 0 || config.jsd_beta >= 1) {
-    throw new ConfigError(`jsd_beta must be in (0, 1), found ${config.jsd_beta}`, 'jsd_beta');
+  if (config.jsd_beta > 1) {
+    throw new ConfigError(`jsd_beta must be in [0, 1] (0: forward KL, 1: reverse KL), found ${config.jsd_beta}`, 'jsd_beta');
   }
   if (config.eval_fraction >= 1) {
     throw new ConfigError(`eval_fraction must be < 1, found ${config.eval_fraction}`, 'eval_fraction');

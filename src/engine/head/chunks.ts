@@ -25,6 +25,14 @@ export const BIG = 1e30;
 export const HEAD_CHUNK_FLOATS = 2 ** 24;
 
 /**
+ * The dense-teacher op's default chunk (16 MiB): its per-element work (both log-probabilities, each divergence's
+ * terms, the teacher's slice) keeps ~4× more chunk-sized temporaries alive. At the benchmark's dense cell
+ * ([2048, 8192] on wasm) a step peaked at 1.77 GB with one 2^24 chunk and 0.84 GB with 2^22 ones, at the same speed
+ * within the machine's noise (2.5 vs 3.3 s a step under a load of 5).
+ */
+export const DENSE_HEAD_CHUNK_FLOATS = 2 ** 22;
+
+/**
  * Forward-pass results kept for the backward pass instead of recomputing them, while their total stays under
  * this many floats (one [P, V] copy at the benchmark's 2048 × 8192); larger heads recompute each chunk.
  */

@@ -16,7 +16,7 @@ import type { Divergence } from '../config/config.ts';
 import { DIVERGENCE_TERMS, type DivergenceParams } from '../losses/divergences/index.ts';
 import { LOG_PROB_FLOOR } from '../losses/log_math.ts';
 import { addNChunked, concatChunked } from '../ops/chunked.ts';
-import { chunkedHeadOp, chunkRanges, extendedSlice, foldChunks, headRows, headWidth, HEAD_CACHE_FLOATS, type ChunkLogits, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
+import { chunkedHeadOp, chunkRanges, DENSE_HEAD_CHUNK_FLOATS, extendedSlice, foldChunks, headRows, headWidth, HEAD_CACHE_FLOATS, type ChunkLogits, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
 
 export interface DenseRequest {
   teacher: Tensor2D; // [P, V] teacher logits at T = 1
@@ -79,7 +79,8 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
     throw new Error(`denseHeadStats: teacher logits [${teacher.shape}] do not match the head [${p}, ${v}]`);
   }
   if (!(t > 0)) throw new Error(`temperature must be > 0, got ${t}`);
-  const chunks = chunkRanges(p, v, options.chunkFloats);
+  const chunkOptions = { ...options, chunkFloats: options.chunkFloats ?? DENSE_HEAD_CHUNK_FLOATS };
+  const chunks = chunkRanges(p, v, chunkOptions.chunkFloats);
   const cache = p * (v + chunks.length) <= (options.cacheFloats ?? HEAD_CACHE_FLOATS);
   const labels = request.labels;
   const n = divergences.length;
@@ -89,7 +90,7 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
 
   const packed = chunkedHeadOp(
     head,
-    options,
+    chunkOptions,
     (logitsOf: ChunkLogits) => {
       const kept: Tensor2D[] = [];
       const sOf = (c: ChunkRange) => (cache ? kept[c.index] : logitsOf(c));
