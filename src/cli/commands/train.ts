@@ -5,6 +5,7 @@ import { longRunWarning, projectedSeconds } from '../../engine/backend_rule.ts';
 import { calibrateStudent } from '../../engine/calibrate.ts';
 import type { DistillConfig } from '../../engine/config/config.ts';
 import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
+import { prepareVocabulary, trimVocabularyRows, type PreparedVocabulary } from '../../engine/data/trim_vocab.ts';
 import { createTrainer } from '../../engine/trainer.ts';
 import type { EvalMetrics, EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
 import type { DistillSet } from '../../engine/types.ts';
@@ -35,8 +36,12 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const initFrom = stringOption(args, 'init-from');
   const init = initFrom ? await initFromTeacher(initFrom, set, requested, await explicitConfigKeys(args)) : undefined;
   const config = init?.config ?? requested;
-  const backend = await selectTrainingBackend(set, config);
-  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights: init?.initialWeights });
+  // trimmed (or not) before the backend is calibrated: calibration times the student the run will train
+  const vocabulary = prepareVocabulary(set, config, config.backend === 'auto' ? 'wasm' : config.backend);
+  log(vocabulary.decision.reason);
+  const initialWeights = init && vocabulary.map ? trimVocabularyRows(init.initialWeights, vocabulary.map) : init?.initialWeights;
+  const backend = await selectTrainingBackend(vocabulary.set, config);
+  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights, vocabulary });
 }
 
 /**
@@ -76,6 +81,8 @@ export interface TrainToDirOptions {
   verbose: boolean;
   /** Starting weights (model.safetensors layout, any subset), e.g. copied from the teacher (--init-from). */
   initialWeights?: readonly NamedArray[];
+  /** The vocabulary decision already taken for `set` (prepareVocabulary); decided here (and logged when verbose) if absent. */
+  vocabulary?: PreparedVocabulary;
 }
 
 /** What one training run wrote into DIR/report.json (the fields a sweep row reads). */
@@ -94,8 +101,11 @@ export interface TrainReport {
  * the model directory (student_dir.ts) and DIR/report.json. Returns the report.
  */
 export async function trainToDir(options: TrainToDirOptions): Promise<TrainReport> {
-  const { set, dataFile, config, outDir, verbose } = options;
+  const { dataFile, config, outDir, verbose } = options;
   const backend: BackendChoice = { ...options.backend };
+  const vocabulary = options.vocabulary ?? prepareVocabulary(options.set, config, backend.name);
+  if (!options.vocabulary) log(vocabulary.decision.reason);
+  const set = vocabulary.set;
   const history: StepRecord[] = [];
   const evals: EvalRecord[] = [];
   const startedAt = new Date().toISOString();
@@ -129,12 +139,13 @@ export async function trainToDir(options: TrainToDirOptions): Promise<TrainRepor
     const optimizer = await trainer.exportOptimizer();
     const wallSeconds = (performance.now() - t0) / 1000;
     await mkdir(outDir, { recursive: true });
-    const written = await writeStudentDir(outDir, student, set.metadata, optimizer);
+    const written = await writeStudentDir(outDir, student, set.metadata, optimizer, vocabulary.map);
     const report: TrainReport = {
       tool: 'distill-playground',
       started_at: startedAt,
       wall_seconds: wallSeconds,
-      data: { file: path.basename(dataFile), ...inspectDistillSet(set) },
+      data: { file: path.basename(dataFile), ...inspectDistillSet(options.set) },
+      vocabulary: vocabulary.decision,
       config,
       backend,
       student: { num_parameters: trainer.paramCount, ...student.config },
