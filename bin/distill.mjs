@@ -3,12 +3,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
-// tfjs prints a banner about tfjs-node in Node; the CLI's stderr is for progress and errors only.
-const warn = console.warn;
-console.warn = (...args) => {
-  if (typeof args[0] === 'string' && args[0].includes('tfjs-node')) return;
-  warn(...args);
-};
-const { main } = await import('../src/cli/main.ts');
+// Before anything loads tfjs: library prints that are not the CLI's (src/cli/console_filter.ts).
+const { installConsoleFilter } = await import('../src/cli/console_filter.ts');
+installConsoleFilter();
+const { main, registerCommand } = await import('../src/cli/main.ts');
+// `distill bench` lives with the benchmark (bench/ imports src/, never the reverse).
+const { BENCH_COMMAND } = await import('../bench/command.ts');
+registerCommand('bench', BENCH_COMMAND);
 const code = await main(process.argv.slice(2));
 process.exit(code);

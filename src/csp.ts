@@ -7,7 +7,7 @@
  * - script-src 'self' 'wasm-unsafe-eval' blob:: the bundle and its chunks; tfjs's wasm backend compiles
  *   WebAssembly; its pthread workers (wasm threads) load the Emscripten factory from a blob: URL.
  * - worker-src 'self' blob:: the training worker is a bundled file; tfjs starts the wasm backend's pthread
- *   workers from blob: URLs (src/worker/wasm_threads.ts). A blob: URL can only be minted by script already
+ *   workers from blob: URLs (src/engine/patches/browser_wasm_threads.ts). A blob: URL can only be minted by script already
  *   running on this origin, so neither opens the page to another origin's code.
  * - connect-src 'self': the demo set, the .wasm binaries — nothing a person uploads ever leaves the browser.
  * - img-src 'self' data: blob:: the empty favicon (data:) and chart PNG export (an SVG drawn via data:).

@@ -1,12 +1,13 @@
 /**
- * Page entry: one store, one training worker, one controller binding them (created once, here), then React.
+ * Page entry: one store, one training session (the worker; the page's own thread when no worker can start),
+ * one page session binding them (created once, here), then React.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAppStore } from './store/store.ts';
-import { openRunsDb } from './store/runs_db.ts';
-import { spawnTrainingClient } from './worker/client.ts';
-import { createController } from './ui/controller.ts';
+import { openRunArchive } from './session/run_archive.ts';
+import { createPageSession } from './session/page_session.ts';
+import { startTrainingClient } from './worker/client.ts';
 import { AppProvider } from './ui/app_context.tsx';
 import { App } from './ui/App.tsx';
 import './ui/styles.css';
@@ -18,23 +19,26 @@ const debug = query.has('debug');
 const watchdogMs = Number(query.get('watchdog_ms'));
 
 const store = createAppStore();
-const client = spawnTrainingClient({ debug });
-const controller = createController({
-  client,
+const { client, inThread } = await startTrainingClient({ debug });
+const session = createPageSession({
+  training: client,
   store,
-  db: openRunsDb(),
+  archive: openRunArchive(),
   location: window.location,
   replaceHash: (hash) => history.replaceState(null, '', hash || window.location.pathname + window.location.search),
   debug,
   watchdog: debug && watchdogMs > 0 ? { intervalMs: Math.min(1000, watchdogMs), timeoutMs: watchdogMs } : undefined,
 });
-void controller.init();
+void session.init();
+if (inThread) {
+  store.getState().runEvent({ type: 'notice', notice: `No training worker could start (${inThread}): training runs in this page, which may stutter while it trains.` });
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <AppProvider value={{ store, controller }}>
+    <AppProvider value={{ store, session }}>
       <App />
     </AppProvider>
   </StrictMode>,

@@ -10,9 +10,12 @@ import { startPeer } from '../bench/peer_process.ts';
 import { markdownReport } from '../bench/report.ts';
 import { median, pairedSpeedup, stepsForTarget, tokensPerSecond } from '../bench/stats.ts';
 import type { SuiteResult } from '../bench/suite.ts';
-import { main } from '../src/cli/main.ts';
-import { wasmThreadsFromEnv } from '../src/cli/node_wasm_threads.ts';
+import { BENCH_COMMAND } from '../bench/command.ts';
+import { main, registerCommand } from '../src/cli/main.ts';
+import { wasmThreadsFromEnv } from '../src/engine/patches/node_wasm_threads.ts';
 import { encodeDistillSet, readDistillSet } from '../src/io/index.ts';
+
+registerCommand('bench', BENCH_COMMAND); // as bin/distill.mjs does
 
 describe('bench grid', () => {
   it('spans d_model × layers × vocab × length × batch × teacher on wasm, the smallest student elsewhere', () => {

@@ -47,6 +47,13 @@ describe('distill CLI', () => {
     expect(config.distill).toMatchObject({ architecture: 'distilbert', batch_size: 8, alpha_kd: 5, alpha_hard: 2, alpha_cos: 1, temperature: 2, seed: 3, steps: 20 });
     const report = JSON.parse(await readFile(path.join(student, 'report.json'), 'utf8'));
     expect(report.history).toHaveLength(20);
+    // the one report format (io/report.ts), as the page writes it
+    expect(Object.keys(report)).toEqual([
+      'tool', 'started_at', 'wall_seconds', 'data', 'config', 'backend', 'student', 'history', 'evals', 'initial_metrics', 'final_metrics',
+      'name', 'status', 'student_ms_per_example',
+    ]);
+    expect(report).toMatchObject({ status: 'done', name: expect.stringMatching(/^distilbert · seed 3 · /), student_ms_per_example: expect.any(Number) });
+    expect(report.data).toMatchObject({ task: 'mlm', metadata_keys: expect.any(Array), teacher_name: expect.toBeOneOf([expect.any(String), null]) });
     for (const entry of report.history) {
       for (const key of ['step', 'total', 'kd', 'hard', 'cos', 'lr', 'tokens_per_s', 'ms_per_step']) expect(entry[key]).toEqual(expect.any(Number));
     }

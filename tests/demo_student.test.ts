@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { selectNodeBackend } from '../src/cli/node_runtime.ts';
 import { mergeConfig } from '../src/engine/config/merge.ts';
+import { installPatches } from '../src/engine/patches/index.ts';
 import { createTrainer } from '../src/engine/trainer.ts';
 import type { EvalRecord } from '../src/engine/trainer_types.ts';
 import { readDistillSet } from '../src/io/index.ts';
@@ -16,6 +17,7 @@ const manifest = JSON.parse(readFileSync(new URL('demo.json', DIR), 'utf8')) as 
 
 describe('default student on the demo set', () => {
   it('beats its step-0 label and probability loyalty after 200 steps', async () => {
+    installPatches();
     await selectNodeBackend('wasm');
     const bytes = readFileSync(new URL(manifest.file, DIR));
     const set = await readDistillSet(new Blob([bytes]), manifest.file);

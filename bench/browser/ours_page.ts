@@ -2,17 +2,19 @@
  * Our engine as a bench peer inside the page: window.benchPeer.handle(request) answers protocol.ts requests
  * (the runner calls it through page.evaluate).
  *
- * wasm threads as in the app's worker (src/worker/wasm_threads.ts): `?threads=N` (N ≥ 2) starts the threaded
+ * wasm threads as in the app's worker (src/engine/patches/browser_wasm_threads.ts): `?threads=N` (N ≥ 2) starts the threaded
  * build with N threads, the page being cross-origin isolated; without it, single-threaded SIMD.
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/engine/backend.ts';
-import { prepareWasmThreads, withThreadCap } from '../../src/worker/wasm_threads.ts';
+import { installPatches } from '../../src/engine/patches/index.ts';
+import { prepareWasmThreads, withThreadCap } from '../../src/engine/patches/browser_wasm_threads.ts';
 import { oursHandler } from '../peers/ours_handler.ts';
 import type { PeerReply, PeerRequest } from '../peers/protocol.ts';
 import { WASM_PATHS } from './wasm_paths.ts';
 
+installPatches();
 setWasmPaths(WASM_PATHS);
 const { threads } = prepareWasmThreads(Number(new URLSearchParams(location.search).get('threads') ?? 1));
 const handle = oursHandler(

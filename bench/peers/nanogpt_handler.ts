@@ -62,8 +62,9 @@ export function nanogptHandler(runtime: NanoRuntime) {
     }
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     await runtime.prepareWasm(wasm);
-    const { registerWasmUnsortedSegmentSum } = await import('../../src/engine/kernels/wasm_unsorted_segment_sum.ts');
-    registerWasmUnsortedSegmentSum();
+    // The kernel wasm lacks (tf.gather's gradient), not our speed-ups: the peer runs tfjs as it ships.
+    const { installPatches } = await import('../../src/engine/patches/index.ts');
+    installPatches({ only: ['unsorted-segment-sum'] });
     const ported = portCustomKernelsToWasm(standardCpu);
     if (!(await tfc.setBackend('wasm'))) throw new Error('wasm failed to initialise');
     return { wasmPorted: ported };

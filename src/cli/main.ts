@@ -2,8 +2,8 @@
  * `distill` — the headless CLI over the same engine and readers as the page.
  * Exit codes: 0 ok, 1 error (one line `error: …` on stderr), 2 usage error.
  */
+import { installPatches } from '../engine/patches/index.ts';
 import { parseArgs, UsageError, type ParsedArgs } from './args.ts';
-import { BENCH_FLAGS, benchCommand, benchHelp } from './commands/bench.ts';
 import { evalCommand, evalHelp } from './commands/eval.ts';
 import { handoffCommand, handoffHelp } from './commands/handoff.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
@@ -11,7 +11,7 @@ import { predictCommand, predictHelp } from './commands/predict.ts';
 import { SWEEP_FLAGS, sweepCommand, sweepHelp } from './commands/sweep.ts';
 import { trainCommand, trainHelp } from './commands/train.ts';
 
-interface Command {
+export interface Command {
   help: string;
   run: (args: ParsedArgs) => Promise<void>;
   /** Options that take no value (e.g. `--quick`). */
@@ -26,9 +26,9 @@ const COMMANDS: Record<string, Command> = {
   handoff: { help: handoffHelp, run: handoffCommand },
   eval: { help: evalHelp, run: evalCommand },
   predict: { help: predictHelp, run: predictCommand },
-  bench: { help: benchHelp, run: benchCommand, flags: BENCH_FLAGS },
 };
 
+/** Adds a command from outside src/cli (bin/distill.mjs registers `bench` from bench/command.ts). */
 export function registerCommand(name: string, command: Command): void {
   COMMANDS[name] = command;
 }
@@ -49,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
+    installPatches(); // the tfjs workarounds (src/engine/patches), before any backend starts
     await command.run(parseArgs(rest, new Set(command.flags)));
     return 0;
   } catch (err) {

@@ -19,7 +19,7 @@ import {
   type ConcreteBackend,
 } from '../engine/backend_rule.ts';
 import type { BackendName } from '../engine/config/config.ts';
-import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from './node_wasm_threads.ts';
+import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from '../engine/patches/node_wasm_threads.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -92,7 +92,7 @@ export interface NodeBackendOptions {
 export async function selectNodeBackend(preference: BackendName, options: NodeBackendOptions = {}): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
-  // Opt-in threaded wasm (node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
+  // Opt-in threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
   const threads = wasmThreadsFromEnv();
   if (threads > 1) enableNodeWasmThreads(threads);
   if (preference === 'webgpu') {

@@ -6,24 +6,17 @@ import type { VocabMap } from '../engine/data/trim_vocab.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
 import type { ArchitectureName } from '../engine/model/architectures/types.ts';
 import { architectureOfConfig } from '../engine/model/hf_format.ts';
-import type { DistillMetadata } from '../engine/types.ts';
-import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
+import type { NamedArray } from '../engine/trainer_types.ts';
+import type { StudentFiles } from '../engine/training/session.ts';
 import { readSafetensors, toFloat32 } from '../io/index.ts';
-import { LEGACY_WEIGHTS, MODEL_CONFIG, MODEL_WEIGHTS, OPTIMIZER_FILE, PROJECTION_FILE, studentDirFiles } from '../io/student_files.ts';
+import { LEGACY_WEIGHTS, MODEL_CONFIG, MODEL_WEIGHTS, OPTIMIZER_FILE, PROJECTION_FILE } from '../io/student_files.ts';
 import { decodeVocabMap, VOCAB_MAP_FILE } from '../io/vocab_map.ts';
 
-/** Writes the student directory (io/student_files.ts): config.json, model.safetensors, …; returns the names. */
-export async function writeStudentDir(
-  dir: string,
-  student: StudentExport,
-  meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>,
-  optimizer?: { step: number; tensors: NamedArray[] },
-  vocabMap?: VocabMap,
-): Promise<string[]> {
+/** Writes the student directory as io/student_files.ts encoded it (config.json, model.safetensors, …); returns the names. */
+export async function writeStudentDir(dir: string, student: StudentFiles): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files = studentDirFiles(student, meta, optimizer, vocabMap);
-  for (const f of files) await writeFile(path.join(dir, f.name), f.bytes);
-  return files.map((f) => f.name);
+  for (const f of student.files) await writeFile(path.join(dir, f.name), f.bytes);
+  return student.files.map((f) => f.name);
 }
 
 export interface StudentDir {

@@ -2,13 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { describeAdapterInfo, type AdapterInfo, type CalibrationRecord } from './backend_rule.ts';
+import { BACKEND_ORDER, type ConcreteBackend } from './backend_order.ts';
 import type { BackendName } from './config/config.ts';
-import { registerWasmSharedIdentity } from './kernels/wasm_shared_identity.ts';
-import { registerWasmUnsortedSegmentSum } from './kernels/wasm_unsorted_segment_sum.ts';
-
-// Kernels tfjs lacks on some backends (or ships slow), registered before any backend is chosen.
-registerWasmUnsortedSegmentSum();
-registerWasmSharedIdentity();
 
 /** The backend a run uses and why it was chosen, shown in the UI and written into every report. */
 export interface BackendChoice {
@@ -35,8 +30,11 @@ export interface BackendOptions {
   autoOrder?: readonly Exclude<BackendName, 'auto'>[];
 }
 
-export const BROWSER_AUTO_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export const NODE_AUTO_ORDER = ['webgpu', 'wasm', 'cpu'] as const;
+export { BACKEND_ORDER, type ConcreteBackend } from './backend_order.ts';
+/** What 'auto' tries in a browser: the one order (backend_order.ts). */
+export const BROWSER_AUTO_ORDER: readonly ConcreteBackend[] = BACKEND_ORDER;
+/** What 'auto' tries in Node: the same order without WebGL (no canvas there). */
+export const NODE_AUTO_ORDER: readonly ConcreteBackend[] = BACKEND_ORDER.filter((name) => name !== 'webgl');
 
 interface NavigatorWithGpu {
   gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown>; isFallbackAdapter?: unknown } | null> };

@@ -1,35 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend.ts';
 import type { DistillConfig } from './config/config.ts';
-import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels, type Batch } from './data/batches.ts';
+import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels } from './data/batches.ts';
 import { splitExamples, type Split } from './data/split.ts';
 import { createHiddenProjection } from './losses/cosine.ts';
 import type { ArchitectureName } from './model/architectures/types.ts';
-import { fromDiskTensors, hfModelConfig, partialFromDisk, toDiskTensors } from './model/hf_format.ts';
 import { studentSpec } from './model/spec.ts';
 import { createStudent, decayedNames, type Student } from './model/student.ts';
 import { createAdamW, globalNorm } from './optim/adamw.ts';
 import { learningRate } from './optim/schedule.ts';
 import { stackChunked } from './ops/chunked.ts';
+import { requirePatch } from './patches/index.ts';
 import { createRng } from './rng.ts';
-import type {
-  EvalRecord,
-  NamedArray,
-  StepRecord,
-  StudentExport,
-  Trainer,
-  TrainerCallbacks,
-  TrainerCheckpoint,
-  TrainerStatus,
-} from './trainer_types.ts';
+import type { EvalRecord, NamedArray, Trainer, TrainerCallbacks, TrainerCheckpoint, TrainerStatus } from './trainer_types.ts';
 import { checkCompatible } from './train/compatibility.ts';
-import { evaluateBatches } from './train/evaluate.ts';
+import { batchesOf, evaluateBatches } from './train/evaluate.ts';
 import { createInference } from './train/inference.ts';
-import { activeTerms, LOSS_SLOTS, objective } from './train/objective.ts';
+import { restoreCheckpoint, takeCheckpoint } from './train/checkpoint.ts';
+import { activeTerms, objective } from './train/objective.ts';
+import { NonFiniteError } from './train/non_finite.ts';
+import { stepRecords } from './train/step_records.ts';
+import { assignInitialWeights, exportOptimizerOf, exportStudentOf, loadStudentInto, PROJECTION_NAME } from './train/student_io.ts';
 import type { DistillSet } from './types.ts';
-import type { WeightArray } from './model/hf_format.ts';
 import { checkStepFits } from './memory/step_estimate.ts';
 import { explainWasmOutOfMemory } from './wasm_memory.ts';
+
+export { NonFiniteError } from './train/non_finite.ts';
 
 export interface TrainerOptions {
   /** The backend the caller selected (selectBackend); by default the current tfjs backend is described. */
@@ -50,8 +46,7 @@ export interface TrainerOptions {
   memoryBudgetBytes?: number;
 }
 
-/** Name of the cosine-loss projection in exports (it is trained, but not part of the student proper). */
-export const PROJECTION_NAME = 'distill.hidden_projection.weight';
+export { PROJECTION_NAME } from './train/student_io.ts';
 
 /**
  * Creates a trainer over a loaded set. The lifecycle (start / pause / step / stop / dispose) follows
@@ -68,17 +63,13 @@ export async function createTrainer(
 ): Promise<Trainer> {
   checkCompatible(set, config);
   await tf.ready();
+  if (tf.getBackend() === 'wasm') requirePatch('unsorted-segment-sum'); // embeddings cannot train on wasm without it (patches/)
   checkStepFits(set, config, tf.getBackend(), options.memoryBudgetBytes); // before any tensor is allocated
   const backend: BackendChoice = options.backend ?? { name: tf.getBackend() as BackendChoice['name'], reason: 'selected by the caller', skipped: [] };
   const spec = studentSpec(config, set.task, { vocabSize: set.vocabSize, numClasses: set.numClasses, padId: set.metadata.padId }, options.architecture);
   const student: Student = createStudent(spec, config.seed);
-  if (options.initialWeights) {
-    const floats = options.initialWeights.map((t) => ({ ...t, dtype: 'F32' as const, data: Float32Array.from(t.data) }));
-    for (const a of partialFromDisk(spec, floats)) {
-      const v = student.params.get(a.name) as tf.Variable;
-      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
-    }
-  }
+  if (options.initialWeights) assignInitialWeights({ spec, student }, options.initialWeights);
+
   const projection = config.alpha_cos > 0 && set.teacherHidden
     ? createHiddenProjection(spec.dModel, set.teacherHidden.size, config.seed + 1)
     : null;
@@ -155,41 +146,14 @@ export async function createTrainer(
     pending = [];
     const stacked = stackChunked(window.map((p) => p.values));
     window.forEach((p) => p.values.dispose());
-    const data = await stacked.data();
+    const data = (await stacked.data()) as Float32Array;
     stacked.dispose();
     const now = performance.now();
-    const msPerStep = (now - windowStart) / window.length;
+    const records = stepRecords(window, data, now - windowStart, terms);
     windowStart = now;
-    const width = LOSS_SLOTS.length + 1;
-    const records: StepRecord[] = window.map((p, i) => {
-      const row = data.subarray(i * width, (i + 1) * width);
-      const record: StepRecord = {
-        step: p.step,
-        total: row[0],
-        lr: p.lr,
-        grad_norm: row[LOSS_SLOTS.length],
-        ms_per_step: msPerStep,
-        tokens_per_s: msPerStep > 0 ? (p.tokens * 1000) / msPerStep : 0,
-      };
-      LOSS_SLOTS.forEach((slot, j) => {
-        if (slot !== 'total' && terms.includes(slot)) record[slot] = row[j];
-      });
-      return record;
-    });
     callbacks.onStep?.(records);
     const bad = records.find((r) => !Number.isFinite(r.total) || !Number.isFinite(r.grad_norm));
     if (bad) throw new NonFiniteError(bad.step, bad.total, bad.grad_norm);
-  }
-
-  function* evalBatches(indices: readonly number[]): Generator<Batch> {
-    for (let i = 0; i < indices.length; i += config.batch_size) {
-      const batch = batcher.batchOf(indices.slice(i, i + config.batch_size), config.batch_size);
-      try {
-        yield batch;
-      } finally {
-        disposeBatch(batch);
-      }
-    }
   }
 
   async function evaluate(indices: readonly number[] = evalIndices): Promise<EvalRecord> {
@@ -202,7 +166,7 @@ export async function createTrainer(
         activeTerms: terms,
         positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
       },
-      evalBatches(indices),
+      batchesOf(indices, config.batch_size, (rows) => batcher.batchOf(rows, config.batch_size)),
     );
     const record = { step, metrics };
     callbacks.onEval?.(record);
@@ -235,7 +199,7 @@ export async function createTrainer(
         status = 'paused';
       }
     } catch (caught) {
-      const err = explainWasmOutOfMemory(caught, tf.getBackend());
+      const err = explainWasmOutOfMemory(caught, tf.getBackend(), set.teacher.kind);
       try {
         pending.forEach((p) => p.values.dispose());
       } catch {
@@ -259,99 +223,24 @@ export async function createTrainer(
     return running;
   }
 
-  async function exportStudent(): Promise<StudentExport> {
-    const engine: WeightArray[] = [];
-    for (const [name, v] of student.params) {
-      engine.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
-    }
-    const meta = set.metadata;
-    return {
-      tensors: toDiskTensors(spec, engine),
-      projection: projection
-        ? { name: PROJECTION_NAME, dtype: 'F32', shape: [...projection.shape], data: (await projection.data()) as Float32Array }
-        : undefined,
-      config: {
-        ...hfModelConfig(spec, { padId: spec.padId, maskId: meta.maskId, bosId: meta.bosId, eosId: meta.eosId }, meta.labelNames),
-        num_parameters: student.paramCount,
-        // the resolved family ('auto' names the one it picked), so the directory says what it holds
-        distill: spec.architecture === 'legacy' ? { ...config } : { ...config, architecture: spec.architecture },
-        backend: backend.name,
-        steps_trained: step,
-        split: { source: split.source, n_train: split.train.length, n_eval: split.eval.length },
-      },
-    };
-  }
-
-  function loadStudent(tensors: readonly NamedArray[]): void {
-    let projected: NamedArray | undefined;
-    const floats = tensors.map((t) => ({ ...t, dtype: 'F32' as const, data: Float32Array.from(t.data) }));
-    const engine = fromDiskTensors(spec, floats, (extra) => {
-      if (extra.name === PROJECTION_NAME) projected = extra;
-    });
-    if (projected && projection && projected.shape.join(',') !== projection.shape.join(',')) {
-      throw new Error(`${PROJECTION_NAME}: expected shape [${projection.shape}], found [${projected.shape}]`);
-    }
-    for (const a of engine) {
-      const v = student.params.get(a.name) as tf.Variable;
-      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
-    }
-    // a student exported without a projection keeps its fresh one
-    if (projected && projection) tf.tidy(() => projection.assign(tf.tensor((projected as NamedArray).data, projection.shape, 'float32')));
-  }
-
-  /** AdamW's moments in model.safetensors layout: exp_avg.NAME / exp_avg_sq.NAME, as torch's AdamW keys them. */
-  async function exportOptimizer(): Promise<{ step: number; tensors: NamedArray[] }> {
+  const io = { spec, student, projection, optimizer, config, metadata: set.metadata };
+  const exportStudent = () => exportStudentOf(io, { backend: backend.name, step, split });
+  const loadStudent = (tensors: readonly NamedArray[]) => loadStudentInto(io, tensors);
+  async function exportOptimizer() {
     if (running) throw new Error('pause the run before exporting the optimiser state');
-    const tensors: NamedArray[] = [];
-    for (const [prefix, moments] of [['exp_avg', optimizer.state.m], ['exp_avg_sq', optimizer.state.v]] as const) {
-      const arrays = (await namedArrays(moments)) as WeightArray[];
-      const model = toDiskTensors(spec, arrays.filter((a) => a.name !== PROJECTION_NAME));
-      for (const a of [...model, ...arrays.filter((x) => x.name === PROJECTION_NAME)]) tensors.push({ ...a, name: `${prefix}.${a.name}` });
-    }
-    return { step: optimizer.state.step, tensors };
+    return exportOptimizerOf(io);
   }
 
-  async function namedArrays(vars: ReadonlyMap<string, tf.Variable>): Promise<NamedArray[]> {
-    const out: NamedArray[] = [];
-    for (const [name, v] of vars) out.push({ name, dtype: 'F32', shape: [...v.shape], data: (await v.data()) as Float32Array });
-    return out;
-  }
+  const checkpointParts = { trainable, optimizer, stream, dropoutRng };
 
   async function saveCheckpoint(): Promise<TrainerCheckpoint> {
     if (running) throw new Error('pause the run before taking a checkpoint');
-    return {
-      version: 1,
-      step,
-      params: await namedArrays(trainable),
-      adam: { step: optimizer.state.step, m: await namedArrays(optimizer.state.m), v: await namedArrays(optimizer.state.v) },
-      rng: { stream: stream.getState(), dropout: dropoutRng.getState() },
-    };
-  }
-
-  function assignAll(vars: ReadonlyMap<string, tf.Variable>, arrays: readonly NamedArray[], what: string): void {
-    const byName = new Map(arrays.map((a) => [a.name, a]));
-    for (const [name, v] of vars) {
-      const a = byName.get(name);
-      if (!a || a.shape.join(',') !== v.shape.join(',')) {
-        throw new Error(`checkpoint ${what} "${name}" is missing or has another shape: was it taken with another config?`);
-      }
-    }
-    for (const [name, v] of vars) {
-      const a = byName.get(name) as NamedArray;
-      tf.tidy(() => v.assign(tf.tensor(a.data, a.shape, 'float32')));
-    }
+    return takeCheckpoint(checkpointParts, step);
   }
 
   function loadCheckpoint(checkpoint: TrainerCheckpoint): void {
     if (running) throw new Error('pause the run before restoring a checkpoint');
-    if (checkpoint.version !== 1) throw new Error(`unsupported checkpoint version ${String(checkpoint.version)}`);
-    assignAll(trainable, checkpoint.params, 'weight');
-    assignAll(optimizer.state.m, checkpoint.adam.m, 'AdamW first moment');
-    assignAll(optimizer.state.v, checkpoint.adam.v, 'AdamW second moment');
-    optimizer.state.step = checkpoint.adam.step;
-    stream.setState(checkpoint.rng.stream);
-    dropoutRng.setState(checkpoint.rng.dropout);
-    step = checkpoint.step;
+    step = restoreCheckpoint(checkpointParts, checkpoint);
     if (status === 'done' && step < config.steps) status = 'paused';
   }
 
@@ -398,16 +287,4 @@ export async function createTrainer(
       status = 'disposed';
     },
   };
-}
-
-/** A loss or gradient norm that is NaN or ±Inf: the run pauses with this error. */
-export class NonFiniteError extends Error {
-  constructor(
-    readonly step: number,
-    readonly loss: number,
-    readonly gradNorm: number,
-  ) {
-    super(`non-finite ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} at step ${step} (loss ${loss}, grad norm ${gradNorm})`);
-    this.name = 'NonFiniteError';
-  }
 }

@@ -4,14 +4,11 @@
  */
 import type { DistillConfig } from './config/config.ts';
 import type { BackendChoice } from './backend.ts';
+import type { LossName } from './losses/names.ts';
 
-/** Loss components of one step: raw (unweighted) values; `total` is Σ alpha_i · loss_i. */
-export interface LossComponents {
+/** Loss components of one step: raw (unweighted) values, one per LOSS_NAMES term computed; `total` is Σ alpha_i · loss_i. */
+export interface LossComponents extends Partial<Record<LossName, number>> {
   total: number;
-  kd?: number;
-  hard?: number;
-  cos?: number;
-  mse?: number;
 }
 
 /** One entry of the per-step history (report.json `history`). */

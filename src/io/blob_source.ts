@@ -25,12 +25,19 @@ export interface ReadOptions {
    * with 'too_large' from its headers, before its data is read. Default: defaultMemoryBudgetBytes(); Infinity: no limit.
    */
   memoryBudgetBytes?: number;
+  /**
+   * Names of the tensors to decode; every other tensor is skipped, neither read nor inflated (its header entry
+   * is still checked where the container needs it). Default: all. readDistillSet passes the contract's names.
+   */
+  only?: readonly string[];
 }
 
 export class BlobSource {
   readonly size: number;
   /** The memory budget of this read, in bytes (resolved from ReadOptions.memoryBudgetBytes). */
   readonly budgetBytes: number;
+  /** Whether the read decodes the tensor `name` (ReadOptions.only). */
+  readonly wants: (name: string) => boolean;
   private readonly chunkBytes: number;
   private bytesRead = 0;
   private reported = -1;
@@ -46,6 +53,8 @@ export class BlobSource {
     if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunkBytes must be a positive integer, got ${chunk}`);
     this.chunkBytes = chunk;
     this.budgetBytes = resolveBudget(opts.memoryBudgetBytes);
+    const only = opts.only ? new Set(opts.only) : undefined;
+    this.wants = only ? (name) => only.has(name) : () => true;
   }
 
   /**

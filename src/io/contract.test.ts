@@ -148,6 +148,27 @@ describe('toDistillSet: refusals name the tensor, expected and found', () => {
     const k6 = { teacher_topk_ids: tensor('i32', [2, 3, 6], Int32Array.from({ length: 36 }, (_, i) => i % 6)), teacher_topk_logits: tensor('f32', [2, 3, 6], new Float32Array(36)) };
     fails(() => toDistillSet(topkFile(k6, { vocab_size: 5 })), { code: 'wrong_shape', tensor: 'teacher_topk_ids', expected: 'K ≤ vocab_size = 5' });
   });
+  it('a set with no real position (all masked, or every id the pad id) → empty: nothing to learn from', () => {
+    fails(() => toDistillSet(denseFile({ attention_mask: tensor('u8', [2, 3], new Uint8Array(6)) })), { code: 'empty', tensor: 'attention_mask', found: '0 of 6' });
+    const allPad = tensor('i32', [2, 3], new Int32Array(6).fill(4));
+    expect(() => toDistillSet(denseFile({ input_ids: allPad }, { pad_id: 4 }))).toThrow(/every input id is pad_id = 4/);
+    expect(toDistillSet(denseFile({ input_ids: allPad }, { pad_id: 3 })).n).toBe(2);
+  });
+  it('a logsumexp below the listed top-k\'s own log-sum-exp, beyond what the stored dtypes\' rounding explains', () => {
+    // Listed logits [2, 1]: their log-sum-exp is 2.3133; a logsumexp of 2.3 means a listed mass of 1.0134.
+    const at = (value: number, dtype: 'f32' | 'f16' | 'bf16' = 'f32'): Record<string, RawTensor> => {
+      const lseF32 = Float32Array.of(value, 3, 3, 3, 3, 0);
+      const bits = (x: number): number => (dtype === 'bf16' ? new Uint32Array(Float32Array.of(x).buffer)[0] >>> 16 : 0);
+      return { teacher_logsumexp: dtype === 'f32' ? tensor('f32', [2, 3], lseF32) : tensor(dtype, [2, 3], Uint16Array.from(lseF32, bits)) };
+    };
+    fails(() => toDistillSet(topkFile(at(2.3))), { code: 'bad_value', tensor: 'teacher_logsumexp', index: 0 });
+    expect(() => toDistillSet(topkFile(at(2.3)))).toThrow(/their probabilities sum to 1\.013/);
+    expect(toDistillSet(topkFile(at(2.313256))).n).toBe(2); // f32: 4e-6 short, within 2^-24 relative + 1e-5 nats
+    // bf16 is good to 2^-8 relative: the honest 2.31326 rounds to 2.3125 (accepted), one bf16 step lower,
+    // 2.296875, is more than rounding can explain
+    expect(toDistillSet(topkFile(at(2.31326, 'bf16'))).n).toBe(2);
+    fails(() => toDistillSet(topkFile(at(2.3, 'bf16'))), { code: 'bad_value', tensor: 'teacher_logsumexp', index: 0 });
+  });
   it('metadata: unknown task, list lengths, split values, pad_id / mask_id / vocab beyond vocab_size', () => {
     fails(() => toDistillSet(denseFile({}, { task: 'translation' })), { code: 'unknown_task', tensor: 'metadata.task' });
     fails(() => toDistillSet(denseFile({}, { langs: ['en'] })), { code: 'bad_metadata', tensor: 'metadata.langs', expected: '2 (one per example)', found: '1' });

@@ -3,7 +3,7 @@
  * Names, dtypes, shapes and values are checked here, once, for every container; conversions (int64 → int32,
  * f16 / bf16 → f32, masks → 0/1) happen on the way.
  */
-import { checkFinite, checkIds, checkLabels, checkTopKRows, expectShape, maxOf, type Dim } from './contract_checks.ts';
+import { checkFinite, checkIds, checkLabels, checkTopKRows, expectShape, maxOf, ROUNDING_ERROR, type Dim } from './contract_checks.ts';
 import type { DistillMetadata, DistillSet, Task, TeacherOutput } from './distill_set.ts';
 import { toFloat32, toInt32, toMask } from './dtype_convert.ts';
 import { FormatError } from './errors.ts';
@@ -20,7 +20,7 @@ export function toDistillSet(file: TensorFile): DistillSet {
   const t = file.tensors;
 
   const idsRaw = t.get('input_ids');
-  if (!idsRaw) throw new FormatError('missing_tensor', 'required tensor missing', { tensor: 'input_ids', expected: 'int32|int64 [N, L]', found: listNames(t) });
+  if (!idsRaw) throw new FormatError('missing_tensor', 'required tensor missing', { tensor: 'input_ids', expected: 'int32|int64 [N, L]', found: listNames(file) });
   const [n, seqLen] = expectShape(idsRaw, 'input_ids', [['N', undefined], ['L', undefined]]);
   if (n === 0 || seqLen === 0) throw new FormatError('empty', 'no examples or no positions', { tensor: 'input_ids', expected: 'N ≥ 1, L ≥ 1', found: `[${n}, ${seqLen}]` });
   const inputIds = toInt32(idsRaw, 'input_ids');
@@ -31,7 +31,7 @@ export function toDistillSet(file: TensorFile): DistillSet {
     throw new FormatError('teacher_ambiguous', 'give either teacher_logits (dense) or teacher_topk_* (top-k), not both', { tensor: 'teacher_logits', found: ['teacher_logits', ...topkPresent].join(', ') });
   }
   if (!dense && topkPresent.length === 0) {
-    throw new FormatError('missing_teacher', 'no teacher output', { expected: 'teacher_logits, or teacher_topk_ids + teacher_topk_logits', found: listNames(t) });
+    throw new FormatError('missing_teacher', 'no teacher output', { expected: 'teacher_logits, or teacher_topk_ids + teacher_topk_logits', found: listNames(file) });
   }
 
   const task: Task = meta.task ?? (dense && dense.shape.length === 2 ? 'classification' : meta.maskId !== undefined ? 'mlm' : 'clm');
@@ -85,10 +85,20 @@ export function toDistillSet(file: TensorFile): DistillSet {
   return set;
 }
 
+/** The mask (given, or input_ids != pad_id); a set with no real position has nothing to distill or learn from. */
 function readMask(raw: RawTensor | undefined, padId: number, inputIds: Int32Array, dims: Dim[]): Uint8Array {
-  if (!raw) return Uint8Array.from(inputIds, (id) => (id === padId ? 0 : 1));
-  expectShape(raw, 'attention_mask', dims);
-  return toMask(raw, 'attention_mask');
+  let mask: Uint8Array;
+  if (raw) {
+    expectShape(raw, 'attention_mask', dims);
+    mask = toMask(raw, 'attention_mask');
+  } else {
+    mask = Uint8Array.from(inputIds, (id) => (id === padId ? 0 : 1));
+  }
+  if (mask.indexOf(1) < 0) {
+    const why = raw ? 'every position is padding (attention_mask is all 0)' : `every input id is pad_id = ${padId}, so the default mask (input_ids != pad_id) is all 0`;
+    throw new FormatError('empty', `no position to distill or learn from: ${why}`, { tensor: 'attention_mask', expected: 'at least one position with mask 1', found: `0 of ${mask.length}` });
+  }
+  return mask;
 }
 
 function readTopK(t: Map<string, RawTensor>, nl: Dim[], mask: Uint8Array): TeacherOutput {
@@ -109,7 +119,9 @@ function readTopK(t: Map<string, RawTensor>, nl: Dim[], mask: Uint8Array): Teach
     expectShape(lseRaw, 'teacher_logsumexp', nl);
     logsumexp = floats(lseRaw, 'teacher_logsumexp');
   }
-  checkTopKRows(ids, logits, logsumexp, mask, k);
+  const roundingOf = (raw: RawTensor): number => raw.roundingError ?? ROUNDING_ERROR[raw.dtype] ?? 0;
+  const rounding = { logits: roundingOf(logitsRaw), logsumexp: lseRaw ? roundingOf(lseRaw) : 0 };
+  checkTopKRows(ids, logits, logsumexp, mask, k, rounding);
   return logsumexp ? { kind: 'topk', k, ids, logits, logsumexp } : { kind: 'topk', k, ids, logits };
 }
 
@@ -153,6 +165,8 @@ function listLength(key: string, expected: string, found: number): FormatError {
   return new FormatError('bad_metadata', 'list has the wrong length', { tensor: `metadata.${key}`, expected, found: String(found) });
 }
 
-function listNames(t: Map<string, RawTensor>): string {
-  return t.size === 0 ? 'no tensors' : [...t.keys()].join(', ');
+/** The tensors a file holds, read or skipped (unknown names are skipped by readDistillSet). */
+function listNames(file: TensorFile): string {
+  const names = [...file.tensors.keys(), ...(file.skipped ?? [])];
+  return names.length === 0 ? 'no tensors' : names.join(', ');
 }

@@ -9,3 +9,20 @@ export type { DenseTeacher, DistillMetadata, DistillSet, Task, TeacherOutput, To
 export const IGNORE_INDEX = -100;
 
 export const TASKS = ['mlm', 'clm', 'classification'] as const;
+
+/**
+ * The tensors the contract reads, and the type each is decoded to (int32 ids, 0/1 byte masks, float32 floats).
+ * Every other tensor in a file is ignored: readDistillSet neither reads nor inflates it.
+ */
+export const CONTRACT_DTYPES = Object.freeze({
+  input_ids: 'i32',
+  attention_mask: 'u8',
+  labels: 'i32',
+  teacher_logits: 'f32',
+  teacher_topk_ids: 'i32',
+  teacher_topk_logits: 'f32',
+  teacher_logsumexp: 'f32',
+  teacher_hidden: 'f32',
+} as const);
+
+export const CONTRACT_TENSORS: readonly string[] = Object.freeze(Object.keys(CONTRACT_DTYPES));

@@ -53,6 +53,8 @@ export interface FormatErrorDetails {
   offset?: number;
   /** Flat row-major element index of the first bad value. */
   index?: number;
+  /** What likely caused it, beyond the check that failed (e.g. which container the file name chose). */
+  hint?: string;
 }
 
 export class FormatError extends Error {
@@ -62,11 +64,17 @@ export class FormatError extends Error {
   readonly found?: string;
   readonly offset?: number;
   readonly index?: number;
+  readonly hint?: string;
+  /** The message before the details were appended. */
+  readonly reason: string;
 
   constructor(code: FormatErrorCode, message: string, details: FormatErrorDetails = {}) {
-    const d = { ...details, tensor: printable(details.tensor), expected: printable(details.expected), found: printable(details.found) };
-    super(formatMessage(printable(message, 4 * MAX_FIELD_CHARS) ?? '', d));
+    const d = { ...details, tensor: printable(details.tensor), expected: printable(details.expected), found: printable(details.found), hint: printable(details.hint, 2 * MAX_FIELD_CHARS) };
+    const reason = printable(message, 4 * MAX_FIELD_CHARS) ?? '';
+    super(formatMessage(reason, d));
     this.name = 'FormatError';
+    this.reason = reason;
+    this.hint = d.hint;
     this.code = code;
     this.tensor = d.tensor;
     this.expected = d.expected;
@@ -97,7 +105,14 @@ function formatMessage(message: string, d: FormatErrorDetails): string {
   if (d.offset !== undefined) parts.push(`at byte ${d.offset}`);
   if (d.index !== undefined) parts.push(`at flat index ${d.index}`);
   const head = d.tensor !== undefined ? `${d.tensor}: ${message}` : message;
-  return parts.length > 0 ? `${head} (${parts.join(', ')})` : head;
+  const line = parts.length > 0 ? `${head} (${parts.join(', ')})` : head;
+  return d.hint !== undefined ? `${line}; ${d.hint}` : line;
+}
+
+/** The same error with a hint appended to its message. */
+export function withHint(err: FormatError, hint: string): FormatError {
+  const { code, reason, tensor, expected, found, offset, index } = err;
+  return new FormatError(code, reason, { tensor, expected, found, offset, index, hint });
 }
 
 /** JSON text of any value for a message, at most `max` characters; never throws (JSON.stringify overflows on deep nesting). */

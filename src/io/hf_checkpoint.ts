@@ -92,7 +92,6 @@ export async function openHfCheckpoint(files: ReadonlyMap<string, Blob>): Promis
  * of the selected tensors.
  */
 export async function readHfTensors(ckpt: HfCheckpoint, names: readonly string[], opts: ReadOptions = {}): Promise<Map<string, HfFloatTensor>> {
-  const wanted = new Set(names);
   const missing = names.filter((n) => !ckpt.tensors.has(n));
   if (missing.length > 0) throw new CheckpointError(`the checkpoint lacks ${missing.slice(0, 3).map((n) => `"${n}"`).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
   const infos = names.map((n) => [n, ckpt.tensors.get(n) as HfTensorInfo] as const);
@@ -109,8 +108,9 @@ export async function readHfTensors(ckpt: HfCheckpoint, names: readonly string[]
     const fileBytes = inFile.reduce((s, [, t]) => s + t.bytes, 0);
     const read = await readSafetensors(ckpt.files.get(file) as Blob, {
       ...opts,
+      only: inFile.map(([name]) => name),
       onProgress: opts.onProgress ? (bytes, size) => opts.onProgress?.(done + Math.min(fileBytes, Math.round((bytes / size) * fileBytes)), total) : undefined,
-    }, (name) => wanted.has(name) && ckpt.tensors.get(name)?.file === file);
+    });
     for (const [name, raw] of read.tensors) out.set(name, { name, shape: [...raw.shape], data: toFloat32(raw, name) });
     done += fileBytes;
     opts.onProgress?.(done, total);

@@ -39,18 +39,21 @@ describe('names that are also Object.prototype properties', () => {
 describe('deep nesting never overflows the stack', () => {
   it('safetensors shape / data_offsets nested 30,000 deep → bad_header / bad_offsets (was: RangeError)', async () => {
     const shape = `{"x": {"dtype": "F32", "shape": ${deep(30_000)}, "data_offsets": [0, 4]}}`;
-    await expect(read(blobOf(rawSafetensors(shape, new Uint8Array(4))))).rejects.toMatchObject({ code: 'bad_header', found: '(a value nested too deeply to show)' });
+    await expect(read(blobOf(rawSafetensors(shape, new Uint8Array(4))))).rejects.toMatchObject({ code: 'bad_header', message: expect.stringMatching(/nested more than 8 levels/) });
     const offsets = `{"x": {"dtype": "F32", "shape": [1], "data_offsets": ${deep(30_000)}}}`;
-    await expect(read(blobOf(rawSafetensors(offsets, new Uint8Array(4))))).rejects.toMatchObject({ code: 'bad_offsets' });
+    await expect(read(blobOf(rawSafetensors(offsets, new Uint8Array(4))))).rejects.toMatchObject({ code: 'bad_header' });
+    const shallow = `{"x": {"dtype": "F32", "shape": [1], "data_offsets": ${deep(5)}}}`; // within the scan's bound
+    await expect(read(blobOf(rawSafetensors(shallow, new Uint8Array(4))))).rejects.toMatchObject({ code: 'bad_offsets' });
   });
   it('a metadata value nested deeper than 32 levels → bad_metadata (was: RangeError)', async () => {
     await expect(jsonl(`{"metadata": {"note": ${deep(20_000)}}}`, '{"input_ids": [1], "teacher_logits": [[0, 1]]}')).rejects.toMatchObject({ code: 'bad_metadata', tensor: 'metadata.note' });
     await expect(jsonl(`{"metadata": {"vocab": ${deep(20_000)}}}`, '{"input_ids": [1], "teacher_logits": [[0, 1]]}')).rejects.toMatchObject({ code: 'bad_metadata', tensor: 'metadata.vocab' });
     await expect(jsonl(`{"metadata": {"note": ${deep(30)}}}`, '{"input_ids": [1], "teacher_logits": [[0, 1]]}')).resolves.toMatchObject({ n: 1 });
   });
-  it('a jsonl field nested 20,000 deep → wrong_shape (was: RangeError in flatten)', async () => {
+  it('a jsonl field nested 20,000 deep → wrong_shape, found by the scan before JSON.parse (was: RangeError in flatten)', async () => {
     await expect(jsonl(`{"input_ids": ${deep(20_000)}, "teacher_logits": [[0, 1]]}`)).rejects.toMatchObject({ code: 'wrong_shape', tensor: 'input_ids' });
-    await expect(jsonl(`{"input_ids": [{"a": ${deep(20_000)}}], "teacher_logits": [[0, 1]]}`)).rejects.toMatchObject({ code: 'wrong_dtype', tensor: 'input_ids' });
+    await expect(jsonl(`{"input_ids": [{"a": ${deep(20_000)}}], "teacher_logits": [[0, 1]]}`)).rejects.toMatchObject({ code: 'wrong_shape', tensor: 'input_ids' });
+    await expect(jsonl(`{"input_ids": [1], "teacher_logits": [[0, 1]], "note": ${deep(20_000)}}`)).rejects.toMatchObject({ code: 'too_large', tensor: 'note' });
   });
 });
 

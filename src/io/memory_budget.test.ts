@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from './errors.ts';
-import { DEFAULT_MEMORY_BUDGET_BYTES, defaultMemoryBudgetBytes, estimateMemory, formatBytes } from './memory_budget.ts';
+import { DEFAULT_MEMORY_BUDGET_BYTES, defaultMemoryBudgetBytes, estimateMemory, formatBytes, TENSOR_BOOKKEEPING_BYTES } from './memory_budget.ts';
+import { scanJson } from './json_bounds.ts';
 import { readDistillSet, readTensorFile } from './read.ts';
 import { encodeSafetensors } from './safetensors_write.ts';
 import { blobOf, makeZip, npyBytes, rawSafetensors, recordingBlob, sliceBytes } from './test_helpers.ts';
@@ -15,11 +16,14 @@ describe('estimateMemory', () => {
       { name: 'teacher_hidden', dtype: 'f32', count: 10 }, // 40 stored, 40 decoded (used as stored)
       { name: 'extra', dtype: 'u8', count: 7 }, // 7 stored, not part of the set
     ]);
-    expect(est).toEqual({ storedBytes: 2947, decodedBytes: 4540, peakBytes: 2947 + 400 + 100 + 4000 });
+    expect(est).toEqual({ storedBytes: 2947, decodedBytes: 4540, peakBytes: 2947 + 400 + 100 + 4000 + 5 * TENSOR_BOOKKEEPING_BYTES });
   });
   it('adds the default mask when the file has none, and no copy for int32 / float32', () => {
     const est = estimateMemory([{ name: 'input_ids', dtype: 'i32', count: 10 }, { name: 'teacher_logits', dtype: 'f32', count: 30 }]);
-    expect(est).toEqual({ storedBytes: 160, decodedBytes: 170, peakBytes: 170 });
+    expect(est).toEqual({ storedBytes: 160, decodedBytes: 170, peakBytes: 170 + 2 * TENSOR_BOOKKEEPING_BYTES });
+  });
+  it('adds the container\'s own structures (overheadBytes)', () => {
+    expect(estimateMemory([{ name: 'input_ids', dtype: 'i32', count: 10 }], 500).peakBytes).toBe(40 + 10 + TENSOR_BOOKKEEPING_BYTES + 500);
   });
   it('formats sizes for messages', () => {
     expect([formatBytes(12), formatBytes(1536), formatBytes(3 * 2 ** 30), formatBytes(2 ** 40 * 40)]).toEqual(['12 B', '1.50 KiB', '3.00 GiB', '40.0 TiB']);
@@ -46,16 +50,20 @@ describe('defaultMemoryBudgetBytes', () => {
 
 describe('memory budget', () => {
   const set = encodeSafetensors([
-    { name: 'input_ids', dtype: 'I64', shape: [2, 4], data: new BigInt64Array(8) },
+    { name: 'input_ids', dtype: 'I64', shape: [2, 4], data: new BigInt64Array(8).fill(1n) },
     { name: 'teacher_logits', dtype: 'F16', shape: [2, 4, 16], data: new Uint16Array(128) },
   ]);
-  // peak: stored 64 + 256; copies: ids 32, logits 512, default mask 8 → 872
+  // tensors: stored 64 + 256; copies: ids 32, logits 512, default mask 8 → 872; + bookkeeping of 2 tensors;
+  // + the header while it is parsed: its bytes, its text (2 B a character) and JSON.parse's objects
+  const headerText = new TextDecoder().decode(set.subarray(8, 8 + Number(new DataView(set.buffer).getBigUint64(0, true))));
+  const headerHeld = 3 * headerText.length + scanJson(headerText, { maxDepth: 8, maxValues: 1e6, uniqueKeysDepth: 0, maxKeys: 0 }, () => new Error()).heldBytes();
+  const need = 872 + 2 * TENSOR_BOOKKEEPING_BYTES + headerHeld;
   it('refuses a file over the budget with too_large, naming the needed and available bytes', async () => {
-    const err = await readDistillSet(blobOf(set), 'a.safetensors', { memoryBudgetBytes: 871 }).catch((e: unknown) => e);
+    const err = await readDistillSet(blobOf(set), 'a.safetensors', { memoryBudgetBytes: need - 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
-    expect(err).toMatchObject({ code: 'too_large', expected: '≤ 871 bytes (871 B)', found: '872 bytes' });
-    expect((err as Error).message).toMatch(/needs about 872 B in memory .* more than the memory budget/);
-    await expect(readDistillSet(blobOf(set), 'a.safetensors', { memoryBudgetBytes: 872 })).resolves.toMatchObject({ n: 2, seqLen: 4 });
+    expect(err).toMatchObject({ code: 'too_large', expected: `≤ ${need - 1} bytes (${formatBytes(need - 1)})`, found: `${need} bytes` });
+    expect((err as Error).message).toMatch(new RegExp(`needs about ${formatBytes(need).replace('.', '\\.')} in memory .* more than the memory budget`));
+    await expect(readDistillSet(blobOf(set), 'a.safetensors', { memoryBudgetBytes: need })).resolves.toMatchObject({ n: 2, seqLen: 4 });
   });
   it('refuses before reading any tensor data (only the header is read)', async () => {
     const { blob, slices } = recordingBlob(blobOf(set));

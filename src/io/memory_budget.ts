@@ -5,10 +5,19 @@
  *
  * Peak = every tensor's stored bytes (the readers keep them until the contract has converted them) + the
  * converted copy of each tensor the contract does not use as stored (f16 / bf16 / f64 → f32 doubles or
- * halves it, int64 → int32 halves it, masks → one byte each) + the default mask when the file has none.
+ * halves it, int64 → int32 halves it, masks → one byte each) + the default mask when the file has none
+ * + the bookkeeping of each tensor read + what the container's own structures hold while they are read (the
+ * parsed safetensors header, the zip directory: the reader passes it as `overheadBytes`).
  */
+import { CONTRACT_DTYPES } from './distill_set.ts';
 import { FormatError } from './errors.ts';
 import { ITEM_BYTES, type DType } from './raw_tensor.ts';
+
+/**
+ * Bytes one tensor costs beyond its data: the RawTensor and shape objects, the typed-array view and its
+ * ArrayBuffer, the map entry, the reader's plan (V8 on x64: a few hundred bytes; rounded up).
+ */
+export const TENSOR_BOOKKEEPING_BYTES = 1024;
 
 /** Used where the environment says nothing about its memory (Node without an explicit budget, Firefox, Safari). */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 4 * 2 ** 30;
@@ -28,17 +37,14 @@ export interface MemoryEstimate {
   storedBytes: number;
   /** Bytes of the decoded DistillSet (int32 ids, float32 floats, byte masks). */
   decodedBytes: number;
-  /** Bytes held at the peak of the read: stored + converted copies. */
+  /** Bytes held at the peak of the read: stored + converted copies + bookkeeping and the container's structures. */
   peakBytes: number;
 }
 
 /** Contract tensor name → the in-memory type it is converted to (contract.ts). */
-const DECODED: Readonly<Record<string, DType>> = {
-  input_ids: 'i32', labels: 'i32', teacher_topk_ids: 'i32', attention_mask: 'u8',
-  teacher_logits: 'f32', teacher_topk_logits: 'f32', teacher_logsumexp: 'f32', teacher_hidden: 'f32',
-};
+const DECODED: Readonly<Record<string, DType>> = CONTRACT_DTYPES;
 
-export function estimateMemory(plans: readonly TensorPlan[]): MemoryEstimate {
+export function estimateMemory(plans: readonly TensorPlan[], overheadBytes = 0): MemoryEstimate {
   let stored = 0;
   let decoded = 0;
   let copies = 0;
@@ -56,7 +62,7 @@ export function estimateMemory(plans: readonly TensorPlan[]): MemoryEstimate {
     decoded += ids.count; // the default mask, input_ids != pad_id
     copies += ids.count;
   }
-  return { storedBytes: stored, decodedBytes: decoded, peakBytes: stored + copies };
+  return { storedBytes: stored, decodedBytes: decoded, peakBytes: stored + copies + plans.length * TENSOR_BOOKKEEPING_BYTES + overheadBytes };
 }
 
 /** The budget a read runs under: the caller's, else defaultMemoryBudgetBytes(). */

@@ -6,6 +6,7 @@
 import type { Task } from './distill_set.ts';
 import { TASKS } from './distill_set.ts';
 import { FormatError, jsonPreview } from './errors.ts';
+import { count, JsonBoundsScanner, MAX_HEADER_JSON_VALUES, scanJson, type JsonProblem } from './json_bounds.ts';
 
 /** The known metadata keys, decoded; undefined where the file does not give them. */
 export interface ParsedMetadata {
@@ -53,6 +54,8 @@ const str: Decoder = (v, key) => {
 const strList: Decoder = (v, key) => {
   let x = v;
   if (typeof v === 'string') {
+    // JSON text from a safetensors header value: a flat list, so anything nested is refused before it is built
+    scanJson(v, { maxDepth: 1, maxValues: MAX_HEADER_JSON_VALUES, uniqueKeysDepth: 0, maxKeys: 0 }, () => bad(key, 'JSON list of strings', v));
     try {
       x = JSON.parse(v);
     } catch {
@@ -122,6 +125,34 @@ export function parseMetadata(meta: Record<string, unknown>): { parsed: ParsedMe
     parsed[known[0]] = known[1](value, key);
   }
   return { parsed: parsed as ParsedMetadata, raw };
+}
+
+/**
+ * A metadata object from JSON text (the npz `metadata` member), bounded before it is parsed (json_bounds.ts):
+ * at most MAX_HEADER_JSON_VALUES values, values nested at most MAX_METADATA_DEPTH deep, no key twice.
+ */
+export function parseMetadataJson(text: string, member: string): Record<string, unknown> {
+  const limits = { maxDepth: MAX_METADATA_DEPTH + 1, maxValues: MAX_HEADER_JSON_VALUES, uniqueKeysDepth: 1, maxKeys: MAX_HEADER_JSON_VALUES };
+  const scanner: JsonBoundsScanner = new JsonBoundsScanner(limits, (p) => metadataProblem(p, member, scanner.keyPath()));
+  scanner.feed(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError('bad_metadata', `not JSON: ${(e as Error).message}`, { tensor: member, found: JSON.stringify(text.slice(0, 60)) });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new FormatError('bad_metadata', 'must hold a JSON object', { tensor: member, found: Array.isArray(parsed) ? 'array' : typeof parsed });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function metadataProblem(p: JsonProblem, member: string, path: string[]): FormatError {
+  if (p.kind === 'duplicate') return new FormatError('bad_metadata', 'key given twice', { tensor: `metadata.${p.key}` });
+  if (p.kind === 'depth') {
+    return new FormatError('bad_metadata', 'value nested too deeply', { tensor: path[0] !== undefined ? `metadata.${path[0]}` : member, expected: `≤ ${MAX_METADATA_DEPTH} levels of lists / objects` });
+  }
+  return new FormatError('too_large', `the metadata JSON holds more than ${count(p.limit)} ${p.kind === 'values' ? 'values' : 'keys'}`, { tensor: member, expected: `≤ ${count(p.limit)}` });
 }
 
 function bad(key: string, expected: string, found: unknown): FormatError {

@@ -130,17 +130,29 @@ function decodeString(el: NpyElement, bytes: Uint8Array, name: string): string {
       throw new FormatError('bad_metadata', '|S bytes are not UTF-8', { tensor: name, expected: 'UTF-8 JSON text' });
     }
   }
+  // UTF-32 → UTF-16 code units in one typed array, then one native decode: no JS array of code points (a few
+  // hundred million of them once aborted V8), at most two units a character.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const cps: number[] = [];
+  const littleEndian = !(el.kind === 'unicode' && el.bigEndian);
+  const units = new Uint16Array(bytes.length / 2);
+  let n = 0;
   for (let off = 0; off < bytes.length; off += 4) {
-    const cp = view.getUint32(off, !(el.kind === 'unicode' && el.bigEndian));
+    let cp = view.getUint32(off, littleEndian);
     if (cp === 0) break; // numpy pads with NUL code points
-    cps.push(cp > 0x10ffff ? 0xfffd : cp);
+    if (cp > 0x10ffff) cp = 0xfffd;
+    if (cp < 0x10000) {
+      units[n++] = cp;
+    } else {
+      cp -= 0x10000;
+      units[n++] = 0xd800 | (cp >> 10);
+      units[n++] = 0xdc00 | (cp & 0x3ff);
+    }
   }
-  let out = '';
-  for (let i = 0; i < cps.length; i += 4096) out += String.fromCodePoint(...cps.slice(i, i + 4096));
-  return out;
+  return UTF16.decode(units.subarray(0, n));
 }
+
+/** Lone surrogates (UTF-32 values in [0xD800, 0xDFFF]) become U+FFFD. */
+const UTF16 = new TextDecoder('utf-16le');
 
 function swapBytes(data: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(data.length);

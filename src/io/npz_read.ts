@@ -2,45 +2,61 @@
  * Reader for NumPy .npz archives (np.savez / np.savez_compressed): a zip of `NAME.npy` members.
  * The member `metadata` (or `metadata.npy`) is a 0-d string array ('<U…' as numpy writes str, or '|S…'
  * bytes) holding a JSON object; it becomes TensorFile.metadata. Every other member is a numeric tensor.
- * Every member's .npy header is read first (a small look-ahead), so the memory budget is checked before
- * any array data is read.
+ * Members the read does not want (ReadOptions.only) are skipped: never read, never inflated. The .npy header
+ * of every other member is read first (a small look-ahead), so the memory budget is checked before any array
+ * data is read.
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
 import { FormatError, shapeStr } from './errors.ts';
+import { JSON_BYTES_PER_VALUE, MAX_HEADER_JSON_VALUES } from './json_bounds.ts';
 import { checkMemoryBudget, estimateMemory, type TensorPlan } from './memory_budget.ts';
-import { decodeNpy, npyHeaderLength, NPY_PREAMBLE_BYTES, parseNpyHeader, type NpyHeader } from './npy.ts';
-import { ITEM_BYTES, type RawTensor, type TensorFile } from './raw_tensor.ts';
-import { readZipDirectory, readZipMember, readZipMemberPrefix, type ZipEntry } from './zip.ts';
+import { parseMetadataJson } from './metadata.ts';
+import { decodeNpyData, npyHeaderLength, NPY_PREAMBLE_BYTES, parseNpyHeader, type NpyHeader } from './npy.ts';
+import { ITEM_BYTES, MAX_TENSORS, type RawTensor, type TensorFile } from './raw_tensor.ts';
+import { readZipDirectory, readZipMember, readZipMemberPrefix, ZIP_ENTRY_BYTES, type ZipEntry } from './zip.ts';
 
 export const NPZ_METADATA_KEY = 'metadata';
 
 /** Largest .npy header we read (numpy's own np.load refuses headers over 10,000 bytes by default). */
 export const MAX_NPY_HEADER_BYTES = 1024 * 1024;
 
+/** Longest metadata text: 16M characters (a 1M-token vocabulary list is ~12M); 64 MiB as '<U'. */
+export const MAX_METADATA_CHARS = 2 ** 24;
+
 export async function readNpz(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
   const src = new BlobSource(blob, opts);
-  const members = (await readZipDirectory(src))
+  const directory = await readZipDirectory(src, MAX_TENSORS);
+  const members = directory
     .filter((e) => !e.name.endsWith('/')) // directory entries (not written by numpy)
     .sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)
     .map((entry) => ({ entry, name: entry.name.endsWith('.npy') ? entry.name.slice(0, -4) : entry.name }));
   const seen = new Set<string>();
-  const plans: TensorPlan[] = [];
-  const ahead = src.lookahead();
-  for (const { entry, name } of members) {
+  for (const { name } of members) {
     if (seen.has(name)) throw new FormatError('duplicate_tensor', 'array stored twice in the archive', { tensor: name });
     seen.add(name);
+  }
+  const wanted = members.filter(({ name }) => name === NPZ_METADATA_KEY || src.wants(name));
+  const plans: TensorPlan[] = [];
+  const headers = new Map<string, NpyHeader>();
+  const ahead = src.lookahead();
+  for (const { entry, name } of wanted) {
     const header = await peekNpyHeader(ahead, entry, name);
-    if (name !== NPZ_METADATA_KEY && header.element.kind !== 'numeric') throw stringArray(name);
+    if (name === NPZ_METADATA_KEY) checkMetadataHeader(header);
+    else if (header.element.kind !== 'numeric') throw stringArray(name);
+    headers.set(name, header);
     plans.push(planOf(name, entry, header));
   }
-  checkMemoryBudget(estimateMemory(plans), src.budgetBytes);
+  checkMemoryBudget(estimateMemory(plans, directory.length * ZIP_ENTRY_BYTES), src.budgetBytes);
 
   const tensors = new Map<string, RawTensor>();
   let metadata: Record<string, unknown> = {};
-  for (const { entry, name } of members) {
-    const array = decodeNpy(await readZipMember(src, entry), name);
+  for (const { entry, name } of wanted) {
+    const header = headers.get(name) as NpyHeader;
+    const member = await readZipMember(src, entry);
+    const array = decodeNpyData(header, member.subarray(header.dataOffset), name);
     if (name === NPZ_METADATA_KEY) {
-      metadata = parseMetadataArray(array);
+      if (array.kind !== 'strings') throw stringArray(name); // checked from the header: unreachable
+      metadata = parseMetadataJson(array.values[0], NPZ_METADATA_KEY);
     } else if (array.kind === 'tensor') {
       tensors.set(name, array.tensor);
     } else {
@@ -48,11 +64,25 @@ export async function readNpz(blob: Blob, opts: ReadOptions = {}): Promise<Tenso
     }
   }
   src.finish();
-  return { tensors, metadata };
+  const skipped = members.filter((m) => !wanted.includes(m)).map((m) => m.name);
+  return skipped.length > 0 ? { tensors, metadata, skipped } : { tensors, metadata };
 }
 
 function stringArray(name: string): FormatError {
   return new FormatError('unsupported_dtype', 'string arrays are only allowed for `metadata`', { tensor: name, expected: 'numeric dtype', found: 'string' });
+}
+
+/** The metadata member must be one string (0-d <U / |S) of at most MAX_METADATA_CHARS: known from its header. */
+function checkMetadataHeader(h: NpyHeader): void {
+  const where = { tensor: NPZ_METADATA_KEY };
+  const el = h.element;
+  if (el.kind === 'numeric' || h.shape.length !== 0) {
+    const found = el.kind === 'numeric' ? el.dtype : `a string array of shape ${shapeStr(h.shape)}`;
+    throw new FormatError('bad_metadata', 'must be a 0-d string array holding a JSON object: np.array(json.dumps(meta))', { ...where, expected: '0-d <U or |S array', found });
+  }
+  if (el.chars > MAX_METADATA_CHARS) {
+    throw new FormatError('too_large', `a string of ${el.chars} characters, more than a metadata member may hold`, { ...where, expected: `≤ ${MAX_METADATA_CHARS} characters`, found: `${el.chars} characters` });
+  }
 }
 
 /** The member's .npy header, read by inflating only its first bytes; its shape must account for the member's size. */
@@ -70,29 +100,18 @@ async function peekNpyHeader(src: BlobSource, entry: ZipEntry, name: string): Pr
   return header;
 }
 
-/** What reading the member holds: the member itself, plus a copy to byte-swap or to align its data. */
+/**
+ * What reading the member holds: the member itself, plus a copy to byte-swap or to align its data. The
+ * metadata string: the member, its UTF-16 code units and the string (two bytes a unit each), and what
+ * JSON.parse may build from it (at most MAX_HEADER_JSON_VALUES values, checked before it runs).
+ */
 function planOf(name: string, entry: ZipEntry, h: NpyHeader): TensorPlan {
   const el = h.element;
-  if (el.kind !== 'numeric') return { name, dtype: 'u8', count: h.dataBytes, storedBytes: entry.uncompressedSize + 2 * h.dataBytes };
+  if (el.kind !== 'numeric') {
+    const units = 2 * el.chars; // a code point outside the BMP is two UTF-16 units
+    return { name, dtype: 'u8', count: h.dataBytes, storedBytes: entry.uncompressedSize + 4 * units + MAX_HEADER_JSON_VALUES * JSON_BYTES_PER_VALUE };
+  }
   const item = ITEM_BYTES[el.dtype];
   const copy = (el.bigEndian && item > 1) || h.dataOffset % item !== 0;
   return { name, dtype: el.dtype, count: h.dataBytes / item, storedBytes: entry.uncompressedSize + (copy ? h.dataBytes : 0) };
-}
-
-function parseMetadataArray(array: ReturnType<typeof decodeNpy>): Record<string, unknown> {
-  const where = { tensor: NPZ_METADATA_KEY };
-  if (array.kind !== 'strings' || array.values.length !== 1) {
-    const found = array.kind === 'strings' ? `${array.values.length} strings` : array.tensor.dtype;
-    throw new FormatError('bad_metadata', 'must be a 0-d string array holding a JSON object: np.array(json.dumps(meta))', { ...where, expected: '0-d <U or |S array', found });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(array.values[0]);
-  } catch (e) {
-    throw new FormatError('bad_metadata', `not JSON: ${(e as Error).message}`, { ...where, found: JSON.stringify(array.values[0].slice(0, 60)) });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new FormatError('bad_metadata', 'must hold a JSON object', { ...where, found: Array.isArray(parsed) ? 'array' : typeof parsed });
-  }
-  return parsed as Record<string, unknown>;
 }

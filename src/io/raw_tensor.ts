@@ -31,13 +31,26 @@ export interface RawTensor {
   shape: number[];
   /** Elements in row-major order, typed per `dtype` (see DTypeArrays). */
   data: TypedArray;
+  /**
+   * Largest relative rounding error of the values when `dtype` does not tell it: jsonl numbers are text, written
+   * from whatever precision the exporter had (the contract's logsumexp check then allows the loosest, bf16's).
+   */
+  roundingError?: number;
 }
 
 /** A decoded file: tensors by name plus the metadata map (string values for safetensors, any JSON for npz/jsonl). */
 export interface TensorFile {
   tensors: Map<string, RawTensor>;
   metadata: Record<string, unknown>;
+  /** Tensors the file has but the read skipped (ReadOptions.only), for messages that list what a file holds. */
+  skipped?: string[];
 }
+
+/**
+ * Most tensors one file may hold (safetensors entries, npz members): real checkpoints stay far below it, and a
+ * reader's time and bookkeeping grow with it (a 73 MB header of empty tensors once held 1.3 GB).
+ */
+export const MAX_TENSORS = 4096;
 
 export const ITEM_BYTES: Readonly<Record<DType, number>> = {
   f64: 8, f32: 4, f16: 2, bf16: 2, i64: 8, i32: 4, i16: 2, i8: 1, u64: 8, u32: 4, u16: 2, u8: 1, bool: 1,

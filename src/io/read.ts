@@ -4,8 +4,8 @@
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
 import { toDistillSet } from './contract.ts';
-import type { DistillSet } from './distill_set.ts';
-import { FormatError } from './errors.ts';
+import { CONTRACT_TENSORS, type DistillSet } from './distill_set.ts';
+import { FormatError, withHint, type FormatErrorCode } from './errors.ts';
 import { readJsonl } from './jsonl_read.ts';
 import { readNpz } from './npz_read.ts';
 import type { TensorFile } from './raw_tensor.ts';
@@ -45,20 +45,51 @@ export const READERS: Readonly<Record<string, ContainerReader>> = {
 
 /** Name of the reader for this file: by extension, else by magic bytes; throws 'unknown_container'. */
 export async function pickContainer(blob: Blob, name: string): Promise<string> {
+  return (await chooseContainer(blob, name)).key;
+}
+
+async function chooseContainer(blob: Blob, name: string): Promise<{ key: string; extension?: string }> {
   const lower = name.toLowerCase();
-  for (const [key, r] of Object.entries(READERS)) if (r.extensions.some((ext) => lower.endsWith(ext))) return key;
-  const head = await new BlobSource(blob).read(0, Math.min(SNIFF_BYTES, blob.size), 'file start');
-  for (const [key, r] of Object.entries(READERS)) if (r.sniff(head)) return key;
+  for (const [key, r] of Object.entries(READERS)) {
+    const extension = r.extensions.find((ext) => lower.endsWith(ext));
+    if (extension) return { key, extension };
+  }
+  const head = await fileHead(blob);
+  for (const [key, r] of Object.entries(READERS)) if (r.sniff(head)) return { key };
   const known = Object.values(READERS).flatMap((r) => r.extensions).join(' | ');
   throw new FormatError('unknown_container', `cannot tell the container of "${name}"`, { expected: known, found: name });
 }
 
-/** Decodes the container into tensors + metadata, without the contract (e.g. for student.safetensors). */
-export async function readTensorFile(blob: Blob, name: string, opts?: ReadOptions): Promise<TensorFile> {
-  return READERS[await pickContainer(blob, name)].read(blob, opts);
+function fileHead(blob: Blob): Promise<Uint8Array> {
+  return new BlobSource(blob).read(0, Math.min(SNIFF_BYTES, blob.size), 'file start');
 }
 
-/** Reads, decodes and validates a distillation set. Rejects with FormatError (or the abort reason). */
+/** Errors about the container's structure: where a wrong extension shows first. */
+const CONTAINER_CODES: ReadonlySet<FormatErrorCode> = new Set([
+  'truncated', 'header_length', 'bad_header', 'bad_offsets', 'size_mismatch', 'npy_magic', 'npy_header',
+  'zip', 'zip_method', 'zip_inflate', 'zip_crc', 'jsonl_parse', 'unknown_dtype',
+]);
+
+/** Decodes the container into tensors + metadata, without the contract (e.g. for student.safetensors). */
+export async function readTensorFile(blob: Blob, name: string, opts?: ReadOptions): Promise<TensorFile> {
+  const { key, extension } = await chooseContainer(blob, name);
+  try {
+    return await READERS[key].read(blob, opts);
+  } catch (err) {
+    // A structural error from a reader the extension chose, on a file that starts like another container:
+    // say so, since renaming is the fix (a jsonl file named .safetensors fails on a "header length").
+    if (!(err instanceof FormatError) || !extension || !CONTAINER_CODES.has(err.code) || blob.size === 0) throw err;
+    const head = await fileHead(blob);
+    if (READERS[key].sniff(head)) throw err;
+    const other = Object.entries(READERS).find(([k, r]) => k !== key && r.sniff(head));
+    const hint = other
+      ? `the name's ${extension} extension chose the ${key} reader, but the file starts like ${other[0]}: rename it to ${other[1].extensions[0]}`
+      : `the name's ${extension} extension chose the ${key} reader, and the file does not start like ${key}`;
+    throw withHint(err, hint);
+  }
+}
+
+/** Reads, decodes and validates a distillation set: only the contract's tensors are read (others are skipped). */
 export async function readDistillSet(blob: Blob, name: string, opts?: ReadOptions): Promise<DistillSet> {
-  return toDistillSet(await readTensorFile(blob, name, opts));
+  return toDistillSet(await readTensorFile(blob, name, { only: CONTRACT_TENSORS, ...opts }));
 }

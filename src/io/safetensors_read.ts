@@ -6,8 +6,9 @@
  */
 import { BlobSource, type ReadOptions } from './blob_source.ts';
 import { FormatError, jsonPreview, shapeStr } from './errors.ts';
+import { count, MAX_HEADER_JSON_VALUES, scanJson, type JsonProblem } from './json_bounds.ts';
 import { checkMemoryBudget, estimateMemory } from './memory_budget.ts';
-import { ITEM_BYTES, elementCount, viewAs, type DType, type RawTensor, type TensorFile } from './raw_tensor.ts';
+import { ITEM_BYTES, MAX_TENSORS, elementCount, viewAs, type DType, type RawTensor, type TensorFile } from './raw_tensor.ts';
 
 /** Same cap as the reference implementation (MAX_HEADER_SIZE): a header is metadata, not data. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -18,6 +19,9 @@ export const SAFETENSORS_DTYPES: Readonly<Record<string, DType>> = {
   I64: 'i64', I32: 'i32', I16: 'i16', I8: 'i8',
   U64: 'u64', U32: 'u32', U16: 'u16', U8: 'u8', BOOL: 'bool',
 };
+
+/** Deepest nesting a header needs is 3 (header → entry → shape); deeper is refused before JSON.parse. */
+const MAX_HEADER_DEPTH = 8;
 
 /** Valid safetensors dtypes this project does not accept (8/6/4-bit floats, complex). */
 const UNSUPPORTED = new Set(['F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64']);
@@ -30,20 +34,33 @@ interface Entry {
   end: number;
 }
 
-/** A safetensors file's validated header: every tensor's dtype, shape and absolute byte range, and the metadata. */
+/** A safetensors file's validated header: every tensor's dtype, shape and byte range, and the metadata. */
 export interface SafetensorsHeader {
-  entries: { name: string; dtype: DType; shape: number[]; begin: number; end: number }[];
+  entries: Entry[];
   metadata: Record<string, unknown>;
   /** Byte offset of the data section; entry offsets are relative to it. */
   dataStart: number;
 }
 
-/** Reads and checks the header only (no tensor data). */
+/** Reads and checks the header only, no tensor data (a checkpoint's index of what it holds: io/hf_checkpoint.ts). */
 export async function readSafetensorsHeader(blob: Blob, opts: ReadOptions = {}): Promise<SafetensorsHeader> {
-  return readHeader(new BlobSource(blob, opts).lookahead());
+  const src = new BlobSource(blob, opts).lookahead();
+  if (src.size < 8) {
+    throw new FormatError('header_length', 'file too short for the 8-byte header length', { expected: '≥ 8 bytes', found: `${src.size} bytes`, offset: 0 });
+  }
+  const headerLen = new DataView((await src.read(0, 8, 'header length')).buffer).getBigUint64(0, true);
+  if (headerLen > BigInt(src.size - 8) || headerLen > BigInt(MAX_HEADER_BYTES)) {
+    throw new FormatError('header_length', 'header length runs past the end of the file (or over the 100 MB limit)', { expected: `≤ ${Math.min(src.size - 8, MAX_HEADER_BYTES)}`, found: headerLen.toString(), offset: 0 });
+  }
+  const dataStart = 8 + Number(headerLen);
+  const { header } = parseHeader(await src.read(8, Number(headerLen), 'header'));
+  const { entries, metadata } = checkEntries(header, src.size - dataStart, dataStart);
+  return { entries, metadata, dataStart };
 }
 
-async function readHeader(src: BlobSource): Promise<SafetensorsHeader> {
+/** Reads a safetensors file; with ReadOptions.only, just those tensors (the others are listed as skipped). */
+export async function readSafetensors(blob: Blob, opts: ReadOptions = {}): Promise<TensorFile> {
+  const src = new BlobSource(blob, opts);
   if (src.size < 8) {
     throw new FormatError('header_length', 'file too short for the 8-byte header length', { expected: '≥ 8 bytes', found: `${src.size} bytes`, offset: 0 });
   }
@@ -57,37 +74,35 @@ async function readHeader(src: BlobSource): Promise<SafetensorsHeader> {
     });
   }
   const dataStart = 8 + Number(headerLen);
-  const header = parseHeader(await src.read(8, Number(headerLen), 'header'));
-  const { entries, metadata } = checkEntries(header, src.size - dataStart, dataStart);
-  return { entries, metadata, dataStart };
-}
-
-/**
- * Reads a safetensors file. With `select`, only the tensors it accepts are read (and counted against the
- * memory budget): a 12-layer checkpoint feeding a 6-layer student reads half its layers.
- */
-export async function readSafetensors(blob: Blob, opts: ReadOptions = {}, select?: (name: string) => boolean): Promise<TensorFile> {
-  const src = new BlobSource(blob, opts);
-  const { entries: all, metadata, dataStart } = await readHeader(src);
-  const entries = select ? all.filter((e) => select(e.name)) : all;
-  checkMemoryBudget(estimateMemory(entries.map((e) => ({ name: e.name, dtype: e.dtype, count: (e.end - e.begin) / ITEM_BYTES[e.dtype] }))), src.budgetBytes);
+  const { header, heldBytes } = parseHeader(await src.read(8, Number(headerLen), 'header'));
+  const dataBytes = src.size - dataStart;
+  const { entries, metadata } = checkEntries(header, dataBytes, dataStart);
+  const read = entries.filter((e) => src.wants(e.name));
+  checkMemoryBudget(estimateMemory(read.map((e) => ({ name: e.name, dtype: e.dtype, count: (e.end - e.begin) / ITEM_BYTES[e.dtype] })), heldBytes), src.budgetBytes);
 
   const tensors = new Map<string, RawTensor>();
-  for (const e of [...entries].sort((a, b) => a.begin - b.begin)) {
+  for (const e of read.sort((a, b) => a.begin - b.begin)) {
     const bytes = await src.read(dataStart + e.begin, e.end - e.begin, e.name);
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: viewAs(e.dtype, bytes) });
   }
   src.finish();
-  return { tensors, metadata };
+  const skipped = entries.filter((e) => !src.wants(e.name)).map((e) => e.name);
+  return skipped.length > 0 ? { tensors, metadata, skipped } : { tensors, metadata };
 }
 
-function parseHeader(bytes: Uint8Array): Record<string, unknown> {
+/**
+ * The header object, scanned first (json_bounds.ts): at most MAX_TENSORS entries, no name twice (JSON.parse
+ * would keep the later one silently), bounded nesting and values. `heldBytes`: what the parsed header holds.
+ */
+function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; heldBytes: number } {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new FormatError('bad_header', 'header is not UTF-8', { offset: 8 });
   }
+  const limits = { maxDepth: MAX_HEADER_DEPTH, maxValues: MAX_HEADER_JSON_VALUES, uniqueKeysDepth: 2, maxKeys: MAX_TENSORS + 1 };
+  const scan = scanJson(text, limits, headerProblem);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -95,7 +110,24 @@ function parseHeader(bytes: Uint8Array): Record<string, unknown> {
     throw new FormatError('bad_header', `header is not JSON: ${(e as Error).message}`, { offset: 8, found: JSON.stringify(text.slice(0, 40)) });
   }
   if (!isObject(parsed)) throw new FormatError('bad_header', 'header must be a JSON object', { offset: 8, found: typeof parsed });
-  return parsed;
+  // held while the entries are checked: the header's bytes, its text (two bytes a character at worst), the parse
+  return { header: parsed, heldBytes: bytes.length + 2 * text.length + scan.heldBytes() };
+}
+
+function headerProblem(p: JsonProblem): FormatError {
+  switch (p.kind) {
+    case 'duplicate':
+      return p.depth === 1
+        ? new FormatError('duplicate_tensor', 'tensor named twice in the header (JSON keeps only the later entry)', { tensor: p.key, offset: 8 })
+        : new FormatError('bad_header', 'a key given twice in one header entry', { tensor: p.key, offset: 8 });
+    case 'keys':
+      if (p.depth > 1) return new FormatError('bad_header', `a header entry with more than ${count(p.limit)} keys`, { offset: 8 });
+      return new FormatError('too_large', `the header lists more than ${count(MAX_TENSORS)} tensors, at most ${count(MAX_TENSORS)} are read`, { expected: `≤ ${count(MAX_TENSORS)} tensors`, offset: 8 });
+    case 'values':
+      return new FormatError('too_large', `the header holds more than ${count(p.limit)} JSON values`, { expected: `≤ ${count(p.limit)} values`, offset: 8 });
+    case 'depth':
+      return new FormatError('bad_header', `header nested more than ${p.limit} levels deep`, { expected: 'header → entry → shape (3 levels)', offset: 8 });
+  }
 }
 
 function checkEntries(header: Record<string, unknown>, dataBytes: number, dataStart: number): { entries: Entry[]; metadata: Record<string, unknown> } {
@@ -108,6 +140,9 @@ function checkEntries(header: Record<string, unknown>, dataBytes: number, dataSt
       continue;
     }
     entries.push(checkEntry(name, value, dataBytes));
+  }
+  if (entries.length > MAX_TENSORS) {
+    throw new FormatError('too_large', `the header lists ${count(entries.length)} tensors, at most ${count(MAX_TENSORS)} are read`, { expected: `≤ ${count(MAX_TENSORS)} tensors`, offset: 8 });
   }
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   for (let i = 1; i < sorted.length; i++) {

@@ -12,7 +12,8 @@
 import type { DistillMetadata } from './distill_set.ts';
 import { encodeSafetensors } from './safetensors_write.ts';
 import type { VocabMap } from '../engine/data/trim_vocab.ts';
-import type { StudentExport } from '../engine/trainer_types.ts';
+import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
+import type { StudentFiles } from '../engine/training/session.ts';
 import { encodeVocabMap, VOCAB_MAP_FILE } from './vocab_map.ts';
 
 export const MODEL_WEIGHTS = 'model.safetensors';
@@ -22,10 +23,18 @@ export const PROJECTION_FILE = 'hidden_projection.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 /** Distill Playground 0.1 wrote its [in, out] weights here; readers still accept it. */
 export const LEGACY_WEIGHTS = 'student.safetensors';
+/** The weights and config names the page's run archive and downloads use (the model directory's). */
+export const STUDENT_WEIGHTS = MODEL_WEIGHTS;
+export const STUDENT_CONFIG = MODEL_CONFIG;
 
 export interface NamedFile {
   name: string;
   bytes: Uint8Array;
+}
+
+export interface OptimizerState {
+  step: number;
+  tensors: NamedArray[];
 }
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n');
@@ -46,7 +55,7 @@ function tokenizerConfig(meta: Pick<DistillMetadata, 'tokenizerConfig'>, maxLen:
 export function studentDirFiles(
   student: StudentExport,
   meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>,
-  optimizer?: { step: number; tensors: StudentExport['tensors'] },
+  optimizer?: OptimizerState,
   vocabMap?: VocabMap,
 ): NamedFile[] {
   const files: NamedFile[] = [
@@ -64,4 +73,26 @@ export function studentDirFiles(
   }
   if (vocabMap) files.push({ name: VOCAB_MAP_FILE, bytes: encodeVocabMap(vocabMap) });
   return files;
+}
+
+/**
+ * The one writer of a trained student's files, for the CLI (`distill train` → DIR/) and the page (stored in
+ * IndexedDB, downloaded from Export): every file of the directory, with model.safetensors and config.json
+ * also apart (what the page's run archive keeps).
+ */
+export function encodeStudentFiles(
+  student: StudentExport,
+  paramCount: number,
+  meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'> = {},
+  optimizer?: OptimizerState,
+  vocabMap?: VocabMap,
+): StudentFiles {
+  const files = studentDirFiles(student, meta, optimizer, vocabMap);
+  const bytesOf = (name: string) => (files.find((f) => f.name === name) as NamedFile).bytes;
+  return {
+    files,
+    safetensors: bytesOf(MODEL_WEIGHTS),
+    configJson: new TextDecoder().decode(bytesOf(MODEL_CONFIG)),
+    paramCount,
+  };
 }

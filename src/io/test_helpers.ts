@@ -175,7 +175,8 @@ export function ramp(count: number, mod: number, shift: number, scale: number): 
 
 /**
  * Writes a safetensors set whose data section is a hole (a sparse file: costs neither RAM nor disk):
- * input_ids I32 [n, seqLen] and a dense teacher_logits [n, seqLen, vocabSize], all zeros, so the set is valid.
+ * input_ids I32 [n, seqLen] and a dense teacher_logits [n, seqLen, vocabSize], all zeros, so the set is valid
+ * (pad_id is 1 unless `metadata` says otherwise: the zero ids are real tokens, not an all-padding set).
  * For big-file tests. Returns `file`.
  */
 export function writeSparseSafetensors(
@@ -188,7 +189,7 @@ export function writeSparseSafetensors(
   const idsBytes = n * seqLen * 4;
   const logitsBytes = n * seqLen * vocabSize * (logitsDtype === 'F32' ? 4 : 2);
   const header = JSON.stringify({
-    ...(opts.metadata ? { __metadata__: opts.metadata } : {}),
+    __metadata__: { pad_id: '1', ...opts.metadata },
     input_ids: { dtype: 'I32', shape: [n, seqLen], data_offsets: [0, idsBytes] },
     teacher_logits: { dtype: logitsDtype, shape: [n, seqLen, vocabSize], data_offsets: [idsBytes, idsBytes + logitsBytes] },
   });

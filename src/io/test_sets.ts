@@ -42,7 +42,8 @@ export function buildSet(s: Shape): DistillSet {
   const nl = s.n * s.l;
   const ids = Int32Array.from({ length: nl }, () => int(s.v));
   const t: Record<string, RawTensor> = { input_ids: tensor('i32', [s.n, s.l], ids) };
-  t.attention_mask = tensor('u8', [s.n, s.l], Uint8Array.from({ length: nl }, () => (r() < 0.8 ? 1 : 0)));
+  // position 0 is always real: a set without one is refused (nothing to learn from)
+  t.attention_mask = tensor('u8', [s.n, s.l], Uint8Array.from({ length: nl }, (_, i) => (i === 0 || r() < 0.8 ? 1 : 0)));
   const meta: Record<string, unknown> = { vocab_size: s.v, note: `seed ${s.seed}` };
   if (s.kind === 'cls') {
     t.teacher_logits = tensor('f32', [s.n, s.c], Float32Array.from({ length: s.n * s.c }, float));
@@ -61,7 +62,9 @@ export function buildSet(s: Shape): DistillSet {
       const logits = Float32Array.from({ length: nl * k }, float);
       t.teacher_topk_ids = tensor('i32', [s.n, s.l, k], topIds);
       t.teacher_topk_logits = tensor('f32', [s.n, s.l, k], logits);
-      if (s.lse) t.teacher_logsumexp = tensor('f32', [s.n, s.l], Float32Array.from({ length: nl }, (_, p) => Math.max(...logits.subarray(p * k, p * k + k)) + 1));
+      // the listed tokens' log-sum-exp + 1: the unlisted ones hold 1 − 1/e of the mass
+      const lseK = (row: Float32Array): number => Math.log(row.reduce((sum, z) => sum + Math.exp(z), 0));
+      if (s.lse) t.teacher_logsumexp = tensor('f32', [s.n, s.l], Float32Array.from({ length: nl }, (_, p) => lseK(logits.subarray(p * k, p * k + k)) + 1));
     }
     if (s.labels) t.labels = tensor('i32', [s.n, s.l], Int32Array.from({ length: nl }, () => (r() < 0.5 ? -100 : int(s.v))));
   }

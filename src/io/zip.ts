@@ -31,8 +31,14 @@ const MAX_COMMENT = 0xffff;
 /** Deflate cannot expand more than ~1032:1, so a larger declared size is a lie (or a bomb). */
 const MAX_DEFLATE_RATIO = 1032;
 
-/** Reads the central directory: the entries in stored order. */
-export async function readZipDirectory(src: BlobSource): Promise<ZipEntry[]> {
+/** Bytes one parsed directory entry holds (the ZipEntry object, its name string): V8 x64, rounded up. */
+export const ZIP_ENTRY_BYTES = 256;
+
+/**
+ * Reads the central directory: the entries in stored order. An archive of more than `maxEntries` members is
+ * refused from its end record, before the directory is read (each member costs time and bookkeeping).
+ */
+export async function readZipDirectory(src: BlobSource, maxEntries = Number.POSITIVE_INFINITY): Promise<ZipEntry[]> {
   if (src.size < EOCD_BYTES) throw zipError('file too short to be a zip archive', 0);
   const tailStart = Math.max(0, src.size - EOCD_BYTES - MAX_COMMENT);
   const tail = await src.read(tailStart, src.size - tailStart, 'zip end of central directory');
@@ -58,6 +64,9 @@ export async function readZipDirectory(src: BlobSource): Promise<ZipEntry[]> {
     cdSize = u64(rec, 40, z64Offset + 40);
     cdOffset = u64(rec, 48, z64Offset + 48);
     cdEnd = z64Offset;
+  }
+  if (count > maxEntries) {
+    throw new FormatError('too_large', `the archive has ${count.toLocaleString('en-US')} members, at most ${maxEntries.toLocaleString('en-US')} are read`, { expected: `≤ ${maxEntries} members`, found: `${count} members` });
   }
   if (cdOffset + cdSize > cdEnd || count * 46 > cdSize) {
     throw new FormatError('zip', 'central directory out of range: truncated archive?', { expected: `end ≤ ${cdEnd}`, found: `[${cdOffset}, ${cdOffset + cdSize})`, offset: cdOffset });

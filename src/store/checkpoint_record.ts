@@ -10,7 +10,10 @@
 import type { BackendChoice } from '../engine/backend.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { EvalRecord, StepRecord, TrainerCheckpoint } from '../engine/trainer_types.ts';
+import type { Recovery } from '../io/report.ts';
 import type { RunDataset } from './run_record.ts';
+
+export type { Recovery } from '../io/report.ts';
 
 /** Data files up to this size are kept in IndexedDB with the checkpoint (a reload then needs no file). */
 export const STORED_SET_MAX_BYTES = 64 * 2 ** 20;
@@ -20,18 +23,6 @@ export interface SetIdentity {
   name: string;
   bytes: number;
   fingerprint: string;
-}
-
-/** The run moved to another backend after a fault (shown on the page and written into report.json). */
-export interface Recovery {
-  /** The step the run resumed from (its last checkpoint; 0 when there was none yet). */
-  step: number;
-  from: string;
-  to: string;
-  /** What happened, in words (the lost device's or the crashed worker's message). */
-  reason: string;
-  /** ms since the epoch. */
-  at: number;
 }
 
 export interface CheckpointRecord {

@@ -5,7 +5,7 @@
 import type { StateCreator } from 'zustand';
 import { DEFAULT_CONFIG, type DistillConfig } from '../engine/config/config.ts';
 import { ConfigError, validateConfig } from '../engine/config/merge.ts';
-import { presetOverrides } from '../engine/config/presets.ts';
+import { presetOverrides, RECIPE_KEYS } from '../engine/config/presets.ts';
 import type { AppState } from './store.ts';
 
 export interface ConfigState {
@@ -21,11 +21,6 @@ export interface ConfigSlice {
   applyPreset(name: string): void;
   replaceConfig(values: DistillConfig, preset?: string | null): void;
 }
-
-/** Keys a preset sets: editing one by hand means the recipe no longer is that preset. */
-const RECIPE_KEYS: ReadonlySet<string> = new Set([
-  'alpha_kd', 'alpha_hard', 'alpha_cos', 'alpha_mse', 'temperature', 'divergence', 'skew_alpha',
-]);
 
 export function checkConfig(values: DistillConfig): ConfigState['error'] {
   try {

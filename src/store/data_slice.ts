@@ -1,6 +1,6 @@
 /** Data slice: the loaded distillation set as the page sees it (a summary; the arrays live in the worker). */
 import type { StateCreator } from 'zustand';
-import type { SetSummary } from '../worker/protocol.ts';
+import type { SetSummary } from '../engine/training/session.ts';
 import type { AppState } from './store.ts';
 
 export interface DataState {

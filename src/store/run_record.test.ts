@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { datasetOf, historyCsv, parseReport, reportOf, type RunRecord } from './run_record.ts';
-import { summarizeSet } from '../worker/summary.ts';
-import { tinyMlmSet } from '../worker/tiny_sets.ts';
+import { datasetOf, parseReport, reportOf, type RunRecord } from './run_record.ts';
+import { summarizeSet } from '../io/summary.ts';
+import { tinyMlmSet } from '../engine/testing/tiny_sets.ts';
 import { DEFAULT_CONFIG } from '../engine/config/config.ts';
-import { fakeEval, FAKE_BACKEND } from '../worker/testing.ts';
+import { fakeEval, FAKE_BACKEND } from '../engine/training/testing.ts';
 
 const run: RunRecord = {
   id: 'r1',
@@ -58,15 +58,5 @@ describe('run report', () => {
     expect(() => parseReport('{"config": {"nope": 1}, "history": []}', 'a.json', 'x')).toThrow(/unknown config key "nope"/);
     expect(() => parseReport('{"config": {}, "history": [{"step": 1}]}', 'a.json', 'x')).toThrow(/history/);
     expect(() => parseReport('{"config": {}, "history": [], "evals": [{"step": 1}]}', 'a.json', 'x')).toThrow(/evals/);
-  });
-});
-
-describe('historyCsv', () => {
-  it('writes one row per step with empty cells for absent components', () => {
-    expect(historyCsv(run.history)).toBe(
-      'step,total,kd,hard,cos,mse,lr,grad_norm,ms_per_step,tokens_per_s\n' +
-        '1,2,2,,,,0.001,1.5,12,800\n' +
-        '2,1.5,1.25,0.5,,,0.0005,1,11,900\n',
-    );
   });
 });

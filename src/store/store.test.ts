@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from './store.ts';
 import { DEFAULT_CONFIG } from '../engine/config/config.ts';
 import type { StepRecord } from '../engine/trainer_types.ts';
-import { summarizeSet } from '../worker/summary.ts';
-import { tinyMlmSet } from '../worker/tiny_sets.ts';
-import { fakeEval, FAKE_BACKEND } from '../worker/testing.ts';
+import { summarizeSet } from '../io/summary.ts';
+import { tinyMlmSet } from '../engine/testing/tiny_sets.ts';
+import { fakeEval, FAKE_BACKEND } from '../engine/training/testing.ts';
 
 const rec = (step: number): StepRecord => ({ step, total: 1 / step, lr: 1e-3, grad_norm: 1, ms_per_step: 10, tokens_per_s: 100 });
 
@@ -57,18 +57,18 @@ describe('run slice', () => {
   it('tracks a run and keeps a final state final', () => {
     const store = createAppStore();
     const s = () => store.getState();
-    s().runConfiguring('r1', { ...DEFAULT_CONFIG, steps: 50 });
+    s().runEvent({ type: 'configure', runId: 'r1', config: { ...DEFAULT_CONFIG, steps: 50 } });
     expect(s().run).toMatchObject({ status: 'configuring', runId: 'r1', totalSteps: 50 });
-    s().runConfigured(999, { ...DEFAULT_CONFIG, steps: 50 }, FAKE_BACKEND);
-    s().runStatus('running', 0);
+    s().runEvent({ type: 'configured', paramCount: 999, config: { ...DEFAULT_CONFIG, steps: 50 }, backend: FAKE_BACKEND });
+    s().runEvent({ type: 'status', status: 'running', step: 0 });
     expect(s().run.startedAt).not.toBeNull();
-    s().runStep(20);
-    s().runStep(10); // steps never go back
+    s().runEvent({ type: 'step', step: 20 });
+    s().runEvent({ type: 'step', step: 10 }); // steps never go back
     expect(s().run.step).toBe(20);
-    s().runEnded('completed', 50);
-    s().runStatus('running', 50); // a late status event
+    s().runEvent({ type: 'ended', reason: 'completed', step: 50 });
+    s().runEvent({ type: 'status', status: 'running', step: 50 }); // a late status event
     expect(s().run.status).toBe('done');
-    s().runReset();
+    s().runEvent({ type: 'reset' });
     expect(s().run.status).toBe('idle');
   });
 });
@@ -134,14 +134,14 @@ describe('recovery in the store', () => {
   it('a failed run resumes from its checkpoint: metrics trimmed to its step, running again, the failure cleared', () => {
     const store = createAppStore();
     const s = () => store.getState();
-    s().runConfiguring('run-1', { ...DEFAULT_CONFIG, steps: 50 });
+    s().runEvent({ type: 'configure', runId: 'run-1', config: { ...DEFAULT_CONFIG, steps: 50 } });
     s().appendMetrics([1, 2, 3, 4, 5, 6].map(rec), [fakeEval(0), fakeEval(5)]);
-    s().runCheckpointed(4);
-    s().runEnded('error', 6, 'non-finite loss at step 7');
-    s().runStatus('running', 6); // a late status cannot reopen a failed run…
+    s().runEvent({ type: 'checkpointed', step: 4 });
+    s().runEvent({ type: 'ended', reason: 'error', step: 6, error: 'non-finite loss at step 7' });
+    s().runEvent({ type: 'status', status: 'running', step: 6 }); // a late status cannot reopen a failed run…
     expect(s().run.status).toBe('error');
     s().truncateMetrics(4);
-    s().runResumed(4, 'running', { step: 4, from: 'webgpu', to: 'wasm', reason: 'lost', at: 1 }); // …a resume can
+    s().runEvent({ type: 'resumed', step: 4, status: 'running', recovery: { step: 4, from: 'webgpu', to: 'wasm', reason: 'lost', at: 1 } }); // …a resume can
     expect(s().metrics.history.map((r) => r.step)).toEqual([1, 2, 3, 4]);
     expect(s().metrics.evals.map((e) => e.step)).toEqual([0]);
     expect(s().run).toMatchObject({ status: 'running', step: 4, error: null, endedAt: null, checkpointStep: 4, recoveries: [{ to: 'wasm' }] });

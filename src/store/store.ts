@@ -1,6 +1,6 @@
 /**
  * The page's one zustand store, built from slices (data, config, run, metrics, runs, resume). Plain data only: no
- * tensors, models or workers (the worker client lives in ui/controller.ts and writes here through actions).
+ * tensors, models or workers (the training client lives in session/page_session.ts and writes here through actions).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDataSlice, type DataSlice } from './data_slice.ts';

@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { DataPanel } from './DataPanel.tsx';
-import { makeHarness, renderWith } from './test_app.tsx';
-import { tinyClassificationSet } from '../worker/tiny_sets.ts';
+import { makeHarness, renderWith } from './testing.tsx';
+import { tinyClassificationSet } from '../engine/testing/tiny_sets.ts';
 
 afterEach(cleanup);
 
@@ -16,7 +16,7 @@ const pick = (container: HTMLElement, file: File) => {
 describe('DataPanel', () => {
   it('shows the summary card of a picked file', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     const { container } = renderWith(h, <DataPanel />);
     pick(container, new File([new Uint8Array(2048)], 'tiny.safetensors'));
     const card = await screen.findByTestId('data-summary');
@@ -29,7 +29,7 @@ describe('DataPanel', () => {
 
   it('names the classes of a classification set', async () => {
     const h = makeHarness({ set: tinyClassificationSet() });
-    await h.controller.init();
+    await h.session.init();
     const { container } = renderWith(h, <DataPanel />);
     pick(container, new File(['x'], 'c.npz'));
     const card = await screen.findByTestId('data-summary');
@@ -39,7 +39,7 @@ describe('DataPanel', () => {
 
   it('accepts a dropped file', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <DataPanel />);
     fireEvent.drop(screen.getByTestId('dropzone'), { dataTransfer: { files: [new File(['x'], 'dropped.jsonl')] } });
     await waitFor(() => expect(h.store.getState().data.fileName).toBe('dropped.jsonl'));
@@ -47,7 +47,7 @@ describe('DataPanel', () => {
 
   it('shows a specific message for a bad file and stays usable', async () => {
     const h = makeHarness({ failWith: 'labels: wrong_shape (expected [N=4, L=8], found [4, 9])' });
-    await h.controller.init();
+    await h.session.init();
     const { container } = renderWith(h, <DataPanel />);
     pick(container, new File(['x'], 'broken.safetensors'));
     const alert = await screen.findByTestId('data-error');

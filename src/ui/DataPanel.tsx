@@ -1,6 +1,6 @@
 /** Data: drop or pick a teacher-logits file (or the demo), watch it load, read its summary card. */
 import { useRef, useState, type DragEvent } from 'react';
-import { useApp, useController } from './app_context.tsx';
+import { useApp, useSession } from './app_context.tsx';
 import { DataSummary } from './DataSummary.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { formatBytes } from './format.ts';
@@ -8,7 +8,7 @@ import { formatBytes } from './format.ts';
 export const ACCEPTED_EXTENSIONS = '.safetensors,.npz,.jsonl';
 
 export function DataPanel() {
-  const controller = useController();
+  const session = useSession();
   const data = useApp((s) => s.data);
   const busy = useApp((s) => s.run.status === 'running' || s.run.status === 'configuring' || s.run.status === 'recovering');
   const input = useRef<HTMLInputElement>(null);
@@ -16,7 +16,7 @@ export function DataPanel() {
 
   const take = (files: FileList | null) => {
     const file = files?.[0];
-    if (file) void controller.loadFile(file, file.name);
+    if (file) void session.loadFile(file, file.name);
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -44,7 +44,7 @@ export function DataPanel() {
           <button type="button" onClick={() => input.current?.click()} disabled={busy}>
             Choose file…
           </button>
-          <button type="button" onClick={() => void controller.loadDemo()} disabled={busy}>
+          <button type="button" onClick={() => void session.loadDemo()} disabled={busy}>
             Load demo
           </button>
         </div>

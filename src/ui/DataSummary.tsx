@@ -1,5 +1,5 @@
 /** The summary card of a loaded set: what the teacher produced and what the student can learn from. */
-import type { SetSummary } from '../worker/protocol.ts';
+import type { SetSummary } from '../engine/training/session.ts';
 import { formatBytes, formatCount, formatMs } from './format.ts';
 
 const TASK_NAMES: Record<SetSummary['task'], string> = {

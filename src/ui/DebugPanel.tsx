@@ -3,8 +3,8 @@
  * the training worker, or write a NaN into the student. The page must recover from each (recovery.ts).
  */
 import { useState } from 'react';
-import type { DebugFault } from '../worker/protocol.ts';
-import { useController } from './app_context.tsx';
+import type { DebugFault } from '../session/page_session.ts';
+import { useSession } from './app_context.tsx';
 
 const FAULTS: { fault: DebugFault; label: string }[] = [
   { fault: 'lose-device', label: 'Lose GPU device' },
@@ -14,12 +14,12 @@ const FAULTS: { fault: DebugFault; label: string }[] = [
 ];
 
 export function DebugPanel() {
-  const controller = useController();
+  const session = useSession();
   const [message, setMessage] = useState<string | null>(null);
-  if (!controller.debug) return null;
+  if (!session.debug) return null;
   const inject = (fault: DebugFault) => {
     setMessage(null);
-    controller.injectFault(fault).then(
+    session.injectFault(fault).then(
       () => setMessage(`${fault}: sent`),
       (err: unknown) => setMessage(`${fault}: ${err instanceof Error ? err.message : String(err)}`),
     );

@@ -1,20 +1,19 @@
 /**
  * Export: for the current or any stored run — the student as safetensors + config.json, in the tfjs weights
- * manifest layout (model.json + weights.bin), the run report (report.json) and history (CSV); the run's charts
- * with their PNG buttons.
+ * manifest layout (model.json + weights.bin), the run report (report.json) and history (CSV), each built by the
+ * session (session/run_files.ts); the run's charts with their PNG buttons.
  */
 import { useState } from 'react';
-import { historyCsv, reportOf } from '../store/run_record.ts';
-import { useApp, useController } from './app_context.tsx';
-import { downloadBytes, downloadText } from './export/download.ts';
-import { tfjsFilesFromSafetensors } from './export/student_files.ts';
+import type { RunFileKind } from '../session/run_files.ts';
+import { useApp, useSession } from './app_context.tsx';
+import { downloadFile } from './export/download.ts';
 import { LossChart } from './charts/LossChart.tsx';
 import { LoyaltyChart } from './charts/LoyaltyChart.tsx';
 import { SpeedChart } from './charts/SpeedChart.tsx';
 import { OptimChart } from './charts/OptimChart.tsx';
 
 export function ExportPanel({ smoothing, logScale }: { smoothing: number; logScale: boolean }) {
-  const controller = useController();
+  const session = useSession();
   const runs = useApp((s) => s.runs.list);
   const currentId = useApp((s) => s.run.runId);
   const [picked, setPicked] = useState<string | null>(null);
@@ -22,20 +21,17 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
   const id = picked ?? (runs.some((r) => r.id === currentId) ? currentId : (runs[0]?.id ?? null));
   const run = runs.find((r) => r.id === id) ?? null;
 
-  const withWeights = async (save: (w: { safetensors: Uint8Array; configJson: string }) => Promise<void> | void) => {
+  const save = async (kind: RunFileKind) => {
     if (!run) return;
     setMessage(null);
     try {
-      const w = await controller.runWeights(run.id);
-      if (!w) throw new Error('this run has no stored weights');
-      await save(w);
+      for (const file of await session.runFiles(run.id, kind)) downloadFile(file);
     } catch (err) {
       setMessage(err instanceof Error ? err.message : String(err));
     }
   };
 
   if (!run) return <p className="hint panel">Finish a run (or import one) to export it.</p>;
-  const stem = run.name.replace(/[^\w.-]+/g, '_').replace(/_+/g, '_').slice(0, 60);
 
   return (
     <div className="export" data-testid="export-panel">
@@ -55,38 +51,33 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
           <div>
             <h3>Student</h3>
             <div className="row">
-              <button type="button" disabled={!run.hasWeights} onClick={() => void withWeights((w) => downloadBytes(w.safetensors, 'student.safetensors'))}>
-                student.safetensors
+              <button type="button" disabled={!run.hasWeights} onClick={() => void save('directory')} data-testid="export-directory">
+                Hugging Face directory (.zip)
               </button>
-              <button type="button" disabled={!run.hasWeights} onClick={() => void withWeights((w) => downloadText(w.configJson, 'config.json'))}>
+              <button type="button" disabled={!run.hasWeights} onClick={() => void save('student')}>
+                model.safetensors
+              </button>
+              <button type="button" disabled={!run.hasWeights} onClick={() => void save('config')}>
                 config.json
               </button>
-              <button
-                type="button"
-                disabled={!run.hasWeights}
-                onClick={() =>
-                  void withWeights(async (w) => {
-                    const tfjs = await tfjsFilesFromSafetensors(w.safetensors, w.configJson);
-                    downloadText(tfjs.modelJson, 'model.json');
-                    downloadBytes(tfjs.weights, 'weights.bin');
-                  })
-                }
-              >
+              <button type="button" disabled={!run.hasWeights} onClick={() => void save('tfjs')}>
                 tfjs model.json + weights.bin
               </button>
             </div>
             <p className="hint">
-              HF-style names (<code>encoder.layer.0.attention.qkv.weight</code>, weights [in, out]); the tfjs files are a weights
-              manifest: load with <code>tf.io.loadWeights(modelJson.weightsManifest, baseUrl)</code>.
+              A real {String(run.studentConfig?.architectures ?? 'transformers')} model: unzip and load it with{' '}
+              <code>AutoModel….from_pretrained(dir)</code> (no <code>trust_remote_code</code>); the zip also holds the tokenizer
+              when the set carried one, the AdamW state and report.json. The tfjs files are a weights manifest of the same
+              tensors: <code>tf.io.loadWeights(modelJson.weightsManifest, baseUrl)</code>.
             </p>
           </div>
           <div>
             <h3>Run</h3>
             <div className="row">
-              <button type="button" onClick={() => downloadText(JSON.stringify(reportOf(run), null, 2), `${stem}.report.json`)}>
+              <button type="button" onClick={() => void save('report')}>
                 report.json
               </button>
-              <button type="button" onClick={() => downloadText(historyCsv(run.history), `${stem}.history.csv`, 'text/csv')}>
+              <button type="button" onClick={() => void save('history')}>
                 history.csv
               </button>
             </div>

@@ -1,4 +1,7 @@
-/** A labelled number input that keeps what is typed (e.g. "0.") and commits only valid numbers. */
+/**
+ * A labelled number input that keeps what is typed (e.g. "0.") and commits every finite number; `check`
+ * (the config's own rule) marks a committed number the run would refuse as invalid, with the reason as title.
+ */
 import { useEffect, useId, useState } from 'react';
 
 export interface NumberFieldProps {
@@ -12,20 +15,24 @@ export interface NumberFieldProps {
   /** One line of help shown as a tooltip. */
   help?: string;
   invalid?: boolean;
+  /** Why a number is refused (null: fine). */
+  check?: (value: number) => string | null;
   disabled?: boolean;
   name?: string;
 }
 
-export function NumberField({ label, value, onChange, step = 'any', min, max, integer, help, invalid, disabled, name }: NumberFieldProps) {
+export function NumberField({ label, value, onChange, step = 'any', min, max, integer, help, invalid, check, disabled, name }: NumberFieldProps) {
   const id = useId();
   const [text, setText] = useState(String(value));
   useEffect(() => {
     setText((current) => (Number(current) === value && current.trim() !== '' ? current : String(value)));
   }, [value]);
   const parsed = Number(text);
-  const bad = text.trim() === '' || !Number.isFinite(parsed) || (integer === true && !Number.isInteger(parsed));
+  const unparsed = text.trim() === '' || !Number.isFinite(parsed) || (integer === true && !Number.isInteger(parsed));
+  const refused = unparsed ? null : (check?.(parsed) ?? null);
+  const bad = unparsed || refused !== null;
   return (
-    <label className={`field${invalid || bad ? ' field-invalid' : ''}`} htmlFor={id} title={help}>
+    <label className={`field${invalid || bad ? ' field-invalid' : ''}`} htmlFor={id} title={refused ?? help}>
       <span className="field-label">{label}</span>
       <input
         id={id}

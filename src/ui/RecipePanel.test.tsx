@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { RecipePanel } from './RecipePanel.tsx';
-import { makeHarness, renderWith } from './test_app.tsx';
+import { makeHarness, renderWith } from './testing.tsx';
 
 afterEach(cleanup);
 
@@ -11,7 +11,7 @@ const value = (label: string) => (screen.getByLabelText(label) as HTMLInputEleme
 describe('RecipePanel', () => {
   it('applies presets to every loss knob', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     fireEvent.click(screen.getByRole('button', { name: 'DistilBERT triple loss' }));
     await waitFor(() => expect(value('α KD')).toBe('5'));
@@ -23,7 +23,7 @@ describe('RecipePanel', () => {
 
   it('edits optimiser and run knobs, and shows the validation message', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     fireEvent.change(screen.getByLabelText('learning rate'), { target: { value: '0.0003' } });
     fireEvent.change(screen.getByLabelText('seed'), { target: { value: '7' } });
@@ -33,9 +33,23 @@ describe('RecipePanel', () => {
     expect((await screen.findByTestId('config-error')).textContent).toMatch(/loss weight/);
   });
 
+  it('refuses in the field what the merge refuses (temperature 0), with the same reason', async () => {
+    const h = makeHarness();
+    await h.session.init();
+    renderWith(h, <RecipePanel />);
+    const temperature = screen.getByLabelText('temperature');
+    expect(temperature.getAttribute('min')).toBe('0.5'); // > 0, one step in
+    fireEvent.change(temperature, { target: { value: '0' } });
+    await waitFor(() => expect(temperature.getAttribute('aria-invalid')).toBe('true'));
+    expect(temperature.closest('label')?.getAttribute('title')).toBe('config "temperature" must be > 0, found 0');
+    expect((await screen.findByTestId('config-error')).textContent).toBe('config "temperature" must be > 0, found 0');
+    fireEvent.change(temperature, { target: { value: '0.1' } });
+    await waitFor(() => expect(temperature.getAttribute('aria-invalid')).toBe('false'));
+  });
+
   it('shows what the worker detected', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <RecipePanel />);
     expect(screen.getByTestId('backend-info').textContent).toContain('none in tests');
   });

@@ -3,11 +3,11 @@
  * checkpoint, or discard it. A data file too large to keep in the browser must be dropped again first; the
  * page checks it is the same file (size, fingerprint, parsed summary).
  */
-import { useApp, useController } from './app_context.tsx';
+import { useApp, useSession } from './app_context.tsx';
 import { formatBytes, formatDuration } from './format.ts';
 
 export function ResumeBanner() {
-  const controller = useController();
+  const session = useSession();
   const offer = useApp((s) => s.resume.offer);
   if (!offer) return null;
   const ready = offer.setStored || offer.fileMatches === true;
@@ -33,10 +33,10 @@ export function ResumeBanner() {
         </p>
       )}
       <div className="row">
-        <button type="button" className="primary" disabled={!ready} onClick={() => void controller.resumeInterrupted()}>
+        <button type="button" className="primary" disabled={!ready} onClick={() => void session.resumeInterrupted()}>
           Resume from step {offer.step}
         </button>
-        <button type="button" onClick={() => void controller.discardInterrupted()}>
+        <button type="button" onClick={() => void session.discardInterrupted()}>
           Discard
         </button>
         <span className="hint">Training a new run discards it too.</span>

@@ -3,16 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { RunsPanel } from './RunsPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
-import { makeHarness, renderWith, until } from './test_app.tsx';
+import { makeHarness, renderWith, until } from './testing.tsx';
 import { reportOf } from '../store/run_record.ts';
 
 afterEach(cleanup);
 
 async function trainedHarness() {
   const h = makeHarness({ hash: '#n_layers=1&d_model=8&n_heads=2&max_len=12&steps=10&report_every=5&eval_every=5' });
-  await h.controller.init();
-  await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
-  await h.controller.train();
+  await h.session.init();
+  await h.session.loadFile(new Blob(['x']), 'tiny.safetensors');
+  await h.session.train();
   await until(() => h.store.getState().run.saved);
   return h;
 }
@@ -58,7 +58,7 @@ describe('ExportPanel', () => {
   it('offers the stored run with its charts', async () => {
     const h = await trainedHarness();
     renderWith(h, <ExportPanel smoothing={0} logScale={false} />);
-    expect(screen.getByRole('button', { name: 'student.safetensors' })).toHaveProperty('disabled', false);
+    expect(screen.getByRole('button', { name: 'model.safetensors' })).toHaveProperty('disabled', false);
     expect(screen.getByRole('button', { name: 'report.json' })).toBeTruthy();
     expect(screen.getByTestId('chart-export-loss')).toBeTruthy();
   });

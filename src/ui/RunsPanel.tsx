@@ -1,12 +1,12 @@
 /** Runs: every stored run, overlay several on the charts, reuse a config, delete, import a report. */
 import { useRef, useState } from 'react';
-import { useActions, useApp, useController } from './app_context.tsx';
+import { useActions, useApp, useSession } from './app_context.tsx';
 import { LossChart } from './charts/LossChart.tsx';
 import { LoyaltyChart } from './charts/LoyaltyChart.tsx';
 import { formatCount, formatPct } from './format.ts';
 
 export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale: boolean }) {
-  const controller = useController();
+  const session = useSession();
   const runs = useApp((s) => s.runs.list);
   const overlay = useApp((s) => s.runs.overlay);
   const error = useApp((s) => s.runs.error);
@@ -24,7 +24,7 @@ export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale
       return;
     }
     try {
-      const run = await controller.importRun(report, report.name, weights ? { safetensors: weights } : undefined);
+      const run = await session.importRun(report, report.name, weights ? { safetensors: weights } : undefined);
       setImportMessage({ ok: true, text: `imported “${run.name}”${run.hasWeights ? ' with weights' : ''}` });
       if (reportInput.current) reportInput.current.value = '';
       if (weightsInput.current) weightsInput.current.value = '';
@@ -74,10 +74,10 @@ export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale
                   <td className="num">{formatPct(r.final?.label_loyalty)}</td>
                   <td className="num">{formatPct(r.final?.prob_loyalty)}</td>
                   <td className="actions">
-                    <button type="button" className="small" onClick={() => controller.useRunConfig(r.id)} title="put this run's config in the form and the URL">
+                    <button type="button" className="small" onClick={() => session.useRunConfig(r.id)} title="put this run's config in the form and the URL">
                       Use config
                     </button>
-                    <button type="button" className="small danger" onClick={() => void controller.deleteRun(r.id)}>
+                    <button type="button" className="small danger" onClick={() => void session.deleteRun(r.id)}>
                       Delete
                     </button>
                   </td>

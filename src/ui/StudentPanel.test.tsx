@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { StudentPanel } from './StudentPanel.tsx';
-import { makeHarness, renderWith } from './test_app.tsx';
+import { makeHarness, renderWith } from './testing.tsx';
 import { studentParamCount, studentSpec } from '../engine/model/spec.ts';
 
 afterEach(cleanup);
@@ -10,8 +10,8 @@ afterEach(cleanup);
 describe('StudentPanel', () => {
   it('shows the live parameter count, size and compression against the teacher', async () => {
     const h = makeHarness();
-    await h.controller.init();
-    await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
+    await h.session.init();
+    await h.session.loadFile(new Blob(['x']), 'tiny.safetensors');
     renderWith(h, <StudentPanel />);
     const stats = screen.getByTestId('student-stats');
     const params = studentParamCount(studentSpec(h.store.getState().config.values, 'mlm', { vocabSize: 20 }));
@@ -27,7 +27,7 @@ describe('StudentPanel', () => {
 
   it('flags heads that do not divide d_model', async () => {
     const h = makeHarness();
-    await h.controller.init();
+    await h.session.init();
     renderWith(h, <StudentPanel />);
     fireEvent.change(screen.getByLabelText('heads'), { target: { value: '3' } });
     await waitFor(() => expect(screen.getByLabelText('heads').getAttribute('aria-invalid')).toBe('true'));

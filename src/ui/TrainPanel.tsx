@@ -2,7 +2,7 @@
  * Train: start / pause / resume / stop, the progress bar with ETA, what the run uses (backend, seed), its last
  * checkpoint, what the page did about a fault, and — for a failed run with a checkpoint — resume from it.
  */
-import { useApp, useController } from './app_context.tsx';
+import { useApp, useSession } from './app_context.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { etaSeconds } from './eta.ts';
 import { formatCount, formatDuration, formatNumber } from './format.ts';
@@ -19,7 +19,7 @@ const STATUS_TEXT = {
 } as const;
 
 export function TrainPanel() {
-  const controller = useController();
+  const session = useSession();
   const run = useApp((s) => s.run);
   const history = useApp((s) => s.metrics.history);
   const dataReady = useApp((s) => s.data.status === 'loaded');
@@ -41,17 +41,17 @@ export function TrainPanel() {
             className="primary"
             disabled={!canTrain}
             title={!dataReady ? 'load a data set first' : (configError?.message ?? undefined)}
-            onClick={() => void controller.train()}
+            onClick={() => void session.train()}
           >
             {run.status === 'idle' ? 'Train' : 'Train again'}
           </button>
           {run.status === 'running' && (
-            <button type="button" onClick={() => void controller.pause()}>
+            <button type="button" onClick={() => void session.pause()}>
               Pause
             </button>
           )}
           {run.status === 'paused' && (
-            <button type="button" onClick={() => void controller.resume()}>
+            <button type="button" onClick={() => void session.resume()}>
               Resume
             </button>
           )}
@@ -60,12 +60,12 @@ export function TrainPanel() {
               type="button"
               data-testid="resume-checkpoint"
               title="rebuild the student from its last checkpoint (weights, optimiser state, data order) and continue"
-              onClick={() => void controller.resumeFromCheckpoint()}
+              onClick={() => void session.resumeFromCheckpoint()}
             >
               Resume from step {run.checkpointStep}
             </button>
           )}
-          <button type="button" disabled={run.status !== 'running' && run.status !== 'paused'} onClick={() => void controller.stop()}>
+          <button type="button" disabled={run.status !== 'running' && run.status !== 'paused'} onClick={() => void session.stop()}>
             Stop
           </button>
         </div>

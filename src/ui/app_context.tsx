@@ -1,12 +1,12 @@
-/** React access to the one store and the one controller: `useApp(selector)` and `useController()`. */
+/** React access to the one store and the one page session: `useApp(selector)` and `useSession()`. */
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStore } from '../store/store.ts';
-import type { Controller } from './controller.ts';
+import type { PageSession } from '../session/page_session.ts';
 
 export interface AppContextValue {
   store: AppStore;
-  controller: Controller;
+  session: PageSession;
 }
 
 const AppContext = createContext<AppContextValue | null>(null);
@@ -17,7 +17,7 @@ export function AppProvider({ value, children }: { value: AppContextValue; child
 
 function useAppContext(): AppContextValue {
   const value = useContext(AppContext);
-  if (!value) throw new Error('useApp/useController outside <AppProvider>');
+  if (!value) throw new Error('useApp/useSession outside <AppProvider>');
   return value;
 }
 
@@ -26,8 +26,9 @@ export function useApp<T>(selector: (state: AppState) => T): T {
   return useStore(useAppContext().store, selector);
 }
 
-export function useController(): Controller {
-  return useAppContext().controller;
+/** The page session's verbs (load, train, pause, export, …). */
+export function useSession(): PageSession {
+  return useAppContext().session;
 }
 
 /** The store's actions (stable functions), for components that write plain UI state. */

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../engine/config/config.ts';
 import { TrainPanel } from './TrainPanel.tsx';
 import { ResumeBanner } from './ResumeBanner.tsx';
 import { DebugPanel } from './DebugPanel.tsx';
-import { makeHarness, renderWith } from './test_app.tsx';
+import { makeHarness, renderWith } from './testing.tsx';
 import type { ResumeOffer } from '../store/resume_slice.ts';
 
 afterEach(cleanup);
@@ -27,12 +27,12 @@ describe('TrainPanel after a failure', () => {
   it('shows the reason and offers to resume from the kept checkpoint; a notice says what the page did', () => {
     const h = makeHarness();
     const s = h.store.getState();
-    s.runConfiguring('run-1', { ...DEFAULT_CONFIG, steps: 100 });
-    s.runCheckpointed(30);
-    s.runNotice('The WebGPU device was lost (destroyed) at step 12: resumed from the checkpoint at step 10 on wasm.');
-    s.runEnded('error', 37, 'non-finite loss at step 37 (loss NaN, grad norm 1.2)');
+    s.runEvent({ type: 'configure', runId: 'run-1', config: { ...DEFAULT_CONFIG, steps: 100 } });
+    s.runEvent({ type: 'checkpointed', step: 30 });
+    s.runEvent({ type: 'notice', notice: 'The WebGPU device was lost (destroyed) at step 12: resumed from the checkpoint at step 10 on wasm.' });
+    s.runEvent({ type: 'ended', reason: 'error', step: 37, error: 'non-finite loss at step 37 (loss NaN, grad norm 1.2)' });
     const resume = vi.fn(async () => undefined);
-    h.controller.resumeFromCheckpoint = resume;
+    h.session.resumeFromCheckpoint = resume;
     renderWith(h, <TrainPanel />);
     expect(screen.getByTestId('run-status').textContent).toMatch(/failed/);
     expect(screen.getByTestId('run-error').textContent).toBe('non-finite loss at step 37 (loss NaN, grad norm 1.2) — the checkpoint of step 30 is kept: resume from there.');
@@ -44,8 +44,8 @@ describe('TrainPanel after a failure', () => {
 
   it('offers no resume without a checkpoint', () => {
     const h = makeHarness();
-    h.store.getState().runConfiguring('run-1', { ...DEFAULT_CONFIG, steps: 100 });
-    h.store.getState().runEnded('error', 3, 'non-finite loss at step 3');
+    h.store.getState().runEvent({ type: 'configure', runId: 'run-1', config: { ...DEFAULT_CONFIG, steps: 100 } });
+    h.store.getState().runEvent({ type: 'ended', reason: 'error', step: 3, error: 'non-finite loss at step 3' });
     renderWith(h, <TrainPanel />);
     expect(screen.queryByTestId('resume-checkpoint')).toBeNull();
   });
@@ -60,11 +60,11 @@ describe('ResumeBanner', () => {
 
   it('asks for the file when it was too large to keep, and resumes once the same file is loaded', () => {
     const h = makeHarness();
-    h.store.getState().offerResume(offer);
+    h.store.getState().offerResume({ ...offer, savedAt: Date.now() - 90_000 }); // now: a slow run must not make it 1 min 31 s
     const resume = vi.fn(async () => undefined);
     const discard = vi.fn(async () => undefined);
-    h.controller.resumeInterrupted = resume;
-    h.controller.discardInterrupted = discard;
+    h.session.resumeInterrupted = resume;
+    h.session.discardInterrupted = discard;
     renderWith(h, <ResumeBanner />);
     expect(screen.getByTestId('resume-banner').textContent).toMatch(/A run on big\.safetensors was interrupted; its last checkpoint, at step 40 of 300, was saved 1 min 30 s ago\./);
     expect(screen.getByTestId('resume-needs-file').textContent).toMatch(/drop big\.safetensors \(200\.00 MB\) again to resume/);
@@ -97,7 +97,7 @@ describe('DebugPanel', () => {
     cleanup();
     const h = makeHarness({ debug: true });
     const inject = vi.fn(async () => undefined);
-    h.controller.injectFault = inject;
+    h.session.injectFault = inject;
     renderWith(h, <DebugPanel />);
     expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Lose GPU device', 'Crash worker', 'Hang worker', 'NaN weights']);
     fireEvent.click(screen.getByRole('button', { name: 'Crash worker' }));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig } from '../engine/config/merge.ts';
 import { createTrainingClient } from './client.ts';
-import { fakeDeps, inMemoryPort, type TestPort } from './testing.ts';
-import { tinyClassificationSet, tinyMlmSet } from './tiny_sets.ts';
+import { fakeDeps } from '../engine/training/testing.ts';
+import { inMemoryPort, type TestPort } from './testing.ts';
+import { tinyClassificationSet, tinyMlmSet } from '../engine/testing/tiny_sets.ts';
 import type { WorkerEvent } from './protocol.ts';
 
 const config = { ...mergeConfig({ steps: 25, report_every: 10, eval_every: 10, n_layers: 1, d_model: 8, n_heads: 2, d_ff: 16, max_len: 16 }) };
@@ -68,9 +69,11 @@ describe('training client ↔ host', () => {
     expect(events.filter((e) => e.type === 'eval').map((e) => (e.type === 'eval' ? e.record.step : 0))).toEqual([10, 20, 25]);
     expect(events.find((e) => e.type === 'done')).toMatchObject({ reason: 'completed', step: 25 });
     const files = await client.exportStudent();
-    expect(files.tfjsWeights.byteLength).toBe(8 * 4);
+    // the student's files only (the page builds the tfjs layout from the stored safetensors when asked)
+    expect(JSON.parse(new TextDecoder().decode(files.safetensors)).names).toEqual(['embeddings.word_embeddings.weight', 'lm_head.bias']);
+    expect(files.paramCount).toBe(1234);
     expect(JSON.parse(files.configJson).hidden_size).toBe(3);
-    expect(await client.measureLatency()).toBe(0.75);
+    expect(await client.measureLatency()).toEqual({ ms_per_example: 0.75 });
   });
 
   it('pauses, resumes and stops', async () => {

@@ -1,25 +1,20 @@
 /**
- * The page's typed handle on the training worker: one method per request, each resolving with the event that
- * answers it (or rejecting with the worker's error message). Streaming events (steps, eval, status, done,
- * progress, backend, checkpoint, device-lost) go to `subscribe` listeners; the page binds them to the store in
- * one place.
+ * The worker-backed TrainingSession (engine/training/session.ts): each call is one protocol.ts request to the
+ * training worker, resolving with the event that answers it (or rejecting with the worker's error message);
+ * the session's events (steps, eval, status, done, progress, backend, checkpoint, device-lost) go to
+ * `subscribe` listeners, which the page binds to the store in one place (src/session).
  *
  * A worker that fails (the Worker's 'error' event) rejects every pending request and reaches listeners as a
  * `crashed` event. `restart()` replaces the worker with a fresh one (listeners stay subscribed; events of the
  * old one are ignored from then on), so the page survives a crash or a lost GPU device.
  */
-import type { DistillConfig } from '../engine/config/config.ts';
-import type { EvalRecord, ExamplePrediction, TrainerCheckpoint } from '../engine/trainer_types.ts';
+import type { SessionEvent, SessionListener, TrainingSession } from '../engine/training/session.ts';
 import {
   RESPONSE_TYPE,
   isEvent,
-  type Capabilities,
-  type ConfusionData,
   type DebugFault,
   type EventOf,
   type EventType,
-  type ExampleView,
-  type ExportFiles,
   type RequestBody,
   type WorkerEvent,
   type WorkerRequest,
@@ -39,33 +34,14 @@ export interface WorkerPort {
   terminate?(): void;
 }
 
-export type Listener = (event: WorkerEvent) => void;
-
-export interface TrainingClient {
-  probe(): Promise<Capabilities>;
-  /** Sends the file to the worker (an ArrayBuffer is transferred) and resolves with the parsed summary. */
-  load(file: Blob | ArrayBuffer, name: string): Promise<EventOf<'loaded'>>;
-  configure(config: DistillConfig): Promise<EventOf<'configured'>>;
-  start(): Promise<void>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  stop(): Promise<void>;
-  evaluate(): Promise<EvalRecord>;
-  predict(indices: number[], topk: number): Promise<ExamplePrediction[]>;
-  example(index: number, topk: number): Promise<ExampleView>;
-  confusion(maxExamples: number): Promise<ConfusionData>;
-  measureLatency(): Promise<number>;
-  exportStudent(): Promise<ExportFiles>;
-  /** Restores a checkpoint into the configured trainer; resolves with the step it continues from. */
-  restore(checkpoint: TrainerCheckpoint): Promise<number>;
+/** The page's training session: the shared surface, plus what only a worker needs (restart, ping, faults). */
+export interface TrainingClient extends TrainingSession {
   /** True when the worker answers within `timeoutMs` (its event loop is alive). */
   ping(timeoutMs: number): Promise<boolean>;
   /** Simulates a fault (a debug worker only). */
   debug(fault: DebugFault): Promise<void>;
   /** Terminates the worker and starts a fresh one: pending requests reject, listeners stay. */
   restart(): void;
-  subscribe(listener: Listener): () => void;
-  dispose(): void;
 }
 
 interface Pending {
@@ -81,11 +57,13 @@ interface Pending {
 export function createTrainingClient(source: WorkerPort | (() => WorkerPort)): TrainingClient {
   let nextId = 1;
   const pending = new Map<number, Pending>();
-  const listeners = new Set<Listener>();
+  const listeners = new Set<SessionListener>();
   const spawn = typeof source === 'function' ? source : null;
   let port: WorkerPort = typeof source === 'function' ? source() : source;
 
+  /** Answers go to their pending call; everything else is a session event, for the listeners. */
   const emit = (event: WorkerEvent) => {
+    if (!isSessionEvent(event)) return;
     for (const listener of listeners) listener(event);
   };
   const rejectAll = (error: Error) => {
@@ -115,7 +93,7 @@ export function createTrainingClient(source: WorkerPort | (() => WorkerPort)): T
       e.preventDefault(); // handled here: not an uncaught page error
       const message = `the training worker crashed: ${e.message || 'unknown error'}`;
       rejectAll(new Error(message));
-      emit({ type: 'crashed', message });
+      for (const listener of listeners) listener({ type: 'crashed', message });
     });
   }
   attach(port);
@@ -136,18 +114,22 @@ export function createTrainingClient(source: WorkerPort | (() => WorkerPort)): T
 
   return {
     probe: () => call({ type: 'probe' }, 'probed').then((e) => e.capabilities),
-    load: (file, name) => call({ type: 'load', file, name }, 'loaded', file instanceof ArrayBuffer ? [file] : undefined),
-    configure: (config) => call({ type: 'configure', config: { ...config } }, 'configured'),
+    load: (file, name) =>
+      call({ type: 'load', file, name }, 'loaded', file instanceof ArrayBuffer ? [file] : undefined).then(({ summary, vocab, labelNames }) => ({ summary, vocab, labelNames })),
+    configure: (config, options) =>
+      call({ type: 'configure', config: { ...config }, options }, 'configured').then(({ paramCount, config: c, backend }) => ({ paramCount, config: c, backend })),
     start: () => control('start'),
     pause: () => control('pause'),
     resume: () => control('resume'),
     stop: () => control('stop'),
     evaluate: () => call({ type: 'evaluate' }, 'evaluated').then((e) => e.record),
-    predict: (indices, topk) => call({ type: 'predict', indices, topk }, 'predicted').then((e) => e.predictions),
+    predictExamples: (indices, topk) => call({ type: 'predict', indices, topk }, 'predicted').then((e) => e.predictions),
+    predictLogits: (indices, topk) => call({ type: 'logits', indices, topk }, 'logits').then((e) => e.prediction),
     example: (index, topk) => call({ type: 'example', index, topk }, 'example').then((e) => e.example),
     confusion: (maxExamples) => call({ type: 'confusion', maxExamples }, 'confusion').then((e) => e.confusion),
-    measureLatency: () => call({ type: 'latency' }, 'latency').then((e) => e.msPerExample),
+    measureLatency: () => call({ type: 'latency' }, 'latency').then((e) => e.latency),
     exportStudent: () => call({ type: 'export' }, 'exported').then((e) => e.files),
+    loadStudent: (tensors) => call({ type: 'load-student', tensors }, 'student-loaded').then(() => undefined),
     restore: (checkpoint) => call({ type: 'restore', checkpoint }, 'restored').then((e) => e.step),
     ping(timeoutMs) {
       const answered = call({ type: 'ping' }, 'pong').then(
@@ -179,11 +161,55 @@ export function createTrainingClient(source: WorkerPort | (() => WorkerPort)): T
   };
 }
 
-/**
- * Starts the real training worker (Vite bundles it as a module worker), restartable. `debug`: the worker
- * honours fault simulation requests (its name carries the flag; the page passes its `?debug`).
- */
+/** How the real training worker starts (Vite bundles it as a module worker, from this exact expression). */
+function workerFactory(debug: boolean): () => WorkerPort {
+  // `debug`: the worker honours fault simulation requests (its name carries the flag; the page passes its `?debug`).
+  const name = debug ? 'distill-training debug' : 'distill-training';
+  return () => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name });
+}
+
+/** Starts the real training worker, restartable. */
 export function spawnTrainingClient(opts: { debug?: boolean } = {}): TrainingClient {
-  const name = opts.debug ? 'distill-training debug' : 'distill-training';
-  return createTrainingClient(() => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name }));
+  return createTrainingClient(workerFactory(opts.debug === true));
+}
+
+/** The training client the page uses, and whether it had to train in the page's own thread (and why). */
+export interface StartedClient {
+  client: TrainingClient;
+  /** Why no worker could start; null when the worker runs. */
+  inThread: string | null;
+}
+
+/**
+ * The training worker, or — when none can start (no Worker in this browser, or its construction is refused)
+ * — a session in the page's own thread with the same surface (in_thread.ts, loaded only then: tfjs stays out
+ * of the page's own bundle otherwise).
+ */
+export async function startTrainingClient(opts: { debug?: boolean } = {}): Promise<StartedClient> {
+  const spawn = workerFactory(opts.debug === true);
+  let first: WorkerPort | null;
+  try {
+    first = spawn();
+  } catch (err) {
+    const [{ createInThreadClient }, { createBrowserSession }] = await Promise.all([import('./in_thread.ts'), import('./browser_session.ts')]);
+    // One wasm thread: the thread pool is made of workers too.
+    return { client: createInThreadClient(() => createBrowserSession(1).session), inThread: err instanceof Error ? err.message : String(err) };
+  }
+  const client = createTrainingClient(() => {
+    const port = first ?? spawn();
+    first = null;
+    return port;
+  });
+  return { client, inThread: null };
+}
+
+/** The event types a session streams (the rest answer a call); the `satisfies` keeps the list complete. */
+const SESSION_EVENTS: ReadonlySet<string> = new Set(
+  Object.keys({
+    progress: true, backend: true, status: true, steps: true, eval: true, done: true, checkpoint: true, 'device-lost': true, crashed: true,
+  } satisfies Record<SessionEvent['type'], true>),
+);
+
+function isSessionEvent(event: WorkerEvent): event is SessionEvent {
+  return SESSION_EVENTS.has(event.type);
 }

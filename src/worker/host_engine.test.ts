@@ -12,19 +12,21 @@ import { createTrainer } from '../engine/trainer.ts';
 import { encodeDistillSet } from '../io/distill_set_write.ts';
 import { readDistillSet } from '../io/read.ts';
 import { readSafetensors } from '../io/safetensors_read.ts';
-import { encodeSafetensors } from '../io/safetensors_write.ts';
+import { encodeStudentFiles } from '../io/student_files.ts';
+import { summarizeSet } from '../io/summary.ts';
 import { createTrainingClient } from './client.ts';
 import { inMemoryPort } from './testing.ts';
-import { tinyMlmSet } from './tiny_sets.ts';
+import { tinyMlmSet } from '../engine/testing/tiny_sets.ts';
 import type { WorkerEvent } from './protocol.ts';
-import type { HostDeps } from './host.ts';
+import type { LocalSessionDeps } from '../engine/training/local_session.ts';
 import type { TrainerCheckpoint } from '../engine/trainer_types.ts';
 
-const realDeps: HostDeps = {
+const realDeps: LocalSessionDeps = {
   readDistillSet,
+  summarizeSet,
   selectBackend: () => selectBackend('cpu'),
   createTrainer,
-  encodeSafetensors,
+  encodeStudentFiles,
   probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: 1, hardwareConcurrency: 1 }),
 };
 
@@ -38,15 +40,7 @@ const waitFor = async (cond: () => boolean, ms = 60_000) => {
 
 describe('host with the real engine (cpu)', () => {
   it('loads, trains, evaluates and exports', async () => {
-    const client = createTrainingClient(
-      inMemoryPort({
-        readDistillSet,
-        selectBackend: () => selectBackend('cpu'),
-        createTrainer,
-        encodeSafetensors,
-        probe: async () => ({ webgpu: false, webgl: false, wasm: true, crossOriginIsolated: false, wasmThreads: 1, hardwareConcurrency: 1 }),
-      }),
-    );
+    const client = createTrainingClient(inMemoryPort(realDeps));
     const events: WorkerEvent[] = [];
     client.subscribe((e) => events.push(e));
     const bytes = encodeDistillSet(tinyMlmSet({ n: 16, seqLen: 8 }));

@@ -1,5 +1,5 @@
 /** What this worker could run on, found without initialising any tfjs backend. */
-import type { Capabilities } from './protocol.ts';
+import type { Capabilities } from '../engine/training/session.ts';
 
 interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };
@@ -9,7 +9,7 @@ interface NavigatorLike {
   hardwareConcurrency?: number;
 }
 
-/** `wasmThreads`: how many threads this worker set the wasm backend up with (wasm_threads.ts; 1: none). */
+/** `wasmThreads`: how many threads this worker set the wasm backend up with (engine/patches/browser_wasm_threads.ts; 1: none). */
 export async function probeCapabilities(opts: { wasmThreads: number }): Promise<Capabilities> {
   const nav: NavigatorLike | undefined = globalThis.navigator;
   let webgpu = false;

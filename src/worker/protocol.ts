@@ -4,106 +4,24 @@
  * both sides narrow by `type` and nothing is cast.
  *
  * Every request carries an `id`; the event that answers it repeats the id (`RESPONSE_TYPE` says which event
- * answers which request). Streaming events (`steps`, `eval`, `status`, `done`) carry no id.
+ * answers which request). The session's own events (engine/training/session.ts SessionEvent: steps, eval,
+ * status, done, progress, …) carry no id.
  */
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
-import type { Task } from '../engine/types.ts';
-import type { EvalRecord, ExamplePrediction, StepRecord, TrainerCheckpoint, TrainerStatus } from '../engine/trainer_types.ts';
+import type { EvalRecord, ExamplePrediction, LogitsPrediction, NamedArray, TrainerCheckpoint } from '../engine/trainer_types.ts';
+import type {
+  Capabilities,
+  ConfigureOptions,
+  ConfusionData,
+  ExampleView,
+  LoadedSet,
+  SessionEvent,
+  StudentFiles,
+} from '../engine/training/session.ts';
 
-// ---------------------------------------------------------------------------------------------------------
-// Plain payloads
-// ---------------------------------------------------------------------------------------------------------
-
-/** What the data card shows about a loaded distillation set. */
-export interface SetSummary {
-  fileName: string;
-  fileBytes: number;
-  task: Task;
-  /** Number of examples N. */
-  examples: number;
-  /** Positions per example L. */
-  seqLen: number;
-  vocabSize: number;
-  numClasses?: number;
-  teacherKind: 'dense' | 'topk';
-  /** k of a top-k teacher. */
-  topk?: number;
-  /** The top-k teacher ships log Σ exp over the full vocabulary (exact probabilities of the kept ids). */
-  hasLogsumexp: boolean;
-  hasLabels: boolean;
-  /** Positions with a label (token tasks) or labelled examples (classification). */
-  labelledPositions: number;
-  /** Non-pad positions over all examples. */
-  realTokens: number;
-  /** Teacher hidden size H when hidden states ship (enables the cosine loss). */
-  hiddenSize?: number;
-  teacherName?: string;
-  teacherParams?: number;
-  teacherMsPerExample?: number;
-  /** Examples per language tag, when the set has `langs`. */
-  langs?: Record<string, number>;
-  /** Examples tagged "eval" by the exporter, when the set has a fixed split. */
-  evalExamples?: number;
-  formatVersion: string;
-}
-
-/** What the worker can run on, probed once at start-up (before any backend is initialised). */
-export interface Capabilities {
-  webgpu: boolean;
-  /** GPU adapter description (vendor / architecture / device / description). */
-  adapter?: string;
-  webgpuReason?: string;
-  webgl: boolean;
-  wasm: boolean;
-  /** SharedArrayBuffer available (COOP/COEP). */
-  crossOriginIsolated: boolean;
-  /** Threads the wasm backend is set up with: > 1 needs cross-origin isolation and the worker's consent. */
-  wasmThreads: number;
-  hardwareConcurrency: number;
-}
-
-/** One example as the example browser needs it; teacher top-k computed in plain JS from the set's arrays. */
-export interface ExampleView {
-  index: number;
-  /** int32 [L]. */
-  inputIds: Int32Array;
-  /** uint8 [L]. */
-  attentionMask: Uint8Array;
-  /** int32 [L] for token tasks, [1] for classification; absent without labels. */
-  labels?: Int32Array;
-  lang?: string;
-  split?: string;
-  /** int32 [P, k] ids and float32 [P, k] probabilities (T = 1); P = L, or 1 for classification. */
-  teacherTopIds: Int32Array;
-  teacherTopProbs: Float32Array;
-  k: number;
-  positions: number;
-  /** The student's top-k at the same positions, when a trainer exists. */
-  student?: ExamplePrediction;
-}
-
-/** Teacher-vs-student argmax counts over examples (classification). */
-export interface ConfusionData {
-  numClasses: number;
-  /** int32 [C, C]: row = teacher class, column = student class. */
-  counts: Int32Array;
-  examples: number;
-  /** Which examples were counted, in words (e.g. "held-out split (40 examples)"). */
-  scope: string;
-}
-
-/** The student exported in three layouts, each as bytes ready to save. */
-export interface ExportFiles {
-  /** student.safetensors (HF-style names, metadata holds the config). */
-  safetensors: Uint8Array;
-  /** config.json text. */
-  configJson: string;
-  /** tfjs weights-manifest model.json text and its weights.bin (see export_tfjs.ts). */
-  tfjsModelJson: string;
-  tfjsWeights: Uint8Array;
-  paramCount: number;
-}
+// The payloads are the training session's (engine/training/session.ts): the worker runs a local session and this
+// protocol carries its calls, answers and events.
 
 /**
  * Faults a debug worker can be asked to simulate (tests; the page's `?debug` flag):
@@ -114,9 +32,6 @@ export interface ExportFiles {
  */
 export type DebugFault = 'lose-device' | 'crash' | 'hang' | 'non-finite';
 
-/** Why a run failed: a NaN/Inf loss or gradient (numbers), or anything else the backend threw (runtime). */
-export type RunFailure = 'non_finite' | 'runtime';
-
 // ---------------------------------------------------------------------------------------------------------
 // Requests (page → worker)
 // ---------------------------------------------------------------------------------------------------------
@@ -126,17 +41,19 @@ export type WorkerRequest =
   /** Parse a file in the worker; Blob is cloned cheaply, an ArrayBuffer is transferred. */
   | { type: 'load'; id: number; file: Blob | ArrayBuffer; name: string }
   /** Build a trainer for the loaded set (selects the backend; disposes any previous trainer). */
-  | { type: 'configure'; id: number; config: DistillConfig }
+  | { type: 'configure'; id: number; config: DistillConfig; options?: ConfigureOptions }
   | { type: 'start'; id: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number }
   | { type: 'evaluate'; id: number }
   | { type: 'predict'; id: number; indices: number[]; topk: number }
+  | { type: 'logits'; id: number; indices: number[]; topk?: number }
   | { type: 'example'; id: number; index: number; topk: number }
   | { type: 'confusion'; id: number; maxExamples: number }
   | { type: 'latency'; id: number }
   | { type: 'export'; id: number }
+  | { type: 'load-student'; id: number; tensors: NamedArray[] }
   /** Puts a checkpoint of this run (same config and data) into the configured trainer; training continues from it. */
   | { type: 'restore'; id: number; checkpoint: TrainerCheckpoint }
   /** Liveness: answered with 'pong' as soon as the worker's event loop is free (the page's watchdog). */
@@ -154,37 +71,20 @@ export type RequestBody = WorkerRequest extends infer R ? (R extends WorkerReque
 // ---------------------------------------------------------------------------------------------------------
 
 export type WorkerEvent =
+  | SessionEvent
   | { type: 'probed'; id: number; capabilities: Capabilities }
-  | { type: 'progress'; id: number; bytesRead: number; totalBytes: number }
-  | { type: 'loaded'; id: number; summary: SetSummary; vocab?: string[]; labelNames?: string[] }
-  | { type: 'backend'; id: number; choice: BackendChoice }
+  | ({ type: 'loaded'; id: number } & LoadedSet)
   | { type: 'configured'; id: number; paramCount: number; config: DistillConfig; backend: BackendChoice }
   /** Acknowledges start / pause / resume / stop once the trainer took it. */
   | { type: 'ack'; id: number; request: 'start' | 'pause' | 'resume' | 'stop' }
-  | { type: 'status'; status: TrainerStatus; step: number }
-  /** A batch of step records (report_every steps), in order. */
-  | { type: 'steps'; records: StepRecord[] }
-  | { type: 'eval'; record: EvalRecord }
-  | { type: 'done'; reason: 'completed' | 'stopped' | 'error'; step: number; error?: string; failure?: RunFailure }
-  /**
-   * A resumable snapshot of the running trainer (weights, AdamW moments, step, seeded stream positions), taken
-   * between report windows every checkpoint_every steps / checkpoint_seconds, and when the run is paused.
-   * Never holds a non-finite value.
-   */
-  | { type: 'checkpoint'; checkpoint: TrainerCheckpoint }
-  /** The GPU device behind the webgpu backend was lost: this worker's tfjs state is unusable. */
-  | { type: 'device-lost'; message: string; step: number }
-  /**
-   * Never posted by the worker: the client emits it when the Worker fires 'error' (an uncaught error, a
-   * crash) or stops answering pings. Pending requests have been rejected.
-   */
-  | { type: 'crashed'; message: string }
   | { type: 'evaluated'; id: number; record: EvalRecord }
   | { type: 'predicted'; id: number; predictions: ExamplePrediction[] }
+  | { type: 'logits'; id: number; prediction: LogitsPrediction }
   | { type: 'example'; id: number; example: ExampleView }
   | { type: 'confusion'; id: number; confusion: ConfusionData }
-  | { type: 'latency'; id: number; msPerExample: number }
-  | { type: 'exported'; id: number; files: ExportFiles }
+  | { type: 'latency'; id: number; latency: { ms_per_example: number } }
+  | { type: 'exported'; id: number; files: StudentFiles }
+  | { type: 'student-loaded'; id: number }
   | { type: 'restored'; id: number; step: number }
   | { type: 'pong'; id: number }
   | { type: 'debugged'; id: number; fault: DebugFault }
@@ -205,10 +105,12 @@ export const RESPONSE_TYPE = {
   stop: 'ack',
   evaluate: 'evaluated',
   predict: 'predicted',
+  logits: 'logits',
   example: 'example',
   confusion: 'confusion',
   latency: 'latency',
   export: 'exported',
+  'load-student': 'student-loaded',
   restore: 'restored',
   ping: 'pong',
   debug: 'debugged',
@@ -225,9 +127,13 @@ export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
   const add = (a: ArrayBufferView | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
   };
-  if (event.type === 'exported') {
-    add(event.files.safetensors);
-    add(event.files.tfjsWeights);
+  if (event.type === 'exported') add(event.files.safetensors);
+  if (event.type === 'logits') {
+    add(event.prediction.logits);
+    if (event.prediction.kind === 'topk') {
+      add(event.prediction.ids);
+      add(event.prediction.logsumexp);
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeDistillSet } from '../../src/io/distill_set_write.ts';
 import { writeSparseSafetensors } from '../../src/io/test_helpers.ts';
-import { tinyClassificationSet, tinyMlmSet } from '../../src/worker/tiny_sets.ts';
+import { tinyClassificationSet, tinyMlmSet } from '../../src/engine/testing/tiny_sets.ts';
 import { OUT } from './browser.ts';
 
 export interface Fixtures {

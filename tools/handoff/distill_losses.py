@@ -135,8 +135,11 @@ def hard_loss(student_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tenso
 def cosine_loss(student_hidden, teacher_hidden, token_weights, projection=None) -> torch.Tensor:
     """Σ_p w_p (1 − cos(h_s,p W, h_t,p)) / max(Σ w, 1), over non-pad tokens."""
     a = student_hidden @ projection if projection is not None else student_hidden
-    dot = (a * teacher_hidden).sum(-1)
-    norms = ((a * a).sum(-1) + COSINE_EPS) * ((teacher_hidden * teacher_hidden).sum(-1) + COSINE_EPS)
+    # torch's value, overflow-safe in the teacher: t' = t / max|t|, ‖t‖² + eps = m²(‖t'‖² + eps / m²) (cosine.ts)
+    m = teacher_hidden.abs().amax(-1).clamp_min(1e-30)
+    t = teacher_hidden / m[:, None]
+    dot = (a * t).sum(-1)
+    norms = ((a * a).sum(-1) + COSINE_EPS) * ((t * t).sum(-1) + COSINE_EPS / (m * m))
     cos = dot * torch.rsqrt(norms)
     return weighted_mean(1 - cos, token_weights)
 

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { predictionInTeacherVocab } from '../../engine/data/vocab_outputs.ts';
-import { createTrainer } from '../../engine/trainer.ts';
 import { encodeSafetensors } from '../../io/index.ts';
 import { checkKnown, intOption, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { loadSet } from '../load.ts';
-import { selectNodeBackend } from '../node_runtime.ts';
+import { createNodeSession } from '../node_session.ts';
 import { log } from '../progress.ts';
 import { readStudentDir } from '../student_dir.ts';
 import { configForSet, setForStudent } from './eval_config.ts';
@@ -22,8 +22,9 @@ export const predictHelp =
 export async function predictCommand(args: ParsedArgs): Promise<void> {
   checkKnown(args, ['data', 'student', 'out', 'topk', 'backend']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
+  const dataFile = requiredOption(args, 'data');
   const student = await readStudentDir(requiredOption(args, 'student'));
-  const teacherSet = await loadSet(requiredOption(args, 'data'));
+  const teacherSet = await loadSet(dataFile); // read here: the config depends on it
   const set = setForStudent(teacherSet, student.vocabMap);
   const out = requiredOption(args, 'out');
   let topk = intOption(args, 'topk');
@@ -33,13 +34,14 @@ export async function predictCommand(args: ParsedArgs): Promise<void> {
     topk = undefined;
   }
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
-  const backend = await selectNodeBackend(config.backend);
-  log(`backend ${backend.reason}`);
-  const trainer = await createTrainer(set, config, {}, { backend, architecture: student.architecture });
+  const session = createNodeSession();
+  session.subscribe((e) => (e.type === 'backend' ? log(`backend ${e.choice.reason}`) : undefined));
   try {
-    trainer.loadStudent(student.tensors);
+    session.adopt(set, path.basename(dataFile), (await stat(dataFile)).size);
+    await session.configure(config, { architecture: student.architecture });
+    await session.loadStudent(student.tensors);
     const all = Array.from({ length: set.n }, (_, i) => i);
-    const raw = await trainer.predictLogits(all, topk);
+    const raw = await session.predictLogits(all, topk);
     // a trimmed student's outputs in the teacher's vocabulary (dropped ids: logit −∞)
     const mapped = student.vocabMap ? predictionInTeacherVocab(raw, student.vocabMap) : { prediction: raw };
     const pred = mapped.prediction;
@@ -59,6 +61,6 @@ export async function predictCommand(args: ParsedArgs): Promise<void> {
     await writeFile(out, bytes);
     log(`wrote ${out} (${(bytes.byteLength / 1e6).toFixed(1)} MB)`);
   } finally {
-    trainer.dispose();
+    session.dispose();
   }
 }

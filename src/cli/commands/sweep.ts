@@ -82,7 +82,8 @@ async function runRow(
   const entry = { name: row.name, config: row.config, baseline: row.baseline, grid: row.grid, dir: row.dir };
   try {
     const report = await trainToDir({ ...context, config: row.config, outDir: path.join(context.outDir, row.dir), verbose: false });
-    const m = report.final_metrics;
+    const m = report.final_metrics ?? report.initial_metrics;
+    if (!m) throw new Error('the run reported no metrics');
     log(`${tag}: done in ${report.wall_seconds.toFixed(1)} s  label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
     return { ...entry, final_metrics: m, initial_metrics: report.initial_metrics, wall_seconds: report.wall_seconds };
   } catch (err) {

@@ -1,18 +1,19 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackendChoice } from '../../engine/backend.ts';
 import { longRunWarning, projectedSeconds } from '../../engine/backend_rule.ts';
 import { calibrateStudent } from '../../engine/calibrate.ts';
-import type { DistillConfig } from '../../engine/config/config.ts';
-import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
 import { prepareVocabulary, trimVocabularyRows, type PreparedVocabulary } from '../../engine/data/trim_vocab.ts';
-import { createTrainer } from '../../engine/trainer.ts';
-import type { EvalMetrics, EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
+import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
+import type { DistillConfig } from '../../engine/config/config.ts';
+import type { EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
 import type { DistillSet } from '../../engine/types.ts';
-import { inspectDistillSet } from '../../io/index.ts';
+import { buildReport, reportJson, type RunReport } from '../../io/report.ts';
+import { encodeVocabMap, VOCAB_MAP_FILE } from '../../io/vocab_map.ts';
 import { checkKnown, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { explicitConfigKeys, initFromTeacher } from '../init_from.ts';
-import { loadSet } from '../load.ts';
+import { cliMemoryBudget, loadSet } from '../load.ts';
+import { createNodeSession, runToEnd } from '../node_session.ts';
 import { selectNodeBackend } from '../node_runtime.ts';
 import { log } from '../progress.ts';
 import { writeStudentDir } from '../student_dir.ts';
@@ -22,9 +23,10 @@ export const trainHelp =
   'distill train --data FILE [--preset NAME] [--config cfg.json] [--steps N] [--backend auto|webgpu|wasm|cpu] [--seed S] [--init-from TEACHER_DIR] --out DIR';
 
 /**
- * `distill train`: trains a student on FILE and writes DIR as a Hugging Face model directory
- * (config.json, model.safetensors, tokenizer files when the set has them; io/student_files.ts) plus
- * DIR/report.json (config, per-step history, every evaluation). Progress goes to stderr.
+ * `distill train`: trains a student on FILE and writes DIR as a Hugging Face model directory (config.json,
+ * model.safetensors, the AdamW state, tokenizer files when the set has them: io/student_files.ts) plus
+ * DIR/report.json (io/report.ts: the page's report format). Progress goes to stderr. It drives the same
+ * training session surface as the page (node_session.ts).
  */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
   checkKnown(args, ['data', 'preset', 'config', 'steps', 'backend', 'seed', 'out', 'init-from']);
@@ -37,11 +39,14 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const init = initFrom ? await initFromTeacher(initFrom, set, requested, await explicitConfigKeys(args)) : undefined;
   const config = init?.config ?? requested;
   // trimmed (or not) before the backend is calibrated: calibration times the student the run will train
-  const vocabulary = prepareVocabulary(set, config, config.backend === 'auto' ? 'wasm' : config.backend);
+  const vocabulary = prepareVocabulary(set, config, config.backend === 'auto' ? 'wasm' : config.backend, cliMemoryBudget());
   log(vocabulary.decision.reason);
   const initialWeights = init && vocabulary.map ? trimVocabularyRows(init.initialWeights, vocabulary.map) : init?.initialWeights;
   const backend = await selectTrainingBackend(vocabulary.set, config);
-  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights, vocabulary });
+  // the same estimate the trainer checks against the budget (wasm: its heap) before it allocates anything
+  log(`memory: one step holds ${describeStepEstimate(estimateStep(vocabulary.set, config))}`);
+  const name = `${stringOption(args, 'preset') ?? 'custom'} · seed ${config.seed} · ${path.basename(path.resolve(outDir))}`;
+  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights, name, vocabulary });
 }
 
 /**
@@ -71,7 +76,7 @@ export async function selectTrainingBackend(
 
 export interface TrainToDirOptions {
   set: DistillSet;
-  /** The set's file (its base name goes into the report). */
+  /** The set's file (its base name and size go into the report). */
   dataFile: string;
   config: Readonly<DistillConfig>;
   /** From selectTrainingBackend (or selectNodeBackend), already the current tfjs backend. */
@@ -80,84 +85,79 @@ export interface TrainToDirOptions {
   /** A stderr line per report window and per evaluation (`distill train`); off in a sweep. */
   verbose: boolean;
   /** Starting weights (model.safetensors layout, any subset), e.g. copied from the teacher (--init-from). */
-  initialWeights?: readonly NamedArray[];
-  /** The vocabulary decision already taken for `set` (prepareVocabulary); decided here (and logged when verbose) if absent. */
+  initialWeights?: NamedArray[];
+  /** The run's name in report.json (default: the directory's name). */
+  name?: string;
+  /** The vocabulary decision already taken for `set` (prepareVocabulary); taken here, and logged, if absent. */
   vocabulary?: PreparedVocabulary;
-}
-
-/** What one training run wrote into DIR/report.json (the fields a sweep row reads). */
-export interface TrainReport {
-  wall_seconds: number;
-  config: Readonly<DistillConfig>;
-  backend: BackendChoice;
-  initial_metrics: EvalMetrics;
-  final_metrics: EvalMetrics;
-  [field: string]: unknown;
 }
 
 /**
  * One training run into a student directory — the code path of `distill train`, shared by `distill sweep`:
- * builds the trainer on the current backend, evaluates at step 0, trains `config.steps` steps and writes
- * the model directory (student_dir.ts) and DIR/report.json. Returns the report.
+ * a node session over the loaded set, configured on the selected backend, evaluated at step 0, trained
+ * `config.steps` steps; writes the model directory (student_dir.ts) and DIR/report.json. Returns the report.
  */
-export async function trainToDir(options: TrainToDirOptions): Promise<TrainReport> {
+export async function trainToDir(options: TrainToDirOptions): Promise<RunReport & { wall_seconds: number }> {
   const { dataFile, config, outDir, verbose } = options;
   const backend: BackendChoice = { ...options.backend };
-  const vocabulary = options.vocabulary ?? prepareVocabulary(options.set, config, backend.name);
+  const vocabulary = options.vocabulary ?? prepareVocabulary(options.set, config, backend.name, cliMemoryBudget());
   if (!options.vocabulary) log(vocabulary.decision.reason);
   const set = vocabulary.set;
   const history: StepRecord[] = [];
   const evals: EvalRecord[] = [];
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const trainer = await createTrainer(set, config, {
-    onStep: (records) => {
-      history.push(...records);
-      const last = records[records.length - 1];
+  const session = createNodeSession();
+  session.subscribe((event) => {
+    if (event.type === 'steps') {
+      history.push(...event.records);
+      const last = event.records[event.records.length - 1];
       // Uncalibrated (an explicit backend): project from the first report window after step 1, whose time
       // includes kernel compilation, or from the only window of a short run.
-      if (backend.projected_seconds === undefined && (records[0].step > 1 || last.step >= config.steps)) {
+      if (backend.projected_seconds === undefined && (event.records[0].step > 1 || last.step >= config.steps)) {
         backend.projected_seconds = projectedSeconds(last.ms_per_step, config.steps);
         const warning = longRunWarning(last.ms_per_step, config.steps, backend.name);
         if (warning) log(`warning: ${warning}`);
       }
       if (verbose) log(`step ${last.step}/${config.steps}  loss ${last.total.toFixed(4)}  lr ${last.lr.toExponential(2)}  ${last.ms_per_step.toFixed(1)} ms/step  ${Math.round(last.tokens_per_s)} tok/s`);
-    },
-    onEval: (record) => {
-      evals.push(record);
-      const m = record.metrics;
-      if (verbose) log(`eval @${record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
-    },
-  }, { backend, initialWeights: options.initialWeights });
+    } else if (event.type === 'eval') {
+      evals.push(event.record);
+      const m = event.record.metrics;
+      if (verbose) log(`eval @${event.record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
+    }
+  });
   try {
-    if (verbose) log(`student: ${trainer.paramCount.toLocaleString('en-US')} parameters; ${set.n} examples × ${set.seqLen} positions`);
-    // the estimate the trainer checked against the backend's budget before allocating anything
-    if (verbose) log(`memory: one step holds ${describeStepEstimate(estimateStep(set, config))}`);
-    const initial = await trainer.evaluate(); // step 0: the baseline every later figure is compared with
-    await trainer.start();
-    const student = await trainer.exportStudent();
-    const optimizer = await trainer.exportOptimizer();
+    const { summary } = session.adopt(set, path.basename(dataFile), (await stat(dataFile)).size);
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const configured = await session.configure(config, { backend, initialWeights: options.initialWeights });
+    if (verbose) log(`student: ${configured.paramCount.toLocaleString('en-US')} parameters; ${summary.examples} examples × ${summary.seqLen} positions`);
+    const initial = await session.evaluate(); // step 0: the baseline every later figure is compared with
+    const end = await runToEnd(session);
+    const files = await session.exportStudent();
+    // a trimmed student carries its ids in the teacher's vocabulary (io/vocab_map.ts)
+    if (vocabulary.map) files.files.push({ name: VOCAB_MAP_FILE, bytes: encodeVocabMap(vocabulary.map) });
     const wallSeconds = (performance.now() - t0) / 1000;
-    await mkdir(outDir, { recursive: true });
-    const written = await writeStudentDir(outDir, student, set.metadata, optimizer, vocabulary.map);
-    const report: TrainReport = {
-      tool: 'distill-playground',
+    const latency = await session.measureLatency();
+    const written = await writeStudentDir(outDir, files);
+    const report = buildReport({
       started_at: startedAt,
       wall_seconds: wallSeconds,
-      data: { file: path.basename(dataFile), ...inspectDistillSet(options.set) },
-      vocabulary: vocabulary.decision,
-      config,
+      data: summary.dataset,
+      config: configured.config,
       backend,
-      student: { num_parameters: trainer.paramCount, ...student.config },
+      student: { num_parameters: files.paramCount, ...(JSON.parse(files.configJson) as Record<string, unknown>) },
       history,
       evals,
       initial_metrics: initial.metrics,
       final_metrics: evals.length > 0 ? evals[evals.length - 1].metrics : initial.metrics,
-    };
-    await writeFile(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+      name: options.name ?? path.basename(path.resolve(outDir)),
+      status: end.reason === 'completed' ? 'done' : 'stopped',
+      student_ms_per_example: latency.ms_per_example,
+      vocabulary: { ...vocabulary.decision },
+    });
+    await writeFile(path.join(outDir, 'report.json'), reportJson(report));
     if (verbose) log(`wrote ${outDir}: ${[...written, 'report.json'].join(', ')} (${wallSeconds.toFixed(1)} s)`);
-    return report;
+    return { ...report, wall_seconds: wallSeconds };
   } finally {
-    trainer.dispose();
+    session.dispose();
   }
 }

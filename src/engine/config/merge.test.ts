@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config.ts';
 import { ConfigError, mergeConfig } from './merge.ts';
-import { PRESETS, presetOverrides } from './presets.ts';
+import { PRESETS, presetOverrides, RECIPE_KEYS } from './presets.ts';
 
 describe('mergeConfig', () => {
   it('returns the defaults, frozen, with no overrides', () => {
@@ -29,13 +29,13 @@ describe('mergeConfig', () => {
     expect(mergeConfig({}).trim_vocab).toBe('auto');
     expect(mergeConfig({ trim_vocab: true }).trim_vocab).toBe(true);
     expect(mergeConfig({ trim_vocab: false }).trim_vocab).toBe(false);
-    expect(() => mergeConfig({ trim_vocab: 'yes' })).toThrow(/"trim_vocab" must be one of "auto", true, false/);
+    expect(() => mergeConfig({ trim_vocab: 'yes' })).toThrow(/"trim_vocab" must be one of auto, true, false/);
     expect(() => mergeConfig({ trim_vocab: 1 })).toThrow(/trim_vocab/);
   });
   it('jsd_beta takes the closed [0, 1] (TRL endpoints)', () => {
     expect(mergeConfig({ jsd_beta: 0 }).jsd_beta).toBe(0);
     expect(mergeConfig({ jsd_beta: 1 }).jsd_beta).toBe(1);
-    expect(() => mergeConfig({ jsd_beta: 1.01 })).toThrow(/\[0, 1\]/);
+    expect(() => mergeConfig({ jsd_beta: 1.01 })).toThrow(/in \[0, 1\]/);
     expect(() => mergeConfig({ jsd_beta: -0.1 })).toThrow(/jsd_beta/);
   });
   it('refuses d_model not divisible by n_heads', () => {
@@ -60,5 +60,11 @@ describe('presets', () => {
   });
   it('an unknown preset lists the known ones', () => {
     expect(() => presetOverrides('nope')).toThrow(/distilbert/);
+  });
+});
+
+describe('RECIPE_KEYS', () => {
+  it('are exactly the keys some preset sets', () => {
+    expect([...RECIPE_KEYS].sort()).toEqual(['alpha_cos', 'alpha_hard', 'alpha_kd', 'alpha_mse', 'divergence', 'skew_alpha', 'temperature']);
   });
 });

@@ -45,6 +45,19 @@ describe('cos: 1 − cos(h_s W, h_t), over non-pad tokens', () => {
     expect(COSINE_EPS).toBe(1e-12);
     expectAllClose([await cos([[1e-6, 1e-6]], [[1e-6, 1e-6]], [1])], [1 / 3], 1e-4);
   });
+  it('is overflow-safe in the teacher: values near 1e20 or 3e37 give the same loss and a finite gradient; 1e-20 rows count as zero, as in torch', async () => {
+    const s = [[0.5, -1, 2], [1, 1, 0.3]];
+    const t = [[1, 2, -3], [0.2, -0.1, 4]];
+    const expected = await cos(s, t, [1, 1]);
+    for (const scale of [1e20, 3e37]) {
+      expectAllClose([await cos(s, t.map((r) => r.map((x) => x * scale)), [1, 1])], [expected], 1e-5);
+      const g = await values(() => tf.grad((x: tf.Tensor) => cosineLoss(x as tf.Tensor2D, tf.tensor2d(t.map((r) => r.map((v) => v * scale))), [1, 1]))(tf.tensor2d(s)));
+      expect(g.every(Number.isFinite)).toBe(true);
+    }
+    // torch: ‖t‖² = 1e-40 ≪ ε = 1e-12, so cos ≈ ⟨a, t⟩ / (‖a‖·1e-6) ≈ 1e-14: the loss is 1
+    expectAllClose([await cos(s, t.map((r) => r.map((x) => x * 1e-20)), [1, 1])], [1], 1e-6);
+    expectAllClose([await cos(s, [[0, 0, 0], [0, 0, 0]], [1, 1])], [1], 1e-6); // zero teacher rows: cos 0
+  });
   it('refuses mismatched widths without a projection', () => {
     const [s, t] = [tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 3]) as tf.Tensor2D];
     expect(() => tf.tidy(() => cosineLoss(s, t, [1]))).toThrow(/student width 2, teacher width 3/);

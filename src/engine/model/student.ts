@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { headLogits } from '../head/logits.ts';
 import { truncatedNormalArray } from '../rng.ts';
-import { ARCHITECTURES } from './architectures/index.ts';
+import { FORWARDS } from './architectures/forwards.ts';
 import type { ForwardOptions, ParamDef, StudentOutput, StudentSpec } from './architectures/types.ts';
 import { parameterDefs, studentParamCount } from './spec.ts';
 
@@ -74,7 +74,7 @@ export function buildStudent(spec: StudentSpec, params: Map<string, tf.Variable>
       throw new Error(`student weight "${def.name}": expected shape [${def.shape}], found [${v.shape}]`);
     }
   }
-  const arch = ARCHITECTURES[spec.architecture];
+  const forwardOf = FORWARDS[spec.architecture];
   const p = (name: string): tf.Tensor => {
     const v = params.get(name);
     if (!v) throw new Error(`${spec.architecture} forward asked for an unknown parameter "${name}"`);
@@ -88,7 +88,7 @@ export function buildStudent(spec: StudentSpec, params: Map<string, tf.Variable>
       if (!options.training || spec.dropout === 0) return x;
       return tf.dropout(x, spec.dropout, undefined, (options.dropoutSeed ?? 0) * 131 + salt);
     };
-    return arch.forward({ spec, p, dropout }, inputIds, mask);
+    return forwardOf({ spec, p, dropout }, inputIds, mask);
   }
 
   function logits(inputIds: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor {

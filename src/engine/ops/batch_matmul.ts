@@ -2,7 +2,7 @@
  * Batched matrix product c[i] = op(a[i]) · op(b[i]) over equal leading batch axes (attention's [B, H, L, ·]
  * products), op = transpose of the last two axes when its flag is set.
  *
- * On wasm both the value and the gradients go through kernels/wasm_batch_matmul.ts (XNNPACK per batch index;
+ * On wasm both the value and the gradients go through patches/wasm_batch_matmul.ts (XNNPACK per batch index;
  * tfjs's own BatchMatMul runs batched products on a scalar loop). The gradients, for c = op(a)·op(b):
  *   c = a·b     da = dc·bᵀ      db = aᵀ·dc
  *   c = a·bᵀ    da = dc·b       db = dcᵀ·a
@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs';
-import { BATCH_MATMUL, registerWasmBatchMatMul } from '../kernels/wasm_batch_matmul.ts';
+import { requirePatch } from '../patches/index.ts';
+import { BATCH_MATMUL } from '../patches/wasm_batch_matmul.ts';
 
 function kernel(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
   const attrs = { transposeA, transposeB };
@@ -45,7 +46,7 @@ export function batchMatMul(a: Tensor, b: Tensor, transposeA = false, transposeB
   if (a.rank !== b.rank || a.shape.slice(0, -2).some((d, i) => d !== b.shape[i])) {
     throw new Error(`batchMatMul: equal batch axes expected, got [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
   }
-  registerWasmBatchMatMul();
+  requirePatch('batch-matmul');
   const key = `${transposeA}/${transposeB}`;
   let op = variants.get(key);
   if (!op) {

@@ -1,18 +1,19 @@
 /**
  * Embedding lookup: rows of table [V, D] at ids [N] → [N, D], whose gradient is a scatter-add,
  *   ∂L/∂table[v] = Σ_{i : ids[i] = v} dy[i]   (tf.scatterND sums duplicate indices).
- * Why: tf.gather's gradient is UnsortedSegmentSum. tfjs-backend-wasm 4.22 has none (kernels/ registers a loop
+ * Why: tf.gather's gradient is UnsortedSegmentSum. tfjs-backend-wasm 4.22 has none (patches/ registers a loop
  * for it), and tfjs-backend-cpu's compares every id with every segment: O(V · N · D), 9.9 s for V = 2048,
  * N = 512, D = 64 — most of a cpu training step. ScatterNd is O(N · D) on cpu, wasm and webgpu.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import { registerWasmTakeRows, TAKE_ROWS } from '../kernels/wasm_take_rows.ts';
+import { requirePatch } from '../patches/index.ts';
+import { TAKE_ROWS } from '../patches/wasm_take_rows.ts';
 
-/** table[ids]: wasm's GatherV2 is a general strided gather, ≈ 20× slower than row copies (kernels/). */
+/** table[ids]: wasm's GatherV2 is a general strided gather, ≈ 20× slower than row copies (patches/wasm_take_rows.ts). */
 function takeRows(table: Tensor2D, ids: Tensor1D): Tensor2D {
   if (tf.getBackend() !== 'wasm') return tf.gather(table, ids);
-  registerWasmTakeRows();
+  requirePatch('take-rows');
   return tf.engine().runKernel(TAKE_ROWS, { table, ids }) as Tensor2D;
 }
 

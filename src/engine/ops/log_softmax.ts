@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { recordingTape } from '../patches/tape.ts';
 
 function check(x: Tensor, name: string): void {
   if (x.rank !== 2) throw new Error(`${name}: expected a 2-D tensor [P, M], got shape [${x.shape.join(', ')}]`);
@@ -53,15 +54,10 @@ const logSoftmaxOp = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
  * of the same student logits, and the second call gets the first's tensor (one node on the tape, whose backward
  * pass then receives both upstream gradients, summed). Saves a Softmax and two Max passes over [P, V] a step
  * (≈ 4 % of a wasm step at V = 8192). Not shared: a result disposed since (the first caller's tf.tidy ended), or
- * one computed while another tape (or none) was recording — reusing it would drop its gradient.
+ * one computed while another tape (or none) was recording — reusing it would drop its gradient. The tape is
+ * read from tfjs's private state: patches/tape.ts.
  */
 const lseOf = new WeakMap<Tensor, { lse: Tensor1D; tape: unknown }>();
-
-/** The gradient tape being recorded now, or null (tfjs records when gradientDepth > 0, outside kernels). */
-function recordingTape(): unknown {
-  const state = tf.engine().state;
-  return state.gradientDepth > 0 && state.kernelDepth === 0 ? state.activeTape : null;
-}
 
 /** log Σ_m exp(x[p, m]) for each row: x [P, M] → [P]. Repeated calls on the same tensor share one result. */
 export function logSumExpRows(x /* [P, M] */: Tensor2D): Tensor1D {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DistillConfig } from '../config/config.ts';
-import type { Batch } from '../data/batches.ts';
+import { disposeBatch, type Batch } from '../data/batches.ts';
 import { LOSS_NAMES, LOSS_WEIGHT_KEYS, type LossName } from '../losses/names.ts';
 import { createMetricsAccumulator } from '../metrics/accumulator.ts';
 import { positionMetrics } from '../metrics/position.ts';
@@ -75,4 +75,16 @@ export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>
     loss.total += ctx.config[LOSS_WEIGHT_KEYS[name]] * value;
   });
   return { ...acc.summarize(), loss };
+}
+
+/** The batches of `indices`, batchSize at a time (the last padded), each disposed once the consumer moves on. */
+export function* batchesOf(indices: readonly number[], batchSize: number, batchOf: (indices: readonly number[]) => Batch): Generator<Batch> {
+  for (let i = 0; i < indices.length; i += batchSize) {
+    const batch = batchOf(indices.slice(i, i + batchSize));
+    try {
+      yield batch;
+    } finally {
+      disposeBatch(batch);
+    }
+  }
 }

@@ -5,6 +5,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EvalRecord, LossComponents, StepRecord } from '../../engine/trainer_types.ts';
+import { LOSS_NAMES } from '../../engine/losses/names.ts';
 import { ChartFrame } from './ChartFrame.tsx';
 import {
   AXIS_TICK,
@@ -48,7 +49,7 @@ export interface LossChartProps {
   name?: string;
 }
 
-const COMPONENTS: (keyof LossComponents)[] = ['total', 'kd', 'hard', 'cos', 'mse'];
+const COMPONENTS: readonly (keyof LossComponents)[] = ['total', ...LOSS_NAMES];
 const NO_OVERLAYS: readonly OverlayRun[] = [];
 
 interface Series {

@@ -5,7 +5,7 @@ import { LossChart } from './LossChart.tsx';
 import { LoyaltyChart } from './LoyaltyChart.tsx';
 import { SpeedChart } from './SpeedChart.tsx';
 import { OptimChart } from './OptimChart.tsx';
-import { fakeEval } from '../../worker/testing.ts';
+import { fakeEval } from '../../engine/training/testing.ts';
 import type { StepRecord } from '../../engine/trainer_types.ts';
 
 afterEach(cleanup);

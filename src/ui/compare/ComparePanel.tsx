@@ -1,7 +1,7 @@
 /** Compare: the teacher-vs-student table, loyalty per language, the example browser, the confusion matrix. */
 import { useState } from 'react';
-import type { ConfusionData } from '../../worker/protocol.ts';
-import { useApp, useController } from '../app_context.tsx';
+import type { ConfusionData } from '../../engine/training/session.ts';
+import { useApp, useSession } from '../app_context.tsx';
 import { SummaryTable } from './SummaryTable.tsx';
 import { LangLoyaltyChart } from './LangLoyaltyChart.tsx';
 import { ExampleBrowser } from './ExampleBrowser.tsx';
@@ -10,7 +10,7 @@ import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 const CONFUSION_MAX_EXAMPLES = 1024;
 
 export function ComparePanel() {
-  const controller = useController();
+  const session = useSession();
   const summary = useApp((s) => s.data.summary);
   const labelNames = useApp((s) => s.data.labelNames);
   const run = useApp((s) => s.run);
@@ -38,10 +38,10 @@ export function ComparePanel() {
         <div className="row spread">
           <h2>Teacher vs student</h2>
           <div className="row">
-            <button type="button" disabled={!hasTrainer || busy !== null} onClick={() => void task('evaluating', () => controller.evaluate())}>
+            <button type="button" disabled={!hasTrainer || busy !== null} onClick={() => void task('evaluating', () => session.evaluate())}>
               Evaluate now
             </button>
-            <button type="button" disabled={!hasTrainer || busy !== null} onClick={() => void task('measuring', () => controller.measureLatency())}>
+            <button type="button" disabled={!hasTrainer || busy !== null} onClick={() => void task('measuring', () => session.measureLatency())}>
               Measure student latency
             </button>
           </div>
@@ -78,7 +78,7 @@ export function ComparePanel() {
             <button
               type="button"
               disabled={!hasTrainer || busy !== null}
-              onClick={() => void task('counting', async () => setConfusion(await controller.confusion(CONFUSION_MAX_EXAMPLES)))}
+              onClick={() => void task('counting', async () => setConfusion(await session.confusion(CONFUSION_MAX_EXAMPLES)))}
             >
               {confusion ? 'Recount' : 'Count'}
             </button>

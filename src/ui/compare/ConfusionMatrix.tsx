@@ -1,5 +1,5 @@
 /** Teacher-vs-student argmax counts as a shaded table (rows: teacher class, columns: student class). Pure. */
-import type { ConfusionData } from '../../worker/protocol.ts';
+import type { ConfusionData } from '../../engine/training/session.ts';
 
 export function ConfusionMatrix({ confusion, labelNames }: { confusion: ConfusionData; labelNames: string[] | null }) {
   const C = confusion.numClasses;

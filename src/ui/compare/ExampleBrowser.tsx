@@ -4,9 +4,9 @@
  * as text nodes (never HTML).
  */
 import { useEffect, useState } from 'react';
-import type { ExampleView } from '../../worker/protocol.ts';
+import type { ExampleView } from '../../engine/training/session.ts';
 import { IGNORE_INDEX } from '../../engine/types.ts';
-import { useApp, useController } from '../app_context.tsx';
+import { useApp, useSession } from '../app_context.tsx';
 import { TopKList } from './TopKList.tsx';
 
 const TOPK = 5;
@@ -24,7 +24,7 @@ export function agreementAt(example: ExampleView, p: number): Agreement {
 }
 
 export function ExampleBrowser() {
-  const controller = useController();
+  const session = useSession();
   const summary = useApp((s) => s.data.summary);
   const vocab = useApp((s) => s.data.vocab);
   const labelNames = useApp((s) => s.data.labelNames);
@@ -39,7 +39,7 @@ export function ExampleBrowser() {
   useEffect(() => {
     if (!summary) return;
     let live = true;
-    controller.example(index, TOPK).then(
+    session.example(index, TOPK).then(
       (ex) => {
         if (!live) return;
         setExample(ex);
@@ -51,7 +51,7 @@ export function ExampleBrowser() {
       live = false;
     };
     // Refetch when the student changes meaningfully: a new evaluation, or the run pausing/ending.
-  }, [controller, summary, index, evalCount, runStatus]);
+  }, [session, summary, index, evalCount, runStatus]);
 
   if (!summary) return <p className="hint">Load a set to browse examples.</p>;
   const classification = summary.task === 'classification';

@@ -6,9 +6,9 @@ import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { ExampleBrowser } from './ExampleBrowser.tsx';
 import { ComparePanel } from './ComparePanel.tsx';
 import { LangLoyaltyChart } from './LangLoyaltyChart.tsx';
-import { makeHarness, renderWith, until } from '../test_app.tsx';
-import { fakeEval } from '../../worker/testing.ts';
-import { tinyClassificationSet, tinyMlmSet } from '../../worker/tiny_sets.ts';
+import { makeHarness, renderWith, until } from '../testing.tsx';
+import { fakeEval } from '../../engine/training/testing.ts';
+import { tinyClassificationSet, tinyMlmSet } from '../../engine/testing/tiny_sets.ts';
 
 afterEach(cleanup);
 
@@ -52,8 +52,8 @@ describe('LangLoyaltyChart', () => {
 describe('ExampleBrowser', () => {
   it('renders vocabulary strings as text (never HTML) and shows both top-5 lists on click', async () => {
     const h = makeHarness();
-    await h.controller.init();
-    await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
+    await h.session.init();
+    await h.session.loadFile(new Blob(['x']), 'tiny.safetensors');
     await h.store.getState().replaceConfig({ ...h.store.getState().config.values, n_layers: 1, d_model: 8, n_heads: 2, steps: 4 });
     renderWith(h, <ExampleBrowser />);
     const tokens = await screen.findByTestId('example-tokens');
@@ -74,9 +74,9 @@ describe('ExampleBrowser', () => {
 
   it('colours tokens by agreement once a student exists', async () => {
     const h = makeHarness({ hash: '#n_layers=1&d_model=8&n_heads=2&max_len=12&steps=5&report_every=5&eval_every=5' });
-    await h.controller.init();
-    await h.controller.loadFile(new Blob(['x']), 'tiny.safetensors');
-    await h.controller.train();
+    await h.session.init();
+    await h.session.loadFile(new Blob(['x']), 'tiny.safetensors');
+    await h.session.train();
     await until(() => h.store.getState().run.saved);
     renderWith(h, <ExampleBrowser />);
     const tokens = await screen.findByTestId('example-tokens');
@@ -90,9 +90,9 @@ describe('ExampleBrowser', () => {
 describe('ComparePanel', () => {
   it('counts a confusion matrix for a classification set', async () => {
     const h = makeHarness({ set: tinyClassificationSet(), hash: '#n_layers=1&d_model=8&n_heads=2&max_len=12&steps=5&report_every=5&eval_every=5' });
-    await h.controller.init();
-    await h.controller.loadFile(new Blob(['x']), 'c.safetensors');
-    await h.controller.train();
+    await h.session.init();
+    await h.session.loadFile(new Blob(['x']), 'c.safetensors');
+    await h.session.train();
     await until(() => h.store.getState().run.saved);
     renderWith(h, <ComparePanel />);
     expect(screen.getByTestId('summary-table').textContent).toContain('0.750 ms');

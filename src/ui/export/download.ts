@@ -19,3 +19,10 @@ export function downloadBytes(bytes: Uint8Array, fileName: string, type = 'appli
   // Copy into a fresh ArrayBuffer-backed array: Blob wants ArrayBuffer, not a possibly shared buffer.
   downloadBlob(new Blob([new Uint8Array(bytes)], { type }), fileName);
 }
+
+/** Saves one of the session's export files (session/run_files.ts). */
+export function downloadFile(file: { name: string; data: string | Uint8Array | Blob; type: string }): void {
+  if (file.data instanceof Blob) downloadBlob(file.data, file.name);
+  else if (typeof file.data === 'string') downloadText(file.data, file.name, file.type);
+  else downloadBytes(file.data, file.name, file.type);
+}

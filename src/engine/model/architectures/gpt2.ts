@@ -13,14 +13,10 @@
  * nn.Linear. LayerNorm ε = 1e-5. Residual projections start at N(0, 0.02/√(2·layers)) (GPT-2's scheme).
  * transformers drops out attention probabilities (attn_pdrop); the engine does not: config.json says 0.0.
  */
-import * as tf from '@tensorflow/tfjs';
-import { embeddingLookup } from '../../ops/embedding.ts';
-import { matMul2d } from '../../ops/matmul.ts';
-import { attend, attentionBias, dense, geluTanh, layerNorm } from '../layers.ts';
-import type { Architecture, ForwardContext, ParamDef, StudentSpec } from './types.ts';
+import type { Architecture, ParamDef, StudentSpec } from './types.ts';
 
-const EPS = 1e-5;
-const WORDS = 'transformer.wte.weight';
+export const EPS = 1e-5;
+export const WORDS = 'transformer.wte.weight';
 
 const param = (name: string, shape: number[], init: ParamDef['init'], decay = false, transposeOnDisk = false): ParamDef => ({
   name,
@@ -60,39 +56,6 @@ function params(spec: StudentSpec): ParamDef[] {
   return defs;
 }
 
-function forward(ctx: ForwardContext, inputIds: tf.Tensor2D, mask: tf.Tensor2D) {
-  const { spec, p, dropout } = ctx;
-  const [b, l] = inputIds.shape;
-  const d = spec.dModel;
-  const w = (name: string) => p(`${name}.weight`) as tf.Tensor2D;
-  const bias1 = (name: string) => p(`${name}.bias`) as tf.Tensor1D;
-  const ln = (x: tf.Tensor, name: string) => layerNorm(x, p(`${name}.weight`) as tf.Tensor1D, bias1(name), EPS);
-
-  const tokens = embeddingLookup(p(WORDS) as tf.Tensor2D, inputIds.flatten() as tf.Tensor1D).reshape([b, l, d]);
-  const positions = p('transformer.wpe.weight').slice([0, 0], [l, d]);
-  let x = dropout(tokens.add(positions), 1) as tf.Tensor3D; // [B, L, D]
-  const attentionMask = attentionBias(mask, true);
-  for (let i = 0; i < spec.nLayers; i++) {
-    const pre = `transformer.h.${i}`;
-    const qkv = dense(ln(x, `${pre}.ln_1`), w(`${pre}.attn.c_attn`), bias1(`${pre}.attn.c_attn`)) as tf.Tensor3D;
-    const context = attend(qkv, attentionMask, spec.nHeads);
-    x = x.add(dropout(dense(context, w(`${pre}.attn.c_proj`), bias1(`${pre}.attn.c_proj`)), 10 + 2 * i));
-    const hiddenFf = geluTanh(dense(ln(x, `${pre}.ln_2`), w(`${pre}.mlp.c_fc`), bias1(`${pre}.mlp.c_fc`)));
-    x = x.add(dropout(dense(hiddenFf, w(`${pre}.mlp.c_proj`), bias1(`${pre}.mlp.c_proj`)), 11 + 2 * i));
-  }
-  const hidden = ln(x, 'transformer.ln_f') as tf.Tensor3D;
-  if (spec.task === 'classification') {
-    // transformers: last_non_pad = argmax_t(t · [id_t ≠ pad]) — the rightmost non-pad token, 0 when all are pad.
-    const notPad = tf.notEqual(inputIds, spec.padId).cast('float32'); // [B, L]
-    const last = tf.max(notPad.mul(tf.range(0, l, 1, 'float32')), 1); // [B]
-    const pick = tf.oneHot(last.cast('int32'), l).cast('float32').expandDims(2); // [B, L, 1]
-    const pooled = hidden.mul(pick).sum(1) as tf.Tensor2D; // [B, D]
-    return { head: { kind: 'logits' as const, logits: matMul2d(pooled, w('score')) }, hidden };
-  }
-  // logits = h · wteᵀ (no bias), [B·L, V]: left to the chunked head
-  return { head: { kind: 'linear' as const, features: hidden.reshape([b * l, d]) as tf.Tensor2D, weight: p(WORDS) as tf.Tensor2D }, hidden };
-}
-
 function hfConfig(spec: StudentSpec): Record<string, unknown> {
   return {
     model_type: 'gpt2',
@@ -122,7 +85,6 @@ export const GPT2: Architecture = {
   description: 'GPT-2 (pre-LN, tanh GELU, causal, LM head tied to wte without a bias)',
   classes: { clm: 'GPT2LMHeadModel', classification: 'GPT2ForSequenceClassification' },
   params,
-  forward,
   hfConfig,
   tied: (spec) => (spec.task === 'classification' ? [] : [{ name: 'lm_head.weight', source: WORDS }]),
 };

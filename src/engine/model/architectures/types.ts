@@ -69,6 +69,10 @@ export interface ForwardContext {
   dropout(x: tf.Tensor, salt: number): tf.Tensor;
 }
 
+/** A family's forward pass: inputIds int32 [B, L], mask float32 [B, L] (1 = token, 0 = pad); inside tf.tidy. */
+export type ForwardFn = (ctx: ForwardContext, inputIds: tf.Tensor2D, mask: tf.Tensor2D) => StudentOutput;
+
+/** What an architecture is without its forward pass (tfjs-free: the page's size card and the exports use it). */
 export interface Architecture {
   name: ArchitectureName;
   /** One line for docs and errors. */
@@ -76,8 +80,6 @@ export interface Architecture {
   /** The transformers classes by task (what config.json `architectures` names). */
   classes: Partial<Record<Task, string>>;
   params(spec: StudentSpec): ParamDef[];
-  /** inputIds int32 [B, L], mask float32 [B, L] (1 = token, 0 = pad). Called inside tf.tidy. */
-  forward(ctx: ForwardContext, inputIds: tf.Tensor2D, mask: tf.Tensor2D): StudentOutput;
   /** The family's own config.json keys (model_type, sizes, dropout, layer-norm eps, activation). */
   hfConfig(spec: StudentSpec): Record<string, unknown>;
   /**

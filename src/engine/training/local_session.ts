@@ -1,0 +1,194 @@
+/**
+ * The in-thread TrainingSession: one DistillSet, at most one trainer (driven, checkpoints included, by
+ * run_driver.ts), and the events of its run. The CLI and the tests call it directly; the training worker
+ * wraps it (src/worker/host.ts); the page falls back to it when no worker can start.
+ *
+ * The readers and writers of files come in `deps` (the engine does not import src/io), with the platform's
+ * backend selection and capability probe.
+ */
+import type { BackendChoice } from '../backend.ts';
+import type { BackendName, DistillConfig } from '../config/config.ts';
+import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
+import type { ArchitectureName } from '../model/architectures/types.ts';
+import type { DistillMetadata, DistillSet } from '../types.ts';
+import { confusionCounts, exampleView } from './example_view.ts';
+import { createRunDriver, type RunDriver } from './run_driver.ts';
+import type { Capabilities, LoadedSet, SessionEvent, SessionListener, SetSummary, StudentFiles, TrainingSession } from './session.ts';
+
+export interface ReadOptions {
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface LocalSessionDeps {
+  /** io's readDistillSet (the CLI's adds its memory budget). */
+  readDistillSet(blob: Blob, name: string, opts?: ReadOptions): Promise<DistillSet>;
+  /** io's summarizeSet. */
+  summarizeSet(set: DistillSet, fileName: string, fileBytes: number): SetSummary;
+  /** io's encodeStudentFiles: the model directory, with the set's tokenizer and the AdamW state. */
+  encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }): StudentFiles;
+  selectBackend(preference: BackendName): Promise<BackendChoice>;
+  createTrainer(
+    set: DistillSet,
+    config: Readonly<DistillConfig>,
+    callbacks: TrainerCallbacks,
+    options?: { backend?: BackendChoice; evalIndices?: readonly number[]; architecture?: ArchitectureName; initialWeights?: readonly NamedArray[] },
+  ): Promise<Trainer>;
+  probe(): Promise<Capabilities>;
+  /** Clock for the checkpoint cadence (ms); Date.now by default. */
+  now?: () => number;
+  /** Resolves once a failed run's cause is known (the worker waits briefly for a GPU device loss to surface). */
+  settleFailure?: () => Promise<void>;
+  /** Periodic checkpoints (the page resumes from them); false for the CLI. Default true. */
+  checkpoints?: boolean;
+}
+
+/** The local session's extras over TrainingSession: for the worker that wraps it, and the CLI. */
+export interface LocalSession extends TrainingSession {
+  /** Takes a set already read in this thread (the CLI, which reads it for its own checks first). */
+  adopt(set: DistillSet, name: string, fileBytes: number): LoadedSet;
+  /** The GPU device under the webgpu backend was lost: stop queueing work and say so ('device-lost'). */
+  deviceLost(message: string): void;
+  /** Writes a NaN into the first student weight (the debug fault 'non-finite'): the next steps' loss is NaN. */
+  poisonWeights(): Promise<void>;
+}
+
+export function createLocalSession(deps: LocalSessionDeps): LocalSession {
+  let set: DistillSet | null = null;
+  let run: RunDriver | null = null;
+  let loadAbort: AbortController | null = null;
+  const listeners = new Set<SessionListener>();
+  const emit = (event: SessionEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+
+  const requireSet = (): DistillSet => {
+    if (!set) throw new Error('no data set is loaded');
+    return set;
+  };
+  const requireRun = (): RunDriver => {
+    if (!run) throw new Error('no run is configured: press Train first');
+    return run;
+  };
+  const trainer = (): Trainer => requireRun().trainer;
+  const loadedSet = (loaded: DistillSet, name: string, fileBytes: number): LoadedSet => ({
+    summary: deps.summarizeSet(loaded, name, fileBytes),
+    vocab: loaded.metadata.vocab,
+    labelNames: loaded.metadata.labelNames,
+  });
+  const disposeTrainer = () => {
+    if (!run) return;
+    run.dispose();
+    run.trainer.stop();
+    run.trainer.dispose();
+    run = null;
+  };
+
+  return {
+    probe: () => deps.probe(),
+    async load(file, name) {
+      loadAbort?.abort();
+      const abort = new AbortController();
+      loadAbort = abort;
+      disposeTrainer();
+      set = null;
+      const blob = file instanceof Blob ? file : new Blob([file]);
+      let lastPost = 0;
+      const loaded = await deps.readDistillSet(blob, name, {
+        signal: abort.signal,
+        onProgress: (bytesRead, totalBytes) => {
+          const now = Date.now();
+          if (now - lastPost < 50 && bytesRead < totalBytes) return; // at most ~20 progress events a second
+          lastPost = now;
+          emit({ type: 'progress', bytesRead, totalBytes });
+        },
+      });
+      if (abort.signal.aborted) throw new Error(`reading ${name} was replaced by another file`);
+      set = loaded;
+      return loadedSet(loaded, name, blob.size);
+    },
+    adopt(loaded, name, fileBytes) {
+      loadAbort?.abort();
+      disposeTrainer();
+      set = loaded;
+      return loadedSet(loaded, name, fileBytes);
+    },
+    async configure(config, options = {}) {
+      const data = requireSet();
+      disposeTrainer();
+      const backend = options.backend ?? (await deps.selectBackend(config.backend));
+      emit({ type: 'backend', choice: backend });
+      const driver = createRunDriver(emit, { now: deps.now, settleFailure: deps.settleFailure, checkpoints: deps.checkpoints });
+      const created = await deps.createTrainer(data, config, driver.callbacks, {
+        backend,
+        evalIndices: options.evalIndices,
+        architecture: options.architecture,
+        initialWeights: options.initialWeights,
+      });
+      driver.attach(created);
+      run = driver;
+      return { paramCount: created.paramCount, config: { ...created.config }, backend: created.backend };
+    },
+    async start() {
+      const r = requireRun();
+      if (r.start()) emit({ type: 'status', status: 'running', step: r.trainer.currentStep() });
+    },
+    async resume() {
+      const r = requireRun();
+      if (r.start()) emit({ type: 'status', status: 'running', step: r.trainer.currentStep() });
+    },
+    async pause() {
+      requireRun().pause();
+    },
+    async stop() {
+      requireRun().stop();
+    },
+    evaluate: async (indices) => trainer().evaluate(indices),
+    predictExamples: async (indices, topk) => trainer().predictExamples(indices, topk),
+    predictLogits: async (indices, topk) => trainer().predictLogits(indices, topk),
+    async example(index, topk) {
+      const data = requireSet();
+      const student = run ? (await run.trainer.predictExamples([index], topk))[0] : undefined;
+      return exampleView(data, index, topk, student);
+    },
+    confusion: async (maxExamples) => confusionCounts(requireSet(), trainer(), maxExamples),
+    measureLatency: async () => trainer().measureLatency(),
+    async exportStudent() {
+      const t = trainer();
+      return deps.encodeStudentFiles(await t.exportStudent(), t.paramCount, requireSet().metadata, await t.exportOptimizer());
+    },
+    async loadStudent(tensors: NamedArray[]) {
+      trainer().loadStudent(tensors);
+    },
+    async restore(checkpoint) {
+      requireRun().restore(checkpoint);
+      return trainer().currentStep();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    deviceLost(reason) {
+      const step = run?.trainer.currentStep() ?? 0;
+      // Nothing computed on a lost device can be trusted (no checkpoint, no more steps): the page restarts
+      // the worker and resumes from its last checkpoint.
+      run?.dispose();
+      run?.trainer.pause();
+      emit({ type: 'device-lost', message: reason, step });
+    },
+    async poisonWeights() {
+      const t = trainer();
+      const { tensors } = await t.exportStudent();
+      const [first, ...rest] = tensors;
+      const data = Float32Array.from(first.data);
+      data[0] = Number.NaN;
+      t.loadStudent([{ ...first, dtype: 'F32', data }, ...rest]);
+    },
+    dispose() {
+      loadAbort?.abort();
+      disposeTrainer();
+      set = null;
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The checkpoint keeper: each checkpoint the worker posts becomes a CheckpointRecord (the trainer's snapshot +
+ * the run's config, history and evaluations up to its step + which data file it needs), kept in memory for
+ * in-page recovery and written to IndexedDB for recovery after a reload. The data file's bytes are stored
+ * with the first checkpoint of a run when they fit STORED_SET_MAX_BYTES. Writes are queued in order.
+ */
+import type { AppStore } from '../store/store.ts';
+import type { RunArchive } from './run_archive.ts';
+import type { TrainerCheckpoint } from '../engine/trainer_types.ts';
+import { datasetOf } from '../store/run_record.ts';
+import { STORED_SET_MAX_BYTES, type CheckpointRecord, type SetIdentity } from '../store/checkpoint_record.ts';
+import { fingerprintBlob } from './set_fingerprint.ts';
+
+/** The data file currently in the worker, as the page keeps it (a File, or the demo's bytes as a Blob). */
+export interface LoadedSet {
+  blob: Blob;
+  name: string;
+  /** Computed on first use. */
+  identity?: Promise<SetIdentity>;
+}
+
+export function identityOf(set: LoadedSet): Promise<SetIdentity> {
+  set.identity ??= fingerprintBlob(set.blob).then((fingerprint) => ({ name: set.name, bytes: set.blob.size, fingerprint }));
+  return set.identity;
+}
+
+export interface CheckpointKeeper {
+  /** The last checkpoint of run `runId` in this page, or null. */
+  latest(runId: string | null): CheckpointRecord | null;
+  /** Records a checkpoint of the current run (call after the run's metrics are flushed to the store). */
+  save(checkpoint: TrainerCheckpoint): Promise<void>;
+  /** Takes over a record read back from IndexedDB (the run resumes in this page). */
+  adopt(record: CheckpointRecord): void;
+  /** The run failed after its last checkpoint: keep it, marked, so a reload still offers to resume. */
+  markFailed(runId: string, reason: string): Promise<void>;
+  /** The run is over (completed, stopped, discarded): its checkpoint and stored file go. */
+  discard(runId: string): Promise<void>;
+  /** A new run starts: every older checkpoint goes. */
+  discardAll(): Promise<void>;
+}
+
+export interface KeeperDeps {
+  store: AppStore;
+  db: Promise<RunArchive>;
+  /** The data file the current run trains on. */
+  currentSet(): LoadedSet | null;
+}
+
+export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): CheckpointKeeper {
+  let current: CheckpointRecord | null = null;
+  /** Runs whose data file is already stored with their checkpoint. */
+  const setStored = new Set<string>();
+  let queue: Promise<void> = Promise.resolve();
+  const act = () => store.getState();
+
+  /** Runs IndexedDB work in order; a failure leaves a notice (in-page recovery still has `current`). */
+  const write = (work: (db: RunArchive) => Promise<void>) => {
+    queue = queue.then(async () => {
+      try {
+        await work(await db);
+      } catch (err) {
+        act().runEvent({ type: 'notice', notice: `checkpoints are kept in this tab only (IndexedDB: ${err instanceof Error ? err.message : String(err)})` });
+      }
+    });
+    return queue;
+  };
+
+  return {
+    latest: (runId) => (current && current.id === runId ? current : null),
+    async save(checkpoint) {
+      const s = act();
+      const set = currentSet();
+      if (!s.run.runId || !s.run.config || !set) return;
+      const runId = s.run.runId;
+      const identity = await identityOf(set);
+      const storeSet = !setStored.has(runId) && set.blob.size <= STORED_SET_MAX_BYTES;
+      const record: CheckpointRecord = {
+        id: runId,
+        savedAt: Date.now(),
+        step: checkpoint.step,
+        totalSteps: s.run.totalSteps,
+        startedAt: s.run.startedAt ?? Date.now(),
+        config: { ...s.run.config },
+        preset: s.config.preset,
+        backend: s.run.backend,
+        paramCount: s.run.paramCount,
+        dataset: s.data.summary ? datasetOf(s.data.summary) : null,
+        set: identity,
+        setStored: storeSet || setStored.has(runId),
+        history: s.metrics.history.filter((r) => r.step <= checkpoint.step),
+        evals: s.metrics.evals.filter((e) => e.step <= checkpoint.step),
+        recoveries: s.run.recoveries,
+        failed: null,
+        checkpoint,
+      };
+      if (act().run.runId !== runId) return; // another run started meanwhile
+      current = record;
+      await write(async (d) => {
+        await d.putCheckpoint(record, storeSet ? set.blob : undefined);
+        if (storeSet) setStored.add(runId);
+      });
+      // Shown once written (or once IndexedDB has failed: then it lives in this tab only, as the notice says).
+      if (act().run.runId === runId) act().runEvent({ type: 'checkpointed', step: checkpoint.step });
+    },
+    adopt(record) {
+      current = record;
+      if (record.setStored) setStored.add(record.id);
+    },
+    async markFailed(runId, reason) {
+      if (!current || current.id !== runId) return;
+      current = { ...current, failed: reason };
+      const record = current;
+      await write((d) => d.putCheckpoint(record));
+    },
+    async discard(runId) {
+      if (current?.id === runId) current = null;
+      setStored.delete(runId);
+      await write((d) => d.deleteCheckpoint(runId));
+    },
+    async discardAll() {
+      current = null;
+      setStored.clear();
+      await write((d) => d.clearCheckpoints());
+    },
+  };
+}

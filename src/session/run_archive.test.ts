@@ -1,0 +1,113 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openRunArchive } from './run_archive.ts';
+import { parseReport } from '../store/run_record.ts';
+import { DEFAULT_CONFIG } from '../engine/config/config.ts';
+import type { CheckpointRecord } from '../store/checkpoint_record.ts';
+
+const record = (id: string, createdAt: number) => ({ ...parseReport('{"config": {}, "history": []}', 'r.json', id), createdAt, imported: false });
+
+describe('runs in IndexedDB', () => {
+  it('stores runs with weights, lists newest first, deletes both', async () => {
+    const db = await openRunArchive(indexedDB, `test-${Math.random()}`);
+    await db.put(record('old', 1));
+    await db.put(record('new', 2), { id: 'new', safetensors: new Uint8Array([1, 2, 3]), configJson: '{}' });
+    const list = await db.list();
+    expect(list.map((r) => [r.id, r.hasWeights])).toEqual([
+      ['new', true],
+      ['old', false],
+    ]);
+    const weights = await db.getWeights('new');
+    expect(Array.from(weights!.safetensors)).toEqual([1, 2, 3]);
+    expect(await db.getWeights('old')).toBeNull();
+    await db.delete('new');
+    expect((await db.list()).map((r) => r.id)).toEqual(['old']);
+    expect(await db.getWeights('new')).toBeNull();
+    db.close();
+  });
+  it('keeps runs across reopening', async () => {
+    const name = `test-${Math.random()}`;
+    const a = await openRunArchive(indexedDB, name);
+    await a.put(record('kept', 5));
+    a.close();
+    const b = await openRunArchive(indexedDB, name);
+    expect((await b.list()).map((r) => r.id)).toEqual(['kept']);
+    b.close();
+  });
+
+  it('keeps an unfinished run\'s checkpoint and data file, newest first, and deletes them', async () => {
+    const db = await openRunArchive(indexedDB, `test-${Math.random()}`);
+    const checkpoint = (id: string, savedAt: number): CheckpointRecord => ({
+      id,
+      savedAt,
+      step: 20,
+      totalSteps: 100,
+      startedAt: 1,
+      config: { ...DEFAULT_CONFIG },
+      preset: null,
+      backend: null,
+      paramCount: 10,
+      dataset: null,
+      set: { name: 'a.safetensors', bytes: 3, fingerprint: 'sha256:00' },
+      setStored: true,
+      history: [{ step: 1, total: 2, lr: 0.1, grad_norm: 1, ms_per_step: 1, tokens_per_s: 1 }],
+      evals: [],
+      recoveries: [],
+      failed: null,
+      checkpoint: { version: 1, step: 20, params: [{ name: 'w', dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) }], adam: { step: 20, m: [], v: [] }, rng: { stream: { order: [1, 0], cursor: 1, rng: 5 }, dropout: 7 } },
+    });
+    await db.putCheckpoint(checkpoint('old', 1), new Blob([new Uint8Array([1, 2, 3])]));
+    await db.putCheckpoint(checkpoint('new', 2));
+    const list = await db.listCheckpoints();
+    expect(list.map((c) => c.id)).toEqual(['new', 'old']);
+    expect(Array.from(list[0].checkpoint.params[0].data)).toEqual([1, 2]); // typed arrays survive
+    expect((await db.getSet('old'))?.size).toBe(3);
+    expect(await db.getSet('new')).toBeNull();
+    await db.deleteCheckpoint('old');
+    expect((await db.listCheckpoints()).map((c) => c.id)).toEqual(['new']);
+    expect(await db.getSet('old')).toBeNull();
+    await db.clearCheckpoints();
+    expect(await db.listCheckpoints()).toEqual([]);
+    db.close();
+  });
+
+  it('leaves out a damaged checkpoint record instead of failing', async () => {
+    const name = `test-${Math.random()}`;
+    const db = await openRunArchive(indexedDB, name);
+    db.close();
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise<void>((resolve) => {
+      const tx = raw.transaction('checkpoints', 'readwrite');
+      tx.objectStore('checkpoints').put({ id: 'broken', step: 'twenty' });
+      tx.oncomplete = () => resolve();
+    });
+    raw.close();
+    const again = await openRunArchive(indexedDB, name);
+    expect(await again.listCheckpoints()).toEqual([]);
+    again.close();
+  });
+
+  it('upgrades a version 1 database (runs and weights only) and keeps its runs', async () => {
+    const name = `test-${Math.random()}`;
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name, 1);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore('runs', { keyPath: 'id' }).put(record('kept', 3));
+        open.result.createObjectStore('weights', { keyPath: 'id' });
+      };
+      open.onsuccess = () => {
+        open.result.close();
+        resolve();
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const db = await openRunArchive(indexedDB, name);
+    expect((await db.list()).map((r) => r.id)).toEqual(['kept']);
+    expect(await db.listCheckpoints()).toEqual([]);
+    db.close();
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The run archive, in IndexedDB: `runs` holds RunRecords (small: config, history, metrics); `weights` holds each run's
+ * student (safetensors bytes + config.json) under the same id, read only when exported. An unfinished run's
+ * latest checkpoint lives in `checkpoints`, and the data file it trains on, when small enough, in `sets`
+ * (checkpoint_record.ts), both under the run's id.
+ */
+import type { RunRecord } from '../store/run_record.ts';
+import { isCheckpointRecord, type CheckpointRecord } from '../store/checkpoint_record.ts';
+
+export interface StoredWeights {
+  id: string;
+  /** model.safetensors. */
+  safetensors: Uint8Array;
+  configJson: string;
+  /** The model directory's other files (tokenizer, cosine projection, AdamW state); absent in older records. */
+  extra?: { name: string; bytes: Uint8Array }[];
+}
+
+export interface RunArchive {
+  list(): Promise<RunRecord[]>;
+  put(run: RunRecord, weights?: StoredWeights): Promise<void>;
+  getWeights(id: string): Promise<StoredWeights | null>;
+  delete(id: string): Promise<void>;
+  /** Writes (replaces) a run's checkpoint; with `set`, also stores the data file's bytes under the run's id. */
+  putCheckpoint(record: CheckpointRecord, set?: Blob): Promise<void>;
+  /** Unfinished runs' checkpoints, newest first (records of an older or damaged shape are left out). */
+  listCheckpoints(): Promise<CheckpointRecord[]>;
+  /** The data file stored with a run's checkpoint, or null. */
+  getSet(id: string): Promise<Blob | null>;
+  /** Deletes a run's checkpoint and its stored data file. */
+  deleteCheckpoint(id: string): Promise<void>;
+  /** Deletes every checkpoint and stored data file. */
+  clearCheckpoints(): Promise<void>;
+  close(): void;
+}
+
+const DB_NAME = 'distill-playground';
+const DB_VERSION = 2; // 2: checkpoints and sets
+const RUNS = 'runs';
+const WEIGHTS = 'weights';
+const CHECKPOINTS = 'checkpoints';
+const SETS = 'sets';
+const STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS];
+
+interface StoredSet {
+  id: string;
+  blob: Blob;
+}
+
+function promised<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+export async function openRunArchive(factory: IDBFactory = indexedDB, name = DB_NAME): Promise<RunArchive> {
+  const request = factory.open(name, DB_VERSION);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    for (const name of STORES) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: 'id' });
+  };
+  const db = await promised(request);
+  return {
+    async list() {
+      const runs: RunRecord[] = await promised(db.transaction(RUNS).objectStore(RUNS).getAll());
+      return runs.sort((a, b) => b.createdAt - a.createdAt);
+    },
+    async put(run, weights) {
+      const tx = db.transaction([RUNS, WEIGHTS], 'readwrite');
+      tx.objectStore(RUNS).put({ ...run, hasWeights: run.hasWeights || weights !== undefined });
+      if (weights) tx.objectStore(WEIGHTS).put({ ...weights, id: run.id });
+      await done(tx);
+    },
+    async getWeights(id) {
+      const found: StoredWeights | undefined = await promised(db.transaction(WEIGHTS).objectStore(WEIGHTS).get(id));
+      return found ?? null;
+    },
+    async delete(id) {
+      const tx = db.transaction(STORES, 'readwrite');
+      for (const name of STORES) tx.objectStore(name).delete(id);
+      await done(tx);
+    },
+    async putCheckpoint(record, set) {
+      const tx = db.transaction([CHECKPOINTS, SETS], 'readwrite');
+      tx.objectStore(CHECKPOINTS).put(record);
+      if (set) tx.objectStore(SETS).put({ id: record.id, blob: set } satisfies StoredSet);
+      await done(tx);
+    },
+    async listCheckpoints() {
+      const all: unknown[] = await promised(db.transaction(CHECKPOINTS).objectStore(CHECKPOINTS).getAll());
+      return all.filter(isCheckpointRecord).sort((a, b) => b.savedAt - a.savedAt);
+    },
+    async getSet(id) {
+      const found: StoredSet | undefined = await promised(db.transaction(SETS).objectStore(SETS).get(id));
+      return found?.blob instanceof Blob ? found.blob : null;
+    },
+    async deleteCheckpoint(id) {
+      const tx = db.transaction([CHECKPOINTS, SETS], 'readwrite');
+      tx.objectStore(CHECKPOINTS).delete(id);
+      tx.objectStore(SETS).delete(id);
+      await done(tx);
+    },
+    async clearCheckpoints() {
+      const tx = db.transaction([CHECKPOINTS, SETS], 'readwrite');
+      tx.objectStore(CHECKPOINTS).clear();
+      tx.objectStore(SETS).clear();
+      await done(tx);
+    },
+    close: () => db.close(),
+  };
+}
+
+/** A new run's id (the archive's key): `${prefix}-<time, base 36>-<random>`, e.g. run-m3x9k2-1a. */
+export function newRunId(prefix: 'run' | 'import'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
