@@ -52,7 +52,7 @@ describe('checkStepFits', () => {
   });
   it('refuses what cannot fit with the numbers and what to change, trim_vocab first for a vocabulary-bound run', () => {
     const wide = mergeConfig(target, { d_model: 1024, n_heads: 8 });
-    expect(() => checkStepFits(xlmr, wide, 'wasm')).toThrow(/one step needs about .* GiB: weights and AdamW moments .*, more than the 3\.50 GiB a wasm heap can give: .*250,002-token vocabulary .*set trim_vocab to auto or true/);
+    expect(() => checkStepFits(xlmr, wide, 'wasm')).toThrow(/one step needs about .* GiB \(\d+ bytes\): weights and AdamW moments .*, more than the 3\.50 GiB a wasm heap can give: .*250,002-token vocabulary .*set trim_vocab to auto or true/);
     expect(() => checkStepFits({ ...xlmr, vocabSize: 2 ** 24 }, target, 'webgpu')).toThrow(/the embedding \[16777216, 128\] of 8\.00 GiB, more than the 2\.00 GiB one tensor may take/);
   });
   it('counts the dense teacher and the batch size in the head (chunks of a fixed size: only the [B·L, V] parts scale)', () => {

@@ -146,7 +146,7 @@ export function describeStepEstimate(e: StepEstimate): string {
     `LM head ${gib(e.headBytes)} (${c.chunks} chunk${c.chunks === 1 ? '' : 's'} of [${c.rows}, ${c.columns}]${c.cached ? ', kept for the backward pass' : ''})`,
   ];
   if (e.hiddenBytes > 0) parts.push(`teacher hidden states ${gib(e.hiddenBytes)}`);
-  return `about ${gib(e.totalBytes)}: ${parts.join(', ')}; ${e.params.toLocaleString('en-US')} parameters`;
+  return `about ${gib(e.totalBytes)} (${Math.round(e.totalBytes)} bytes): ${parts.join(', ')}; ${e.params.toLocaleString('en-US')} parameters`;
 }
 
 /**
