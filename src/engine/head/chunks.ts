@@ -18,25 +18,8 @@ import { concatChunked } from '../ops/chunked.ts';
 import { prefersExplicitTranspose } from '../ops/matmul.ts';
 import { transpose2d } from '../ops/transpose_2d.ts';
 
-/** Stand-in for −∞ in logits: exp(−BIG − m) = 0 for any real m, and −BIG stays finite in float32 on every backend. */
-export const BIG = 1e30;
-
-/** Default chunk size, in floats of one [P, C] chunk (64 MiB): a few such tensors are alive at a time. */
-export const HEAD_CHUNK_FLOATS = 2 ** 24;
-
-/**
- * The dense-teacher op's default chunk (16 MiB): its per-element work (both log-probabilities, each divergence's
- * terms, the teacher's slice) keeps ~4× more chunk-sized temporaries alive. At the benchmark's dense cell
- * ([2048, 8192] on wasm) a step peaked at 1.77 GB with one 2^24 chunk and 0.84 GB with 2^22 ones, at the same speed
- * within the machine's noise (2.5 vs 3.3 s a step under a load of 5).
- */
-export const DENSE_HEAD_CHUNK_FLOATS = 2 ** 22;
-
-/**
- * Forward-pass results kept for the backward pass instead of recomputing them, while their total stays under
- * this many floats (one [P, V] copy at the benchmark's 2048 × 8192); larger heads recompute each chunk.
- */
-export const HEAD_CACHE_FLOATS = 2 ** 25;
+export { BIG, DENSE_HEAD_CHUNK_FLOATS, HEAD_CACHE_FLOATS, HEAD_CHUNK_FLOATS, chunkRanges, type ChunkRange } from './plan.ts';
+import { BIG, chunkRanges, type ChunkRange } from './plan.ts';
 
 export type HeadInput =
   | {
@@ -54,26 +37,12 @@ export interface HeadOptions {
   cacheFloats?: number;
 }
 
-export interface ChunkRange {
-  index: number;
-  start: number; // first vocabulary id of the chunk
-  size: number; // C
-}
-
 export function headRows(head: HeadInput): number {
   return head.kind === 'linear' ? head.features.shape[0] : head.logits.shape[0];
 }
 
 export function headWidth(head: HeadInput): number {
   return head.kind === 'linear' ? head.weight.shape[0] : head.logits.shape[1];
-}
-
-/** Chunks of at most max(1, ⌊chunkFloats / P⌋) columns covering [0, V). */
-export function chunkRanges(rows: number, width: number, chunkFloats = HEAD_CHUNK_FLOATS): ChunkRange[] {
-  const size = Math.max(1, Math.min(width, Math.floor(chunkFloats / Math.max(rows, 1))));
-  const out: ChunkRange[] = [];
-  for (let start = 0; start < width; start += size) out.push({ index: out.length, start, size: Math.min(size, width - start) });
-  return out;
 }
 
 /** Computes one chunk's extended logits [P, C + 1] (column C = −BIG) from the op's saved head tensors. */

@@ -18,7 +18,7 @@
  * Classification heads are [B, C] logits, counted as 16 copies.
  */
 import type { DistillConfig } from '../config/config.ts';
-import { chunkRanges, DENSE_HEAD_CHUNK_FLOATS, HEAD_CACHE_FLOATS, HEAD_CHUNK_FLOATS } from '../head/chunks.ts';
+import { chunkRanges, DENSE_HEAD_CHUNK_FLOATS, HEAD_CACHE_FLOATS, HEAD_CHUNK_FLOATS } from '../head/plan.ts';
 import { parameterShapes, studentParamCount, studentSpec } from '../model/spec.ts';
 import { logitsRow } from '../train/compatibility.ts';
 import type { DistillSet } from '../types.ts';
