@@ -21,10 +21,10 @@ const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const benchHelp =
-  'distill bench [--quick] [--browser] [--backends wasm,webgpu,cpu] [--filter TERMS] [--rounds N] [--run-seconds S] [--no-torch] [--no-nanogpt] [--wasm-threads N] [--baseline GIT_REF] [--read-mb N] [--flatness-steps N] [--out DIR]';
+  'distill bench [--quick] [--browser] [--large-vocab] [--backends wasm,webgpu,cpu] [--filter TERMS] [--rounds N] [--run-seconds S] [--no-torch] [--no-nanogpt] [--wasm-threads N] [--baseline GIT_REF] [--read-mb N] [--flatness-steps N] [--out DIR]';
 
 /** Flags that take no value. */
-export const BENCH_FLAGS = ['quick', 'browser', 'no-torch', 'no-nanogpt'] as const;
+export const BENCH_FLAGS = ['quick', 'browser', 'no-torch', 'no-nanogpt', 'large-vocab'] as const;
 
 const BACKENDS: readonly Backend[] = ['wasm', 'webgpu', 'cpu'];
 
@@ -56,7 +56,7 @@ async function baselineCheckout(ref: string): Promise<{ benchDir: string; dispos
 }
 
 export async function benchCommand(args: ParsedArgs): Promise<void> {
-  checkKnown(args, ['quick', 'browser', 'backends', 'filter', 'rounds', 'run-seconds', 'no-torch', 'no-nanogpt', 'wasm-threads', 'baseline', 'read-mb', 'flatness-steps', 'out', 'timeout-minutes']);
+  checkKnown(args, ['quick', 'browser', 'large-vocab', 'backends', 'filter', 'rounds', 'run-seconds', 'no-torch', 'no-nanogpt', 'wasm-threads', 'baseline', 'read-mb', 'flatness-steps', 'out', 'timeout-minutes']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const quick = args.options.get('quick') === true;
   const browser = args.options.get('browser') === true;
@@ -78,6 +78,7 @@ export async function benchCommand(args: ParsedArgs): Promise<void> {
       quick,
       backends: backendsOption(args, quick),
       filter: stringOption(args, 'filter'),
+      largeVocab: args.options.get('large-vocab') === true,
       rounds,
       targetRunMs: runSeconds * 1000,
       torch: args.options.get('no-torch') !== true,

@@ -23,5 +23,6 @@ export function trainerConfig(cell: Cell): Readonly<DistillConfig> {
     eval_fraction: 0.05,
     report_every: 100_000, // the trainer reads back at the end of each step(n) call only
     backend: cell.backend,
+    trim_vocab: cell.trimVocab ?? 'auto', // the CLI's default unless the cell says
   });
 }

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import math
 import sys
 import time
@@ -224,7 +225,9 @@ def handle(session: Session | None, request: dict) -> tuple[Session | None, dict
     if op == "run":
         return session, {"ok": True, "msPerStep": session.run(int(request["steps"]))}
     if op == "extras":
-        return session, {"ok": True, "extras": {"forwardMsPerExample": session.latency()}}
+        # the process's peak resident set (Linux ru_maxrss is in KiB): PyTorch's own peak memory on the cell
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        return session, {"ok": True, "extras": {"forwardMsPerExample": session.latency(), "peakRssBytes": peak}}
     return session, {"ok": False, "error": f"unknown op {op}"}
 
 

@@ -29,7 +29,7 @@ function cellRow(r: CellResult, baseline: boolean, threads: boolean): string {
   ];
   if (baseline) cols.push(tokS(r.peers.baseline), ratio(r.ratios.baseline, r.ratioRange?.baseline));
   if (threads) cols.push(tokS(r.peers.threads), ratio(r.ratios.threadsVsTorch, r.ratioRange?.threadsVsTorch));
-  cols.push(fmt(ours?.extras?.forwardMsPerExample, 2), fmt(r.peers.torch?.extras?.forwardMsPerExample, 2), mib(ours?.extras?.peakBytes), fmt(ours?.extras?.numTensors));
+  cols.push(fmt(ours?.extras?.forwardMsPerExample, 2), fmt(r.peers.torch?.extras?.forwardMsPerExample, 2), mib(ours?.extras?.peakBytes), mib(ours?.extras?.peakRssBytes), mib(r.peers.torch?.extras?.peakRssBytes), fmt(ours?.extras?.numTensors));
   return `| ${cols.join(' | ')} |`;
 }
 
@@ -47,11 +47,11 @@ export function markdownReport(result: SuiteResult): string {
   for (const note of result.notes) lines.push(`- ${note}`);
   if (result.notes.length) lines.push('');
   lines.push('## Training throughput', '');
-  lines.push('tok/s = B·L / (median ms per step); ratios are our throughput ÷ the peer’s, the median of rounds (each round times every peer once, back to back), lowest–highest round in brackets; > 1: ours faster. fwd = student forward latency, ms per example at the batch size. peak = peak tf.memory().numBytes during one step.', '');
+  lines.push('tok/s = B·L / (median ms per step); ratios are our throughput ÷ the peer’s, the median of rounds (each round times every peer once, back to back), lowest–highest round in brackets; > 1: ours faster. fwd = student forward latency, ms per example at the batch size. peak = peak tf.memory().numBytes during one step; peak RSS = the peak resident set of each peer process (one process per cell).', '');
   const head = ['backend', 'student / teacher', 'ours ms/step', 'ours tok/s', 'PyTorch tok/s', 'vs PyTorch', 'nanogpt tok/s', 'vs nanogpt'];
   if (baseline) head.push(`${result.options.baselineLabel ?? 'baseline'} tok/s`, 'vs baseline');
   if (threads) head.push(`ours ${result.options.wasmThreads} wasm threads tok/s`, `${result.options.wasmThreads} threads vs PyTorch`);
-  head.push('ours fwd ms/ex', 'PyTorch fwd ms/ex', 'peak MiB', 'tensors');
+  head.push('ours fwd ms/ex', 'PyTorch fwd ms/ex', 'peak MiB', 'ours peak RSS MiB', 'PyTorch peak RSS MiB', 'tensors');
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const r of result.cells) lines.push(cellRow(r, baseline, threads));
   lines.push('');

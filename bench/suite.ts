@@ -8,7 +8,8 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { promisify } from 'node:util';
-import { cellId, fullGrid, filterCells, makeCell, quickGrid, RECIPE, skipReason, type Backend, type Cell } from './grid.ts';
+import { cellId, fullGrid, filterCells, largeVocabCells, makeCell, quickGrid, RECIPE, skipReason, type Backend, type Cell } from './grid.ts';
+import { trainerConfig } from './recipe.ts';
 import { startPeer, type PeerName, type PeerProcess } from './peer_process.ts';
 import type { Extras, MemorySample } from './peers/protocol.ts';
 import { readSpeed, type ReadResult } from './read_speed.ts';
@@ -27,6 +28,8 @@ export interface SuiteOptions {
   targetRunMs: number;
   torch: boolean;
   nanogpt: boolean;
+  /** Also measure the 250,002-token cells (grid.ts largeVocabCells: trimmed and whole), whatever the filter. */
+  largeVocab?: boolean;
   /** Also time our engine with this many wasm threads, as peer 'threads' (Node: DISTILL_WASM_THREADS; browser: ?threads=N). */
   wasmThreads?: number;
   /** bench/ directory of another checkout of this project (before/after comparisons), or undefined. */
@@ -96,11 +99,12 @@ export interface SuiteResult {
 }
 
 /** The cells this run measures, each with a skip reason or null. */
-export function planCells(options: Pick<SuiteOptions, 'quick' | 'backends' | 'filter'>, softwareWebGpu: boolean): Cell[] {
+export function planCells(options: Pick<SuiteOptions, 'quick' | 'backends' | 'filter' | 'largeVocab'>, softwareWebGpu: boolean): Cell[] {
   const smallestOnly = new Set<Backend>(['cpu']);
   if (softwareWebGpu) smallestOnly.add('webgpu');
   const grid = options.quick ? quickGrid(options.backends) : fullGrid(options.backends, smallestOnly);
-  return filterCells(grid, options.filter);
+  const large = options.largeVocab && options.backends.includes('wasm') ? largeVocabCells('wasm') : [];
+  return [...filterCells(grid, options.filter), ...large];
 }
 
 async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, benchDir?: string, env?: NodeJS.ProcessEnv): Promise<{ peer: PeerProcess; info?: Record<string, unknown> }> {
@@ -116,7 +120,7 @@ async function openPeer(name: PeerName, cell: Cell, options: SuiteOptions, bench
 async function measureCell(cell: Cell, options: SuiteOptions): Promise<CellResult> {
   const id = cellId(cell);
   const result: CellResult = { id, cell, peers: {}, ratios: {}, ratioRange: {} };
-  const skip = skipReason(cell);
+  const skip = skipReason(cell, trainerConfig(cell));
   if (skip) return { ...result, skipped: skip };
   const wanted: CellPeer[] = ['ours'];
   if (options.wasmThreads && options.wasmThreads > 1 && cell.backend === 'wasm') wanted.push('threads');

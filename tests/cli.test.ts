@@ -50,8 +50,9 @@ describe('distill CLI', () => {
     // the one report format (io/report.ts), as the page writes it
     expect(Object.keys(report)).toEqual([
       'tool', 'started_at', 'wall_seconds', 'data', 'config', 'backend', 'student', 'history', 'evals', 'initial_metrics', 'final_metrics',
-      'name', 'status', 'student_ms_per_example',
+      'name', 'status', 'student_ms_per_example', 'vocabulary',
     ]);
+    expect(report.vocabulary).toMatchObject({ trim: false, mode: 'auto', teacherVocab: 24 }); // a 24-token set the student fills
     expect(report).toMatchObject({ status: 'done', name: expect.stringMatching(/^distilbert · seed 3 · /), student_ms_per_example: expect.any(Number) });
     expect(report.data).toMatchObject({ task: 'mlm', metadata_keys: expect.any(Array), teacher_name: expect.toBeOneOf([expect.any(String), null]) });
     for (const entry of report.history) {

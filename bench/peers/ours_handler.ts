@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../../src/engine/backend.ts';
+import { prepareVocabulary } from '../../src/engine/data/trim_vocab.ts';
 import { createTrainer } from '../../src/engine/trainer.ts';
 import type { Trainer } from '../../src/engine/trainer_types.ts';
 import { benchSet } from '../bench_set.ts';
@@ -35,10 +36,13 @@ export function oursHandler(select: (backend: Backend) => Promise<BackendChoice>
 
   async function open(cell: Cell, warmup: number): Promise<PeerReply> {
     if (!choice) choice = await select(cell.backend);
-    const set = benchSet({ vocabSize: cell.vocabSize, seqLen: cell.seqLen, n: 2 * cell.batchSize, teacher: cell.teacher, k: cell.k });
-    trainer = await createTrainer(set, trainerConfig(cell), {}, { backend: choice });
+    const raw = benchSet({ vocabSize: cell.vocabSize, seqLen: cell.seqLen, n: 2 * cell.batchSize, teacher: cell.teacher, k: cell.k });
+    const config = trainerConfig(cell);
+    // the vocabulary as `distill train` prepares it (trim_vocab auto by default; a cell may force it)
+    const { set, decision } = prepareVocabulary(raw, config, choice.name);
+    trainer = await createTrainer(set, config, {}, { backend: choice });
     await trainer.step(warmup);
-    return { ok: true, info: { backend: choice.name, adapter: choice.adapter ?? null, paramCount: trainer.paramCount, tfjs: tf.version.tfjs, ...describe() } };
+    return { ok: true, info: { backend: choice.name, adapter: choice.adapter ?? null, paramCount: trainer.paramCount, tfjs: tf.version.tfjs, studentVocab: set.vocabSize, trimmed: decision.trim, ...describe() } };
   }
 
   return async function handle(request: PeerRequest): Promise<PeerReply> {
@@ -67,6 +71,7 @@ export function oursHandler(select: (backend: Backend) => Promise<BackendChoice>
           numTensors: tf.memory().numTensors,
           backendBytes: backendBytes(),
           newTensorsPerStep: tf.memory().numTensors - before,
+          peakRssBytes: typeof process !== 'undefined' && process.resourceUsage ? process.resourceUsage().maxRSS * 1024 : undefined,
         },
       };
     }

@@ -38,6 +38,8 @@ export interface Extras {
   backendBytes?: number | null;
   /** Tensors left behind by one profiled step (0 = no leak). */
   newTensorsPerStep?: number;
+  /** The peer process's peak resident set so far (Node: process.resourceUsage; PyTorch: getrusage), bytes. */
+  peakRssBytes?: number;
 }
 
 export interface PeerReply {

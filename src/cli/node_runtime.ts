@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NODE_AUTO_ORDER, probeWebGpuAdapter, selectBackend, tryBackend, type BackendChoice } from '../engine/backend.ts';
 import {
@@ -19,7 +19,7 @@ import {
   type ConcreteBackend,
 } from '../engine/backend_rule.ts';
 import type { BackendName } from '../engine/config/config.ts';
-import { enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from '../engine/patches/node_wasm_threads.ts';
+import { defaultWasmThreads, enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from '../engine/patches/node_wasm_threads.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -92,8 +92,8 @@ export interface NodeBackendOptions {
 export async function selectNodeBackend(preference: BackendName, options: NodeBackendOptions = {}): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
-  // Opt-in threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N.
-  const threads = wasmThreadsFromEnv();
+  // Threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N, else on idle cores.
+  const threads = wasmThreadsFromEnv() || defaultWasmThreads(os.availableParallelism(), os.loadavg()[0]);
   if (threads > 1) enableNodeWasmThreads(threads);
   if (preference === 'webgpu') {
     const ok = await installNodeWebGpu(true);

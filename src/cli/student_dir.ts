@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, openAsBlob } from 'node:fs';
 import path from 'node:path';
 import type { DistillConfig } from '../engine/config/config.ts';
+import type { VocabMap } from '../engine/data/trim_vocab.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
 import type { ArchitectureName } from '../engine/model/architectures/types.ts';
 import { architectureOfConfig } from '../engine/model/hf_format.ts';
@@ -9,6 +10,7 @@ import type { NamedArray } from '../engine/trainer_types.ts';
 import type { StudentFiles } from '../engine/training/session.ts';
 import { readSafetensors, toFloat32 } from '../io/index.ts';
 import { LEGACY_WEIGHTS, MODEL_CONFIG, MODEL_WEIGHTS, OPTIMIZER_FILE, PROJECTION_FILE } from '../io/student_files.ts';
+import { decodeVocabMap, VOCAB_MAP_FILE } from '../io/vocab_map.ts';
 
 /** Writes the student directory as io/student_files.ts encoded it (config.json, model.safetensors, …); returns the names. */
 export async function writeStudentDir(dir: string, student: StudentFiles): Promise<string[]> {
@@ -29,6 +31,8 @@ export interface StudentDir {
   files: string[];
   /** optimizer.safetensors, when the run wrote its AdamW state. */
   optimizerFile?: string;
+  /** vocab_map.json: the student was trained on a trimmed vocabulary (engine/data/trim_vocab.ts). */
+  vocabMap?: VocabMap;
 }
 
 async function readTensors(file: string): Promise<NamedArray[]> {
@@ -61,5 +65,7 @@ export async function readStudentDir(dir: string): Promise<StudentDir> {
   const projection = path.join(dir, PROJECTION_FILE);
   if (existsSync(projection)) tensors.push(...(await readTensors(projection)));
   const optimizerFile = path.join(dir, OPTIMIZER_FILE);
-  return { config, architecture, tensors, raw, files: await readdir(dir), optimizerFile: existsSync(optimizerFile) ? optimizerFile : undefined };
+  const mapFile = path.join(dir, VOCAB_MAP_FILE);
+  const vocabMap = existsSync(mapFile) ? decodeVocabMap(await readFile(mapFile, 'utf8'), mapFile) : undefined;
+  return { config, architecture, tensors, raw, files: await readdir(dir), optimizerFile: existsSync(optimizerFile) ? optimizerFile : undefined, vocabMap };
 }

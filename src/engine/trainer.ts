@@ -7,7 +7,7 @@ import { createHiddenProjection } from './losses/cosine.ts';
 import type { ArchitectureName } from './model/architectures/types.ts';
 import { studentSpec } from './model/spec.ts';
 import { createStudent, decayedNames, type Student } from './model/student.ts';
-import { clipByGlobalNorm, createAdamW } from './optim/adamw.ts';
+import { createAdamW, globalNorm } from './optim/adamw.ts';
 import { learningRate } from './optim/schedule.ts';
 import { stackChunked } from './ops/chunked.ts';
 import { requirePatch } from './patches/index.ts';
@@ -123,11 +123,11 @@ export async function createTrainer(
         }, varList);
         const byName: Record<string, tf.Tensor> = {};
         for (const [varName, g] of Object.entries(grads)) byName[nameOf.get(varName) ?? varName] = g;
-        const { grads: clipped, norm } = clipByGlobalNorm(byName, config.clip_norm);
+        const { norm, scale } = globalNorm(byName, config.clip_norm);
         const kept = parts as unknown as tf.Tensor1D;
         // Skip the update on the device when the loss or the gradient is NaN/Inf (no read-back needed).
         const finite = tf.logicalAnd(tf.isFinite(norm), tf.isFinite(kept.slice(0, 1).reshape([]))) as tf.Scalar;
-        optimizer.apply(clipped, lr, finite);
+        optimizer.apply(byName, lr, finite, scale ?? undefined); // the clip is applied inside, parameter by parameter
         const vector = tf.concat([kept, norm.reshape([1])]) as tf.Tensor1D;
         kept.dispose();
         return vector;

@@ -47,6 +47,8 @@ export interface RunReport {
   student_ms_per_example: number | null;
   /** Present when the run moved backends after a fault. */
   recoveries?: Recovery[];
+  /** The vocabulary decision (engine/data/trim_vocab.ts TrimDecision: trimmed or not, the ids, the estimates, why). */
+  vocabulary?: Readonly<Record<string, unknown>>;
 }
 
 /** The report with its keys in the written order (the object the caller passes may hold them in any order). */
@@ -67,6 +69,7 @@ export function buildReport(r: Omit<RunReport, 'tool'>): RunReport {
     status: r.status,
     student_ms_per_example: r.student_ms_per_example,
     ...(r.recoveries?.length ? { recoveries: r.recoveries } : {}),
+    ...(r.vocabulary ? { vocabulary: r.vocabulary } : {}),
   };
 }
 

@@ -5,13 +5,16 @@
  *   model.safetensors            F32 weights, torch names and layout (metadata {"format": "pt"}, as save_pretrained)
  *   hidden_projection.safetensors  the cosine loss's learned projection, when the run has one (not part of the model)
  *   optimizer.safetensors        the AdamW state (exp_avg.NAME / exp_avg_sq.NAME, metadata step), when given
- *   tokenizer.json, tokenizer_config.json   the teacher's fast tokenizer, when the set carries it
+ *   tokenizer.json, tokenizer_config.json   the teacher's fast tokenizer, when the set carries it (trimmed with the student)
+ *   vocab_map.json               a trimmed student's ids in the teacher's vocabulary (io/vocab_map.ts)
  * Pure over bytes: the CLI writes them to disk, the page to downloads.
  */
 import type { DistillMetadata } from './distill_set.ts';
 import { encodeSafetensors } from './safetensors_write.ts';
+import type { VocabMap } from '../engine/data/trim_vocab.ts';
 import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
 import type { StudentFiles } from '../engine/training/session.ts';
+import { encodeVocabMap, VOCAB_MAP_FILE } from './vocab_map.ts';
 
 export const MODEL_WEIGHTS = 'model.safetensors';
 export const MODEL_CONFIG = 'config.json';
@@ -53,6 +56,7 @@ export function studentDirFiles(
   student: StudentExport,
   meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>,
   optimizer?: OptimizerState,
+  vocabMap?: VocabMap,
 ): NamedFile[] {
   const files: NamedFile[] = [
     { name: MODEL_CONFIG, bytes: json(student.config) },
@@ -67,6 +71,7 @@ export function studentDirFiles(
     files.push({ name: 'tokenizer.json', bytes: new TextEncoder().encode(meta.tokenizerJson) });
     files.push({ name: 'tokenizer_config.json', bytes: json(tokenizerConfig(meta, maxLen)) });
   }
+  if (vocabMap) files.push({ name: VOCAB_MAP_FILE, bytes: encodeVocabMap(vocabMap) });
   return files;
 }
 
@@ -80,8 +85,9 @@ export function encodeStudentFiles(
   paramCount: number,
   meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'> = {},
   optimizer?: OptimizerState,
+  vocabMap?: VocabMap,
 ): StudentFiles {
-  const files = studentDirFiles(student, meta, optimizer);
+  const files = studentDirFiles(student, meta, optimizer, vocabMap);
   const bytesOf = (name: string) => (files.find((f) => f.name === name) as NamedFile).bytes;
   return {
     files,

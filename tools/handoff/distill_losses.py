@@ -16,8 +16,9 @@ import math
 import torch
 
 LOG_PROB_FLOOR = -1e4  # log-probabilities floored here: 0·log 0 = 0 and finite gradients (log_math.ts)
-TAIL_MASS_FLOOR = 1e-12  # smallest tail-bucket mass, either side (align.ts)
-COSINE_EPS = 1e-8  # cos = <a, b> / sqrt(max(|a|²|b|², eps²)) (cosine.ts)
+TAIL_MASS_FLOOR = 1e-12  # smallest tempered tail-bucket mass, either side, applied after tempering (align.ts)
+LOG_ZERO = -1e30  # stand-in for log 0 of an empty tail (teacher_tail.ts, head/chunks.ts BIG)
+COSINE_EPS = 1e-12  # torch CosineEmbeddingLoss: cos = <a, b> / sqrt((|a|² + eps)(|b|² + eps)) (cosine.ts)
 IGNORE_INDEX = -100
 LOSS_NAMES = ("kd", "hard", "cos", "mse")
 
@@ -49,7 +50,8 @@ def log_mix(log_p: torch.Tensor, log_q: torch.Tensor, weight_p: float) -> torch.
 
 
 def divergence(name: str, log_p: torch.Tensor, log_q: torch.Tensor, skew_alpha: float, jsd_beta: float) -> torch.Tensor:
-    """D(p ‖ q) per position, p the teacher, q the student (losses/divergences/)."""
+    """D(p ‖ q) per position, p the teacher, q the student (losses/divergences/). jsd: β = 0 is forward KL and
+    β = 1 reverse KL (TRL's generalized_jsd_loss endpoints), the mixture formula in between."""
     if name == "kl":
         return kl_from_logs(log_p, log_q)
     if name == "rkl":
@@ -59,30 +61,59 @@ def divergence(name: str, log_p: torch.Tensor, log_q: torch.Tensor, skew_alpha: 
     if name == "skew_rkl":
         return kl_from_logs(log_q, log_mix(log_p, log_q, 1 - skew_alpha))
     if name == "jsd":
+        if not 0 <= jsd_beta <= 1:
+            raise ValueError(f"jsd_beta must be in [0, 1], got {jsd_beta}")
+        if jsd_beta == 0:
+            return kl_from_logs(log_p, log_q)
+        if jsd_beta == 1:
+            return kl_from_logs(log_q, log_p)
         log_m = log_mix(log_p, log_q, jsd_beta)
         return jsd_beta * kl_from_logs(log_p, log_m) + (1 - jsd_beta) * kl_from_logs(log_q, log_m)
     raise ValueError(f"unknown divergence {name!r}")
 
 
-def _tail_logit(top: torch.Tensor, lse_all: torch.Tensor) -> torch.Tensor:
-    """log Σ_{v ∉ top-k} exp(x_v) = lse_all + log(max(1 − exp(lse(top) − lse_all), TAIL_MASS_FLOOR))."""
-    gap = torch.logsumexp(top, -1) - lse_all
-    return lse_all + torch.log((-torch.expm1(gap)).clamp_min(TAIL_MASS_FLOOR))
+def log1mexp(x: torch.Tensor) -> torch.Tensor:
+    """log(1 − eˣ) for x < 0: log(−expm1(x)) above −ln 2, log1p(−eˣ) below (Mächler 2012); −∞ at x = 0."""
+    return torch.where(x > -math.log(2), torch.log(-torch.expm1(x)), torch.log1p(-torch.exp(x)))
+
+
+def teacher_tail(top_logits: torch.Tensor, logsumexp: torch.Tensor) -> torch.Tensor:
+    """The teacher's log Σ_{v ∉ top-k} exp(z_v) = lse + log1mexp(lse_K − lse), from the file's numbers in float64
+    (teacher_tail.ts), LOG_ZERO where the lse is not above the top-k's (K = V, or below the data's resolution);
+    returned in the logits' dtype."""
+    z, lse = top_logits.double(), logsumexp.double()
+    gap = torch.logsumexp(z, -1) - lse
+    tail = lse + log1mexp(torch.where(gap < 0, gap, torch.full_like(gap, -1.0)))
+    return torch.where(gap < 0, tail.clamp_min(LOG_ZERO), torch.full_like(tail, LOG_ZERO)).to(top_logits.dtype)
+
+
+def student_tail(student_logits: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    """log Σ_{v ∉ ids} exp(s_v), summed from the logits outside the ids (head/gathered.ts), LOG_ZERO when empty."""
+    masked = student_logits.scatter(1, ids, float("-inf"))
+    return torch.logsumexp(masked, -1).clamp_min(LOG_ZERO)
 
 
 def align(student_logits: torch.Tensor, teacher: dict, temperature: float) -> tuple[torch.Tensor, torch.Tensor]:
     """(log p, log q) over a common support at temperature T (align.ts):
-    dense teacher: V outcomes; top-k with logsumexp: the K ids + one tail bucket (bucket logits / T);
-    top-k without logsumexp: the renormalised K ids."""
+    dense teacher: V outcomes; top-k with logsumexp: the K ids + one tail bucket, log_softmax(bucket logits / T),
+    each side's tail bucket then floored at log TAIL_MASS_FLOOR; top-k without logsumexp: the renormalised K ids.
+    `teacher["tail"]` (teacher_tail of the top-k logits and logsumexp) is used when given, else computed."""
     t = temperature
     if teacher["kind"] == "dense":
         return torch.log_softmax(teacher["logits"] / t, -1), torch.log_softmax(student_logits / t, -1)
     student_top = student_logits.gather(1, teacher["ids"])  # [P, K]
-    if teacher.get("logsumexp") is None:
+    if teacher.get("logsumexp") is None and teacher.get("tail") is None:
         return torch.log_softmax(teacher["logits"] / t, -1), torch.log_softmax(student_top / t, -1)
-    teacher_buckets = torch.cat([teacher["logits"], _tail_logit(teacher["logits"], teacher["logsumexp"])[:, None]], 1)
-    student_buckets = torch.cat([student_top, _tail_logit(student_top, torch.logsumexp(student_logits, -1))[:, None]], 1)
-    return torch.log_softmax(teacher_buckets / t, -1), torch.log_softmax(student_buckets / t, -1)
+    t_tail = teacher.get("tail")
+    if t_tail is None:
+        t_tail = teacher_tail(teacher["logits"], teacher["logsumexp"])
+    floor = math.log(TAIL_MASS_FLOOR)
+
+    def buckets(top: torch.Tensor, tail: torch.Tensor) -> torch.Tensor:
+        log_b = torch.log_softmax(torch.cat([top, tail[:, None]], 1) / t, -1)
+        return torch.cat([log_b[:, :-1], log_b[:, -1:].clamp_min(floor)], 1)
+
+    return buckets(teacher["logits"], t_tail), buckets(student_top, student_tail(student_logits, teacher["ids"]))
 
 
 def kd_loss(student_logits, teacher, weights, recipe) -> torch.Tensor:
@@ -104,9 +135,12 @@ def hard_loss(student_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tenso
 def cosine_loss(student_hidden, teacher_hidden, token_weights, projection=None) -> torch.Tensor:
     """Σ_p w_p (1 − cos(h_s,p W, h_t,p)) / max(Σ w, 1), over non-pad tokens."""
     a = student_hidden @ projection if projection is not None else student_hidden
-    dot = (a * teacher_hidden).sum(-1)
-    norms = (a * a).sum(-1) * (teacher_hidden * teacher_hidden).sum(-1)
-    cos = dot * torch.rsqrt(norms.clamp_min(COSINE_EPS * COSINE_EPS))
+    # torch's value, overflow-safe in the teacher: t' = t / max|t|, ‖t‖² + eps = m²(‖t'‖² + eps / m²) (cosine.ts)
+    m = teacher_hidden.abs().amax(-1).clamp_min(1e-30)
+    t = teacher_hidden / m[:, None]
+    dot = (a * t).sum(-1)
+    norms = ((a * a).sum(-1) + COSINE_EPS) * ((t * t).sum(-1) + COSINE_EPS / (m * m))
+    cos = dot * torch.rsqrt(norms)
     return weighted_mean(1 - cos, token_weights)
 
 

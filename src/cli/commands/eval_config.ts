@@ -1,5 +1,6 @@
 import type { DistillConfig } from '../../engine/config/config.ts';
 import { mergeConfig } from '../../engine/config/merge.ts';
+import { applyVocabMap, type VocabMap } from '../../engine/data/trim_vocab.ts';
 import type { DistillSet } from '../../engine/types.ts';
 
 /**
@@ -28,4 +29,9 @@ export function splitIndices(set: DistillSet, which: string): { indices: number[
   const indices = tags.flatMap((tag, i) => ((tag === 'train') === (resolved === 'train') ? [i] : []));
   if (indices.length === 0) throw new Error(`the file has no "${resolved}" examples`);
   return { indices, split: resolved };
+}
+
+/** The set in the student's ids: renumbered through a trimmed student's vocab_map.json, else unchanged. */
+export function setForStudent(set: DistillSet, vocabMap: VocabMap | undefined): DistillSet {
+  return vocabMap ? applyVocabMap(set, vocabMap) : set;
 }

@@ -4,6 +4,7 @@ import { checkCompatible } from '../../engine/train/compatibility.ts';
 import { parseGridSpec, planSweep, type SweepPlanRow } from '../../engine/sweep/grid.ts';
 import { sweepCsv, sweepJson, type SweepFile, type SweepRow } from '../../io/sweep_table.ts';
 import { checkKnown, listOption, requiredOption, UsageError, type ParsedArgs } from '../args.ts';
+import { prepareVocabulary } from '../../engine/data/trim_vocab.ts';
 import { loadSet } from '../load.ts';
 import { log } from '../progress.ts';
 import { resolveConfig } from './shared.ts';
@@ -41,7 +42,9 @@ export async function sweepCommand(args: ParsedArgs): Promise<void> {
 
   const totalSteps = plan.reduce((sum, row) => sum + row.config.steps, 0);
   // Chosen once, on the first row's student, so that every row runs on the same backend.
-  const backend = await selectTrainingBackend(set, plan[0].config, { steps: totalSteps, what: 'sweep' });
+  // calibrated on the first row's student, its vocabulary prepared as that row's run will (each row decides again)
+  const calibrationSet = prepareVocabulary(set, plan[0].config, plan[0].config.backend === 'auto' ? 'wasm' : plan[0].config.backend).set;
+  const backend = await selectTrainingBackend(calibrationSet, plan[0].config, { steps: totalSteps, what: 'sweep' });
   const gridRows = plan.length - (plan.some((r) => r.baseline) ? 1 : 0);
   log(`sweep: ${plan.length} runs (${gridRows} grid${gridRows < plan.length ? ' + baseline' : ''}) on ${backend.name}, into ${outDir}`);
 

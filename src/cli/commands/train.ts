@@ -3,14 +3,16 @@ import path from 'node:path';
 import type { BackendChoice } from '../../engine/backend.ts';
 import { longRunWarning, projectedSeconds } from '../../engine/backend_rule.ts';
 import { calibrateStudent } from '../../engine/calibrate.ts';
+import { prepareVocabulary, trimVocabularyRows, type PreparedVocabulary } from '../../engine/data/trim_vocab.ts';
 import { describeStepEstimate, estimateStep } from '../../engine/memory/step_estimate.ts';
 import type { DistillConfig } from '../../engine/config/config.ts';
 import type { EvalRecord, NamedArray, StepRecord } from '../../engine/trainer_types.ts';
 import type { DistillSet } from '../../engine/types.ts';
 import { buildReport, reportJson, type RunReport } from '../../io/report.ts';
+import { encodeVocabMap, VOCAB_MAP_FILE } from '../../io/vocab_map.ts';
 import { checkKnown, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { explicitConfigKeys, initFromTeacher } from '../init_from.ts';
-import { loadSet } from '../load.ts';
+import { cliMemoryBudget, loadSet } from '../load.ts';
 import { createNodeSession, runToEnd } from '../node_session.ts';
 import { selectNodeBackend } from '../node_runtime.ts';
 import { log } from '../progress.ts';
@@ -36,11 +38,15 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const initFrom = stringOption(args, 'init-from');
   const init = initFrom ? await initFromTeacher(initFrom, set, requested, await explicitConfigKeys(args)) : undefined;
   const config = init?.config ?? requested;
-  const backend = await selectTrainingBackend(set, config);
+  // trimmed (or not) before the backend is calibrated: calibration times the student the run will train
+  const vocabulary = prepareVocabulary(set, config, config.backend === 'auto' ? 'wasm' : config.backend, cliMemoryBudget());
+  log(vocabulary.decision.reason);
+  const initialWeights = init && vocabulary.map ? trimVocabularyRows(init.initialWeights, vocabulary.map) : init?.initialWeights;
+  const backend = await selectTrainingBackend(vocabulary.set, config);
   // the same estimate the trainer checks against the budget (wasm: its heap) before it allocates anything
-  log(`memory: one step holds ${describeStepEstimate(estimateStep(set, config))}`);
+  log(`memory: one step holds ${describeStepEstimate(estimateStep(vocabulary.set, config))}`);
   const name = `${stringOption(args, 'preset') ?? 'custom'} · seed ${config.seed} · ${path.basename(path.resolve(outDir))}`;
-  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights: init?.initialWeights, name });
+  await trainToDir({ set, dataFile, config, backend, outDir, verbose: true, initialWeights, name, vocabulary });
 }
 
 /**
@@ -82,6 +88,8 @@ export interface TrainToDirOptions {
   initialWeights?: NamedArray[];
   /** The run's name in report.json (default: the directory's name). */
   name?: string;
+  /** The vocabulary decision already taken for `set` (prepareVocabulary); taken here, and logged, if absent. */
+  vocabulary?: PreparedVocabulary;
 }
 
 /**
@@ -90,8 +98,11 @@ export interface TrainToDirOptions {
  * `config.steps` steps; writes the model directory (student_dir.ts) and DIR/report.json. Returns the report.
  */
 export async function trainToDir(options: TrainToDirOptions): Promise<RunReport & { wall_seconds: number }> {
-  const { set, dataFile, config, outDir, verbose } = options;
+  const { dataFile, config, outDir, verbose } = options;
   const backend: BackendChoice = { ...options.backend };
+  const vocabulary = options.vocabulary ?? prepareVocabulary(options.set, config, backend.name, cliMemoryBudget());
+  if (!options.vocabulary) log(vocabulary.decision.reason);
+  const set = vocabulary.set;
   const history: StepRecord[] = [];
   const evals: EvalRecord[] = [];
   const session = createNodeSession();
@@ -122,6 +133,8 @@ export async function trainToDir(options: TrainToDirOptions): Promise<RunReport 
     const initial = await session.evaluate(); // step 0: the baseline every later figure is compared with
     const end = await runToEnd(session);
     const files = await session.exportStudent();
+    // a trimmed student carries its ids in the teacher's vocabulary (io/vocab_map.ts)
+    if (vocabulary.map) files.files.push({ name: VOCAB_MAP_FILE, bytes: encodeVocabMap(vocabulary.map) });
     const wallSeconds = (performance.now() - t0) / 1000;
     const latency = await session.measureLatency();
     const written = await writeStudentDir(outDir, files);
@@ -139,6 +152,7 @@ export async function trainToDir(options: TrainToDirOptions): Promise<RunReport 
       name: options.name ?? path.basename(path.resolve(outDir)),
       status: end.reason === 'completed' ? 'done' : 'stopped',
       student_ms_per_example: latency.ms_per_example,
+      vocabulary: { ...vocabulary.decision },
     });
     await writeFile(path.join(outDir, 'report.json'), reportJson(report));
     if (verbose) log(`wrote ${outDir}: ${[...written, 'report.json'].join(', ')} (${wallSeconds.toFixed(1)} s)`);

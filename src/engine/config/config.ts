@@ -9,6 +9,7 @@ export type Divergence = DistillConfig['divergence'];
 export type Schedule = DistillConfig['schedule'];
 export type DistillPositions = DistillConfig['distill_positions'];
 export type BackendName = DistillConfig['backend'];
+export type TrimVocab = DistillConfig['trim_vocab'];
 
 /** Defaults: a small student that trains in minutes on wasm (each row's `default`). */
 export const DEFAULT_CONFIG: Readonly<DistillConfig> = Object.freeze(

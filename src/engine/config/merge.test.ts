@@ -25,6 +25,19 @@ describe('mergeConfig', () => {
     expect(() => mergeConfig({ divergence: 'kll' })).toThrow(/one of/);
     expect(() => mergeConfig({ temperature: 0 })).toThrow(/> 0/);
   });
+  it('trim_vocab takes "auto", true or false and nothing else', () => {
+    expect(mergeConfig({}).trim_vocab).toBe('auto');
+    expect(mergeConfig({ trim_vocab: true }).trim_vocab).toBe(true);
+    expect(mergeConfig({ trim_vocab: false }).trim_vocab).toBe(false);
+    expect(() => mergeConfig({ trim_vocab: 'yes' })).toThrow(/"trim_vocab" must be one of auto, true, false/);
+    expect(() => mergeConfig({ trim_vocab: 1 })).toThrow(/trim_vocab/);
+  });
+  it('jsd_beta takes the closed [0, 1] (TRL endpoints)', () => {
+    expect(mergeConfig({ jsd_beta: 0 }).jsd_beta).toBe(0);
+    expect(mergeConfig({ jsd_beta: 1 }).jsd_beta).toBe(1);
+    expect(() => mergeConfig({ jsd_beta: 1.01 })).toThrow(/in \[0, 1\]/);
+    expect(() => mergeConfig({ jsd_beta: -0.1 })).toThrow(/jsd_beta/);
+  });
   it('refuses d_model not divisible by n_heads', () => {
     expect(() => mergeConfig({ d_model: 10, n_heads: 3 })).toThrow(/divisible/);
   });

@@ -38,7 +38,9 @@ describe('checkConfigValue', () => {
     expect(checkConfigValue('dropout', 1)).toBe('config "dropout" must be in [0, 1), found 1');
     expect(checkConfigValue('skew_alpha', 1)).toBeNull();
     expect(checkConfigValue('skew_alpha', 1.01)).toMatch(/in \[0, 1\]/);
-    expect(checkConfigValue('jsd_beta', 0)).toMatch(/in \(0, 1\)/);
+    expect(checkConfigValue('jsd_beta', 0)).toBeNull(); // TRL's endpoint: forward KL
+    expect(checkConfigValue('jsd_beta', 1.5)).toMatch(/in \[0, 1\]/);
+    expect(checkConfigValue('trim_vocab', 'yes')).toMatch(/one of auto, true, false/);
     expect(checkConfigValue('eval_fraction', 1)).toMatch(/in \[0, 1\)/);
     expect(checkConfigValue('lr', Number.NaN)).toMatch(/finite/);
     expect(checkConfigValue('lr', '0.1')).toMatch(/must be a number/);

@@ -91,8 +91,9 @@ export const CONFIG_SCHEMA = Object.freeze({
   alpha_mse: number(0, 0.5, { ge: 0 }, loss('α MSE', 'weight of the logit mean squared error (dense teachers; gathered top-k otherwise)')),
   divergence: choice('kl', DIVERGENCE_NAMES, DIVERGENCE_LABELS, loss('divergence', 'which divergence the KD term uses')),
   skew_alpha: number(0.1, 0.05, { ge: 0, le: 1 }, loss('skew α', 'DistiLLM skew: share of the teacher mixed into the student side (0.1 in the paper)')),
-  jsd_beta: number(0.5, 0.05, { gt: 0, lt: 1 }, loss('JSD β', 'GKD generalised JSD mixture weight')),
+  jsd_beta: number(0.5, 0.05, { ge: 0, le: 1 }, loss('JSD β', "GKD generalised JSD mixture weight: 0 is forward KL, 1 reverse KL (TRL's endpoints)")),
   distill_positions: choice('all', ['all', 'labelled'], { all: 'all non-pad', labelled: 'labelled only' }, loss('distilled positions', "'all' non-pad positions, or only 'labelled' ones (labels != -100)")),
+  trim_vocab: choice<'auto' | boolean>('auto', ['auto', true, false], { auto: 'auto', true: 'trim', false: 'full vocabulary' }, student('trim vocabulary', "the student's vocabulary: only the ids the set uses (inputs, labels, teacher top-k, specials); auto: when it saves memory that matters")),
 
   // ---- optimisation ----
   lr: number(1e-3, 0.0001, { ge: 0 }, optim('learning rate', 'peak AdamW learning rate')),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TeacherBatch } from '../losses/teacher.ts';
+import { teacherTensors, topKTeacherBatch, type TeacherBatch } from '../losses/teacher.ts';
 import { createRng, shuffleInPlace } from '../rng.ts';
 import { IGNORE_INDEX, type DistillSet } from '../types.ts';
 import type { DistillPositions } from '../config/config.ts';
@@ -29,8 +29,7 @@ export interface Batch {
 
 export function disposeBatch(batch: Batch): void {
   const list: (tf.Tensor | undefined)[] = [batch.inputIds, batch.mask, batch.labels, batch.weights, batch.tokenWeights, batch.teacherHidden];
-  if (batch.teacher.kind === 'dense') list.push(batch.teacher.logits);
-  else list.push(batch.teacher.ids, batch.teacher.logits, batch.teacher.logsumexp);
+  list.push(...teacherTensors(batch.teacher));
   for (const t of list) t?.dispose();
 }
 
@@ -90,12 +89,8 @@ export function createBatcher(set: DistillSet, labels: Int32Array | undefined, p
       teacher = { kind: 'dense', logits: tf.tensor2d(gatherRows(set.teacher.logits, rowWidth, indices), [p, w]) };
     } else {
       const k = set.teacher.k;
-      teacher = {
-        kind: 'topk',
-        ids: tf.tensor2d(gatherRows(set.teacher.ids, l * k, indices), [p, k], 'int32'),
-        logits: tf.tensor2d(gatherRows(set.teacher.logits, l * k, indices), [p, k]),
-        logsumexp: set.teacher.logsumexp ? tf.tensor1d(gatherRows(set.teacher.logsumexp, l, indices)) : undefined,
-      };
+      const lse = set.teacher.logsumexp ? gatherRows(set.teacher.logsumexp, l, indices) : undefined;
+      teacher = topKTeacherBatch(gatherRows(set.teacher.ids, l * k, indices), gatherRows(set.teacher.logits, l * k, indices), k, lse);
     }
     const hidden = set.teacherHidden;
     return {

@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import { logSumExpRows } from '../ops/log_softmax.ts';
-import { IGNORE_INDEX } from '../types.ts';
-import { gatherRows } from './gather.ts';
-import { weightedMean } from './weighted_mean.ts';
+import type { Tensor1D } from '@tensorflow/tfjs';
+import type { StudentStats } from './stats.ts';
 
 /**
- * Cross-entropy against hard labels, at T = 1, averaged over labelled positions:
- *   ce_p = logsumexp_v(s_p,v) − s_p,label_p,   hard = Σ_p [label_p ≠ −100]·ce_p / max(#labelled, 1).
- * The label logit is gathered (no [P, V] one-hot). 0 when no position is labelled.
+ * Cross-entropy against hard labels at T = 1, per position: ce_p = log Σ_v exp(s_p,v) − s_p,label_p, from the
+ * head statistics (the label logit gathered, the log-sum-exp over the vocabulary chunk by chunk). The objective
+ * averages it over labelled positions (label ≠ −100); elsewhere its value is meaningless and weighted 0.
  */
-export function hardLoss(studentLogits /* [P, V] or [B, C] */: Tensor2D, labels /* [P] int32, −100 = none */: Tensor1D): Scalar {
-  const rows = studentLogits.shape[0];
-  if (labels.shape[0] !== rows) throw new Error(`hardLoss: ${labels.shape[0]} labels for ${rows} positions`);
-  const ints = tf.cast(labels, 'int32');
-  const labelled: Tensor1D = tf.notEqual(ints, IGNORE_INDEX); // [P] bool
-  const safeLabels = tf.where(labelled, ints, tf.zerosLike(ints)); // −100 → 0 so the gather stays in range
-  const labelLogit = tf.reshape(gatherRows(studentLogits, tf.reshape(safeLabels, [rows, 1])), [rows]); // [P]
-  const ce: Tensor1D = tf.sub(logSumExpRows(studentLogits), labelLogit); // [P]
-  return weightedMean(ce, tf.cast(labelled, 'float32'));
+export function hardPerPosition(stats: StudentStats): Tensor1D {
+  if (!stats.lse || !stats.labelLogit) throw new Error('hardPerPosition: the head statistics lack the label terms');
+  return tf.sub(stats.lse, stats.labelLogit);
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { Divergence } from '../config/config.ts';
-import { kdLoss, type KdOptions } from './kd.ts';
+import type { KdOptions } from './stats.ts';
 import type { TeacherBatch } from './teacher.ts';
 import {
-  DIVERGENCE_REFS, disposeTeacher, expectAllClose, expectNoLeak, GRAD_RTOL, gradCheck, klRef, logSumExpRef, softmaxRef, values,
+  DIVERGENCE_REFS, disposeTeacher, expectAllClose, expectNoLeak, GRAD_RTOL, gradCheck, klRef, lossTerm, softmaxRef, topKOfRows, values,
 } from './testing.ts';
 
 const NAMES: Divergence[] = ['kl', 'rkl', 'skew_kl', 'skew_rkl', 'jsd'];
@@ -28,21 +28,20 @@ const pick = (row: number[], ids: number[]): number[] => ids.map((i) => row[i]);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const dense = (teacher = TEACHER): TeacherBatch => ({ kind: 'dense', logits: tf.tensor2d(teacher) });
-const topK = (withLse: boolean, ids = IDS): TeacherBatch => ({
-  kind: 'topk',
-  ids: tf.tensor2d(ids, undefined, 'int32'),
-  logits: tf.tensor2d(TEACHER.map((row, p) => pick(row, ids[p]))),
-  logsumexp: withLse ? tf.tensor1d(TEACHER.map(logSumExpRef)) : undefined,
-});
+const topK = (withLse: boolean, ids = IDS): TeacherBatch => topKOfRows(TEACHER, ids, withLse);
+
+function kdLoss(s: tf.Tensor2D, teacher: TeacherBatch, weights: number[], o: KdOptions): tf.Scalar {
+  return lossTerm('kd', s, teacher, { weights, config: o });
+}
 
 async function kd(teacher: () => TeacherBatch, o: KdOptions, weights = [1, 1], student = STUDENT): Promise<number> {
-  const [v] = await values(() => kdLoss(tf.tensor2d(student), teacher(), tf.tensor1d(weights), o));
+  const [v] = await values(() => kdLoss(tf.tensor2d(student), teacher(), weights, o));
   return v;
 }
 
-describe('kdLoss', () => {
+describe('kd: T² · D(p_T ‖ q_T)', () => {
   for (const name of NAMES) {
-    it(`${name}: equals T² × the mean divergence of the tempered distributions (T = 2)`, async () => {
+    it(`${name}: equals T² × the mean divergence of the tempered distributions (dense, T = 2)`, async () => {
       const o = options(name, 2);
       const raw = mean(TEACHER.map((t, i) => DIVERGENCE_REFS[name](softmaxRef(t, 2), softmaxRef(STUDENT[i], 2), paramOf(o))));
       expectAllClose([await kd(dense, o)], [4 * raw]);
@@ -79,29 +78,24 @@ describe('kdLoss', () => {
   for (const name of NAMES) {
     it(`${name}: passes a finite-difference gradient check (dense, T = 2)`, async () => {
       const teacher = dense();
-      const w = tf.tensor1d([1, 0.5]);
-      expect(await gradCheck((s) => kdLoss(s, teacher, w, options(name, 2)), STUDENT)).toBeLessThan(GRAD_RTOL);
+      expect(await gradCheck((s) => kdLoss(s, teacher, [1, 0.5], options(name, 2)), STUDENT)).toBeLessThan(GRAD_RTOL);
       disposeTeacher(teacher);
-      w.dispose();
     });
   }
   for (const withLse of [true, false]) {
     it(`passes a finite-difference gradient check (top-k ${withLse ? 'with' : 'without'} logsumexp, jsd, T = 2)`, async () => {
       const teacher = topK(withLse);
-      const w = tf.tensor1d([1, 1]);
-      expect(await gradCheck((s) => kdLoss(s, teacher, w, options('jsd', 2)), STUDENT)).toBeLessThan(GRAD_RTOL);
+      expect(await gradCheck((s) => kdLoss(s, teacher, [1, 1], options('jsd', 2)), STUDENT)).toBeLessThan(GRAD_RTOL);
       disposeTeacher(teacher);
-      w.dispose();
     });
   }
   it('leaks no tensor through tf.variableGrads', () => {
     const s = tf.variable(tf.tensor2d(STUDENT));
-    const w = tf.tensor1d([1, 1]);
     const teachers = [dense(), topK(true), topK(false)];
     for (const teacher of teachers) {
-      for (const name of NAMES) expectNoLeak(() => tf.variableGrads(() => kdLoss(s, teacher, w, options(name, 2))));
+      for (const name of NAMES) expectNoLeak(() => tf.variableGrads(() => kdLoss(s, teacher, [1, 1], options(name, 2))));
     }
     teachers.forEach(disposeTeacher);
-    tf.dispose([s, w]);
+    s.dispose();
   });
 });

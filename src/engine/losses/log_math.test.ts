@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { logAddExp, logMix, logOneMinusExp } from './log_math.ts';
+import { logAddExp, logMix } from './log_math.ts';
 import { expectAllClose, values, valuesOf } from './testing.ts';
 
 describe('logAddExp', () => {
@@ -24,19 +24,6 @@ describe('logMix', () => {
     expect(logMix(logP, logQ, 1)).toBe(logP);
     expect(() => logMix(logP, logQ, 1.5)).toThrow(/\[0, 1\]/);
     tf.dispose([logP, logQ]);
-  });
-});
-
-describe('logOneMinusExp', () => {
-  it('is log(1 − e^x), clamped at the floor where 1 − e^x ≤ floor (x ≥ 0 from rounding)', async () => {
-    const out = await values(() => logOneMinusExp(tf.tensor1d([-Math.LN2, -1e-4, 0, 1e-6]), 1e-12));
-    // log(1 − ½) = −ln 2;  1 − e^{−1e−4} ≈ 9.9995e−5 (−expm1 keeps it accurate)
-    expectAllClose(out, [-Math.LN2, Math.log(-Math.expm1(-1e-4)), Math.log(1e-12), Math.log(1e-12)], 1e-4);
-  });
-  it('has a finite gradient everywhere, 0 where the floor binds', async () => {
-    const g = await values(() => tf.grad((x: tf.Tensor) => tf.sum(logOneMinusExp(x, 1e-12)))(tf.tensor1d([-Math.LN2, 0, 1e-3])));
-    // d/dx log(1 − e^x) = −e^x / (1 − e^x) = −1 at x = −ln 2
-    expectAllClose(g, [-1, 0, 0], 1e-4);
   });
 });
 

@@ -34,12 +34,3 @@ export function logMix<T extends Tensor>(logP: T, logQ: T, weightP: number): T {
   const floored = (x: T): T => floorAt(x, LOG_PROB_FLOOR);
   return logAddExp(tf.add(floored(logP), Math.log(weightP)), tf.add(floored(logQ), Math.log1p(-weightP)));
 }
-
-/**
- * log(max(1 − exp(x), floor)) for x ≤ 0 (x slightly > 0 from rounding is clamped too). 1 − exp(x) is computed
- * as −expm1(x), accurate when x → 0⁻ (a tail whose mass is tiny). The floor keeps log finite when the mass is 0;
- * the gradient is 0 where the floor binds.
- */
-export function logOneMinusExp<T extends Tensor>(x: T, floor: number): T {
-  return tf.log(tf.maximum(tf.neg(tf.expm1(x)), floor)) as T;
-}

@@ -3,10 +3,13 @@
  * central-difference gradient check, and a tensor-leak check. Not part of the engine's API.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import type { Divergence } from '../config/config.ts';
-import type { TeacherBatch } from './teacher.ts';
+import { DEFAULT_CONFIG, type Divergence } from '../config/config.ts';
+import type { HeadOptions } from '../head/chunks.ts';
+import { computeLosses, type LossConfig } from './combine.ts';
+import { LOSS_NAMES, LOSS_WEIGHT_KEYS, type LossName } from './names.ts';
+import { teacherTensors, topKTeacherBatch, type TeacherBatch, type TopKTeacherBatch } from './teacher.ts';
 
 /**
  * Runs fn in tf.tidy and reads its tensor back asynchronously (webgpu in Node has no synchronous read:
@@ -34,7 +37,7 @@ export async function maxAbsDiff(a: Tensor, b: Tensor): Promise<number> {
 
 /** Disposes every tensor of a teacher batch. */
 export function disposeTeacher(teacher: TeacherBatch): void {
-  tf.dispose(teacher.kind === 'dense' ? [teacher.logits] : [teacher.ids, teacher.logits, ...(teacher.logsumexp ? [teacher.logsumexp] : [])]);
+  tf.dispose(teacherTensors(teacher));
 }
 
 /** |a − e| ≤ atol + rtol·|e| elementwise. */
@@ -109,7 +112,59 @@ export const DIVERGENCE_REFS: Readonly<Record<Divergence, (p: number[], q: numbe
   skew_kl: (p: number[], q: number[], alpha: number) => klRef(p, mixRef(p, q, alpha)),
   skew_rkl: (p: number[], q: number[], alpha: number) => klRef(q, mixRef(p, q, 1 - alpha)),
   jsd: (p: number[], q: number[], beta: number) => {
+    if (beta === 0) return klRef(p, q); // TRL's endpoints
+    if (beta === 1) return klRef(q, p);
     const m = mixRef(p, q, beta);
     return beta * klRef(p, m) + (1 - beta) * klRef(q, m);
   },
 };
+
+// ---- the loss registry on small inputs ----
+
+export interface TermOptions {
+  weights?: number[] | Tensor1D;
+  labels?: number[];
+  studentHidden?: Tensor2D;
+  teacherHidden?: Tensor2D;
+  tokenWeights?: number[];
+  projection?: Tensor | null;
+  config?: Partial<LossConfig>;
+  headOptions?: HeadOptions;
+}
+
+/**
+ * One loss component through the registry (computeLosses, the trainer's code path) with only its alpha set, on
+ * materialised student logits [P, V] (a 'logits' head, chunked like the LM head: tiny chunks by default).
+ */
+export function lossTerm(name: LossName, logits: Tensor2D, teacher: TeacherBatch, o: TermOptions = {}): Scalar {
+  const p = logits.shape[0];
+  const config: LossConfig = { ...DEFAULT_CONFIG, alpha_kd: 0, ...o.config, [LOSS_WEIGHT_KEYS[name]]: 1 };
+  for (const other of LOSS_NAMES) if (other !== name) config[LOSS_WEIGHT_KEYS[other]] = 0;
+  const weights = o.weights instanceof tf.Tensor ? o.weights : tf.tensor1d(o.weights ?? Array(p).fill(1));
+  const out = computeLosses(
+    {
+      head: { kind: 'logits', logits },
+      teacher,
+      weights,
+      labels: o.labels ? tf.tensor1d(o.labels, 'int32') : undefined,
+      studentHidden: o.studentHidden,
+      teacherHidden: o.teacherHidden,
+      tokenWeights: o.tokenWeights ? tf.tensor1d(o.tokenWeights) : undefined,
+      projection: o.projection,
+      headOptions: o.headOptions ?? { chunkFloats: 2 * p },
+    },
+    config,
+  );
+  return out.components[name] as Scalar;
+}
+
+/** A top-k teacher batch taken from full teacher logit rows at `ids` (with the float64 tail when withLse). */
+export function topKOfRows(rows: readonly number[][], ids: readonly number[][], withLse: boolean): TopKTeacherBatch {
+  const k = ids[0].length;
+  return topKTeacherBatch(
+    Int32Array.from(ids.flat()),
+    Float32Array.from(rows.flatMap((row, p) => ids[p].map((i) => row[i]))),
+    k,
+    withLse ? Float32Array.from(rows.map(logSumExpRef)) : undefined,
+  );
+}

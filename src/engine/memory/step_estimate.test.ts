@@ -1,76 +1,66 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type DistillConfig } from '../config/config.ts';
-import { studentParamCount, studentSpec } from '../model/spec.ts';
-import { syntheticSet } from '../testing/synthetic.ts';
+import { mergeConfig } from '../config/merge.ts';
+import { syntheticLargeVocabSet, syntheticSet } from '../testing/synthetic.ts';
 import { createTrainer } from '../trainer.ts';
-import { checkStepFits, describeStepEstimate, estimateStep, LOGITS_COPIES, WASM_HEAP_BUDGET_BYTES, type StepShape } from './step_estimate.ts';
+import type { DistillSet } from '../types.ts';
+import { checkStepFits, describeStepEstimate, estimateStep, WASM_HEAP_BUDGET_BYTES } from './step_estimate.ts';
 
-const config = (over: Partial<DistillConfig>): DistillConfig => ({ ...DEFAULT_CONFIG, steps: 4, eval_every: 0, report_every: 1, ...over });
-const topk = (vocabSize: number, seqLen = 4): StepShape => ({ task: 'clm', seqLen, vocabSize, teacher: { kind: 'topk' } });
+const small = { n_layers: 2, d_model: 32, n_heads: 2, d_ff: 64, eval_every: 0, report_every: 1, steps: 10, trim_vocab: false } as const;
 
-describe('estimateStep', () => {
-  it('adds up weights, update, activations and logits from the spec, worked out by hand', () => {
-    const cfg = config({ d_model: 8, n_layers: 1, n_heads: 2, d_ff: 16, max_len: 4, batch_size: 2 });
-    const e = estimateStep(topk(10), cfg);
-    const p = studentParamCount(studentSpec(cfg, 'clm', { vocabSize: 10 }));
-    expect(e.params).toBe(p);
-    expect(e.heldBytes).toBe(12 * p);
-    expect(e.updateBytes).toBe(80 * p);
-    // per layer 120·B·L·D + 32·B·L·F + 12·B·H·L², plus 24·B·L·D outside the layers; float32
-    expect(e.activationBytes).toBe(4 * (120 * 8 * 8 + 32 * 8 * 16 + 12 * 2 * 2 * 16 + 24 * 8 * 8));
-    expect(e.logitsBytes).toBe(4 * LOGITS_COPIES.topk * 8 * 10);
-    expect(e.totalBytes).toBe(e.heldBytes + e.updateBytes + e.activationBytes + e.logitsBytes);
-    expect(describeStepEstimate(e)).toMatch(/^about [\d.]+ MiB \(\d+ bytes\): weights and AdamW moments .* logits .* \(10 copies of \[8, 10\]\)/);
-  });
-  it('counts the cosine projection and the teacher hidden states only when alpha_cos > 0', () => {
-    const shape = { ...topk(10), teacherHidden: { size: 12 } };
-    const off = estimateStep(shape, config({ d_model: 8, n_heads: 2 }));
-    const on = estimateStep(shape, config({ d_model: 8, n_heads: 2, alpha_cos: 1 }));
-    expect(on.params - off.params).toBe(8 * 12);
-    expect(on.hiddenBytes).toBeGreaterThan(0);
-    expect(off.hiddenBytes).toBe(0);
-  });
+/** tf.profile's peak bytes of the second training step (the first builds the AdamW moments). */
+async function measuredPeak(set: DistillSet, overrides: Record<string, unknown>): Promise<number> {
+  const trainer = await createTrainer(set, mergeConfig(small, overrides));
+  try {
+    await trainer.step(1);
+    return (await tf.profile(async () => trainer.step(1))).peakBytes;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+describe('estimateStep bounds what a real step holds', () => {
+  const cases: [string, () => DistillSet, Record<string, unknown>][] = [
+    ['top-k teacher, one cached chunk', () => syntheticLargeVocabSet({ vocabSize: 4096, used: 1000, n: 16, seqLen: 32, k: 8, task: 'clm' }), { batch_size: 8, max_len: 32 }],
+    ['dense teacher', () => syntheticSet({ task: 'mlm', vocabSize: 2048, n: 16, seqLen: 32 }), { batch_size: 8, max_len: 32, alpha_hard: 1 }],
+    ['classification', () => syntheticSet({ task: 'classification', numClasses: 5, n: 16, seqLen: 16 }), { batch_size: 8, max_len: 16 }],
+  ];
+  if (tf.getBackend() !== 'webgpu') {
+    // rows × V over HEAD_CACHE_FLOATS: the head recomputes 3 chunks in the backward pass (too slow on SwiftShader)
+    cases.push(['top-k teacher, 3 recomputed chunks of a 140k vocabulary', () => syntheticLargeVocabSet({ vocabSize: 140_000, used: 2000, n: 32, seqLen: 16, k: 8, task: 'mlm' }), { batch_size: 16, max_len: 16 }]);
+  }
+  for (const [name, make, overrides] of cases) {
+    it(`${name} (${tf.getBackend()})`, async () => {
+      const set = make();
+      const estimate = estimateStep(set, mergeConfig(small, overrides));
+      const peak = await measuredPeak(set, overrides);
+      console.log(`${name}: estimate ${(estimate.totalBytes / 2 ** 20).toFixed(1)} MiB, measured peak ${(peak / 2 ** 20).toFixed(1)} MiB (${tf.getBackend()})`);
+      expect(estimate.totalBytes).toBeGreaterThanOrEqual(peak);
+      expect(estimate.totalBytes).toBeLessThan(4 * peak); // an upper bound, not a wild one
+    }, 240_000);
+  }
 });
 
 describe('checkStepFits', () => {
-  it('refuses a 6M-token vocabulary before anything is allocated, naming the embedding, never a top-k teacher', () => {
-    const run = () => checkStepFits(topk(6_000_000), config({ batch_size: 2 }), 'cpu', 64 * 2 ** 30);
-    expect(run).toThrow(/embedding \[6000000, 128\] of 2\.86 GiB, more than the 2\.00 GiB one tensor may take: the 6,000,000-token vocabulary/);
-    expect(run).not.toThrow(/top-k/);
+  const xlmr = { task: 'mlm' as const, seqLen: 64, vocabSize: 250_002, teacher: { kind: 'topk' as const, k: 32 } };
+  const target = mergeConfig({ d_model: 128, n_layers: 2, batch_size: 16, max_len: 64, trim_vocab: false });
+  it("lets the issue's target through on wasm: a 250,002-token top-k set at batch 16 × 64, d_model 128, 2 layers", () => {
+    const e = checkStepFits(xlmr, target, 'wasm');
+    expect(e.totalBytes).toBeLessThan(WASM_HEAP_BUDGET_BYTES);
+    expect(e.headChunk.cached).toBe(false);
+    expect(describeStepEstimate(e)).toMatch(/LM head .* \(16 chunks of \[1024, 16384\]\)/);
   });
-  it('refuses against the wasm heap and the caller\'s budget, with the numbers and what to change', () => {
-    const cfg = config({ batch_size: 16 });
-    expect(() => checkStepFits(topk(1_000_000, 2), cfg, 'wasm')).toThrow(/one step needs about [\d.]+ GiB .* more than the 3\.50 GiB a wasm heap can give: the 1,000,000-token vocabulary .*lower d_model .*or train on a backend with more memory/);
-    expect(() => checkStepFits(topk(1_000_000, 2), cfg, 'cpu', 64 * 2 ** 30)).not.toThrow();
-    expect(() => checkStepFits(topk(1_000_000, 2), cfg, 'cpu', 2 ** 30)).toThrow(/more than the 1\.00 GiB memory budget of cpu/);
-    const dense: StepShape = { task: 'mlm', seqLen: 128, vocabSize: 32_768, teacher: { kind: 'dense' } };
-    expect(() => checkStepFits(dense, cfg, 'wasm')).toThrow(/logits .*lower batch_size \(now 16\); export a top-k teacher/);
-    expect(() => checkStepFits({ ...dense, teacher: { kind: 'topk' } }, cfg, 'wasm')).not.toThrow(/top-k teacher/);
-    expect(WASM_HEAP_BUDGET_BYTES).toBeLessThan(4 * 2 ** 30);
+  it('refuses what cannot fit with the numbers and what to change, trim_vocab first for a vocabulary-bound run', () => {
+    const wide = mergeConfig(target, { d_model: 1024, n_heads: 8 });
+    expect(() => checkStepFits(xlmr, wide, 'wasm')).toThrow(/one step needs about .* GiB \(\d+ bytes\): weights and AdamW moments .*, more than the 3\.50 GiB a wasm heap can give: .*250,002-token vocabulary .*set trim_vocab to auto or true/);
+    expect(() => checkStepFits({ ...xlmr, vocabSize: 2 ** 24 }, target, 'webgpu')).toThrow(/the embedding \[16777216, 128\] of 8\.00 GiB, more than the 2\.00 GiB one tensor may take/);
   });
-});
-
-describe('the estimate bounds what a step holds (tf.profile peak, this backend)', () => {
-  const cells = {
-    'parameter-bound': { set: { vocabSize: 8192, seqLen: 4, topk: 4 }, cfg: { d_model: 32, n_layers: 1, n_heads: 2, d_ff: 64, batch_size: 2 } },
-    'activation-bound': { set: { vocabSize: 32, seqLen: 32, topk: 4 }, cfg: { d_model: 32, n_layers: 2, n_heads: 4, d_ff: 128, batch_size: 8 } },
-    'logits-bound, dense': { set: { vocabSize: 2048, seqLen: 16 }, cfg: { d_model: 16, n_layers: 1, n_heads: 2, d_ff: 32, batch_size: 8 } },
-  };
-  for (const [name, { set: shape, cfg: over }] of Object.entries(cells)) {
-    it(name, async () => {
-      const set = syntheticSet({ n: 8, ...shape, withLogsumexp: true });
-      const cfg = config({ ...over, max_len: shape.seqLen });
-      const before = tf.memory().numBytes;
-      const trainer = await createTrainer(set, cfg);
-      await trainer.step(1);
-      const profile = await tf.profile(() => trainer.step(1));
-      trainer.dispose();
-      const measured = profile.peakBytes - before;
-      const estimate = estimateStep(set, cfg).totalBytes;
-      console.info(`${tf.getBackend()} ${name}: measured ${measured} B, estimated ${estimate} B (${(estimate / measured).toFixed(2)}×)`);
-      expect(estimate).toBeGreaterThanOrEqual(measured);
-      expect(estimate).toBeLessThan(3 * measured);
-    });
-  }
+  it('counts the dense teacher and the batch size in the head (chunks of a fixed size: only the [B·L, V] parts scale)', () => {
+    const dense = { task: 'clm' as const, seqLen: 64, vocabSize: 32_768, teacher: { kind: 'dense' as const } };
+    const a = estimateStep(dense, mergeConfig({ batch_size: 16 }));
+    const b = estimateStep(dense, mergeConfig({ batch_size: 32 }));
+    expect(b.headBytes - a.headBytes).toBeGreaterThanOrEqual(4 * 16 * 64 * 32_768); // the teacher's logits double
+    expect(b.headChunk.columns).toBe(a.headChunk.columns / 2);
+    expect(a.headBytes).toBeGreaterThan(estimateStep({ ...dense, teacher: { kind: 'topk', k: 32 } }, mergeConfig({ batch_size: 16 })).headBytes);
+  });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { disposeTeacher, expectAllClose, expectNoLeak, klRef, logSumExpRef, softmaxRef, valuesOf } from '../losses/testing.ts';
+import { studentStats } from '../losses/stats.ts';
+import { disposeTeacher, expectAllClose, expectNoLeak, klRef, softmaxRef, topKOfRows, valuesOf } from '../losses/testing.ts';
 import type { TeacherBatch } from '../losses/teacher.ts';
 import { positionMetrics } from './position.ts';
 
@@ -22,7 +23,9 @@ const FIELDS: Fields[] = ['agree', 'probLoyalty', 'kl', 'labelled', 'teacherCorr
 async function metrics(student: number[][], teacher: () => TeacherBatch, labels?: number[]): Promise<Partial<Record<Fields, number[]>>> {
   let present: Fields[] = [];
   const data = await valuesOf(() => {
-    const m = positionMetrics(tf.tensor2d(student), teacher(), labels ? tf.tensor1d(labels, 'int32') : undefined);
+    const t = teacher();
+    const stats = studentStats({ kind: 'logits', logits: tf.tensor2d(student) }, t, { metrics: true }, { chunkFloats: 2 * student.length });
+    const m = positionMetrics(stats, t, labels ? tf.tensor1d(labels, 'int32') : undefined);
     present = FIELDS.filter((f) => m[f] !== undefined);
     return present.map((f) => m[f] as tf.Tensor);
   });
@@ -58,12 +61,7 @@ describe('positionMetrics', () => {
   });
   it('top-k teacher: teacher argmax is the best of its ids; KL on the K + 1 buckets', async () => {
     const ids = [[3, 0], [2, 1], [2, 3]];
-    const teacher = (): TeacherBatch => ({
-      kind: 'topk',
-      ids: tf.tensor2d(ids, undefined, 'int32'),
-      logits: tf.tensor2d(TEACHER.map((r, p) => ids[p].map((i) => r[i]))),
-      logsumexp: tf.tensor1d(TEACHER.map(logSumExpRef)),
-    });
+    const teacher = (): TeacherBatch => topKOfRows(TEACHER, ids, true);
     const m = await metrics(STUDENT, teacher, [0, 2, 2]);
     expect(m.agree).toEqual([1, 0, 1]);
     expect(m.teacherCorrect).toEqual([1, 0, 1]);
@@ -76,7 +74,7 @@ describe('positionMetrics', () => {
   it('leaks no tensor', () => {
     const [s, labels] = [tf.tensor2d(STUDENT), tf.tensor1d([0, 1, -100], 'int32')];
     const teacher = dense()();
-    expectNoLeak(() => positionMetrics(s, teacher, labels));
+    expectNoLeak(() => positionMetrics(studentStats({ kind: 'logits', logits: s }, teacher, { metrics: true }), teacher, labels));
     disposeTeacher(teacher);
     tf.dispose([s, labels]);
   });

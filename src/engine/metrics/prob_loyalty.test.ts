@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, it } from 'vitest';
 import { expectAllClose, values } from '../losses/testing.ts';
+import { DIVERGENCES } from '../losses/divergences/index.ts';
 import { probLoyalty } from './prob_loyalty.ts';
 
 const loyalty = (p: number[][], q: number[][]): Promise<number[]> =>
-  values(() => probLoyalty(tf.log(tf.tensor2d(p)), tf.log(tf.tensor2d(q))));
+  values(() => probLoyalty(DIVERGENCES.jsd(tf.log(tf.tensor2d(p)), tf.log(tf.tensor2d(q)), { skew_alpha: 0, jsd_beta: 0.5 })));
 
 describe('probLoyalty: 1 − √JS(p ‖ q) in bits', () => {
   it('is 1 for identical distributions', async () => {

@@ -83,7 +83,7 @@ describe('student forward', () => {
       const s = make(spec(task, arch, task === 'classification' ? 3 : undefined));
       const shapes = tf.tidy(() => {
         const out = s.forward(ids(), mask(), { training: false });
-        return [out.logits.shape, out.hidden.shape];
+        return [s.logits(ids(), mask()).shape, out.hidden.shape];
       });
       expect(shapes[0]).toEqual(task === 'classification' ? [2, 3] : [2, 6, 11]);
       expect(shapes[1]).toEqual([2, 6, 16]);
@@ -94,9 +94,9 @@ describe('student forward', () => {
     for (const [task, arch] of FAMILIES.filter(([t]) => t !== 'classification')) {
       const s = make(spec(task, arch));
       const diff = tf.tidy(() => {
-        const a = s.forward(ids(), mask(), { training: false }).logits.slice([0, 0, 0], [1, 4, 11]);
+        const a = s.logits(ids(), mask()).slice([0, 0, 0], [1, 4, 11]);
         const other = tf.tensor2d([[1, 2, 3, 4, 7, 9], [5, 6, 7, 8, 9, 10]], [2, 6], 'int32');
-        const b = s.forward(other, mask(), { training: false }).logits.slice([0, 0, 0], [1, 4, 11]);
+        const b = s.logits(other, mask()).slice([0, 0, 0], [1, 4, 11]);
         return a.sub(b).abs().max();
       });
       expect((await diff.data())[0]).toBeLessThan(1e-5);
@@ -110,8 +110,8 @@ describe('student forward', () => {
         const ones = tf.ones([1, 6]) as tf.Tensor2D;
         const full = tf.tensor2d([[1, 2, 3, 4, 5, 6]], [1, 6], 'int32');
         const changed = tf.tensor2d([[1, 2, 3, 9, 9, 9]], [1, 6], 'int32');
-        const a = s.forward(full, ones, { training: false }).logits.slice([0, 0, 0], [1, 3, 11]);
-        const b = s.forward(changed, ones, { training: false }).logits.slice([0, 0, 0], [1, 3, 11]);
+        const a = s.logits(full, ones).slice([0, 0, 0], [1, 3, 11]);
+        const b = s.logits(changed, ones).slice([0, 0, 0], [1, 3, 11]);
         return a.sub(b).abs().max();
       });
     const causal = diffsOf(make(spec('clm')));
@@ -124,12 +124,12 @@ describe('student forward', () => {
   it('gpt2 classification reads the last token whose id is not pad_token_id', async () => {
     const s = make(spec('classification', 'gpt2', 3));
     const d = tf.tidy(() => {
-      const a = s.forward(tf.tensor2d([[1, 2, 3, 0, 0, 0]], [1, 6], 'int32'), tf.tensor2d([[1, 1, 1, 0, 0, 0]]), { training: false });
+      const a = s.logits(tf.tensor2d([[1, 2, 3, 0, 0, 0]], [1, 6], 'int32'), tf.tensor2d([[1, 1, 1, 0, 0, 0]]));
       // the same tokens with more padding after them: identical logits (positions 0..2 see the same prefix)
-      const b = s.forward(tf.tensor2d([[1, 2, 3, 0, 0]], [1, 5], 'int32'), tf.tensor2d([[1, 1, 1, 0, 0]]), { training: false });
+      const b = s.logits(tf.tensor2d([[1, 2, 3, 0, 0]], [1, 5], 'int32'), tf.tensor2d([[1, 1, 1, 0, 0]]));
       // a different last token: other logits
-      const c = s.forward(tf.tensor2d([[1, 2, 4, 0, 0, 0]], [1, 6], 'int32'), tf.tensor2d([[1, 1, 1, 0, 0, 0]]), { training: false });
-      return tf.stack([a.logits.sub(b.logits).abs().max(), a.logits.sub(c.logits).abs().max()]);
+      const c = s.logits(tf.tensor2d([[1, 2, 4, 0, 0, 0]], [1, 6], 'int32'), tf.tensor2d([[1, 1, 1, 0, 0, 0]]));
+      return tf.stack([a.sub(b).abs().max(), a.sub(c).abs().max()]);
     });
     const [same, other] = await d.data();
     d.dispose();

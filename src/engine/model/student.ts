@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { headLogits } from '../head/logits.ts';
 import { truncatedNormalArray } from '../rng.ts';
 import { FORWARDS } from './architectures/forwards.ts';
 import type { ForwardOptions, ParamDef, StudentOutput, StudentSpec } from './architectures/types.ts';
@@ -18,6 +19,8 @@ export interface Student {
   readonly paramCount: number;
   /** inputIds int32 [B, L], mask float32 [B, L] (1 = token, 0 = pad). Call inside tf.tidy. */
   forward(inputIds: tf.Tensor2D, mask: tf.Tensor2D, options: ForwardOptions): StudentOutput;
+  /** The materialised logits (inference only): [B, L, V] for token tasks, [B, C] for classification. */
+  logits(inputIds: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor;
   dispose(): void;
 }
 
@@ -86,11 +89,19 @@ export function buildStudent(spec: StudentSpec, params: Map<string, tf.Variable>
     return forwardOf({ spec, p, dropout }, inputIds, mask);
   }
 
+  function logits(inputIds: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor {
+    const flat = headLogits(forward(inputIds, mask, { training: false }).head);
+    if (spec.task === 'classification') return flat;
+    const [b, l] = inputIds.shape;
+    return flat.reshape([b, l, spec.vocabSize]);
+  }
+
   return {
     spec,
     params,
     paramCount: studentParamCount(spec),
     forward,
+    logits,
     dispose: () => params.forEach((v) => v.dispose()),
   };
 }

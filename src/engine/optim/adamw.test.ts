@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { clipByGlobalNorm, createAdamW } from './adamw.ts';
+import { clipByGlobalNorm, createAdamW, globalNorm } from './adamw.ts';
 
 describe('AdamW', () => {
   it('matches a hand-computed first and second step', async () => {
@@ -81,5 +81,29 @@ describe('clipByGlobalNorm', () => {
     const v = await t.data();
     t.dispose();
     expect(Array.from(v)).toEqual([expect.closeTo(0.3, 5), expect.closeTo(0.4, 5)]);
+  });
+});
+
+describe('AdamW with the clip folded in (globalNorm → apply scale)', () => {
+  it('takes the same step as applying the clipped gradients, and leaks nothing', async () => {
+    const run = async (folded: boolean) => {
+      const w = tf.variable(tf.tensor1d([1, -2, 0.25]));
+      const opt = createAdamW(new Map([['w.weight', w]]), { beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0.01 }, () => true);
+      const g = { 'w.weight': tf.tensor1d([3, -4, 0]) };
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        if (folded) {
+          const { scale } = globalNorm(g, 1);
+          opt.apply(g, 1e-2, undefined, scale ?? undefined);
+        } else opt.apply(clipByGlobalNorm(g, 1).grads, 1e-2);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const out = [...(await w.data()), ...(await opt.state.v.get('w.weight')!.data())];
+      tf.dispose([w, g['w.weight']]);
+      opt.dispose();
+      return out;
+    };
+    const [a, b] = [await run(true), await run(false)];
+    a.forEach((x, i) => expect(x).toBeCloseTo(b[i], 7));
   });
 });

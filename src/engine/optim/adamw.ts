@@ -23,8 +23,10 @@ export interface AdamW {
    *   θ ← θ − lr·(m̂/(√v̂ + ε) + λ·θ)   (λ only where `decayed(name)`: Loshchilov & Hutter's decoupled decay)
    * `ok` (bool scalar, on the device): false leaves weights and moments exactly as they were; it must be false
    * whenever some gradient is non-finite (the trainer derives it from the loss and the global norm).
+   * `scale` (scalar, on the device) multiplies every gradient first: the global-norm clip (globalNorm), applied
+   * per parameter so that no clipped copy of all the gradients is ever held.
    */
-  apply(grads: Record<string, tf.Tensor>, lr: number, ok?: tf.Scalar): void;
+  apply(grads: Record<string, tf.Tensor>, lr: number, ok?: tf.Scalar, scale?: tf.Scalar): void;
   dispose(): void;
 }
 
@@ -43,7 +45,7 @@ export function createAdamW(
   }
   const state: AdamWState = { step: 0, m, v };
 
-  function apply(grads: Record<string, tf.Tensor>, lr: number, ok?: tf.Scalar): void {
+  function apply(grads: Record<string, tf.Tensor>, lr: number, ok?: tf.Scalar, scale?: tf.Scalar): void {
     state.step += 1;
     const t = state.step;
     const c1 = 1 / (1 - hp.beta1 ** t);
@@ -55,21 +57,37 @@ export function createAdamW(
       // Tile, 125 ms per 1M values on wasm (three per parameter: 0.4 s a step for an 8k × 128 embedding).
       const gate = (value: number, skip: number): number | tf.Scalar => (ok ? (tf.where(ok, value, skip) as tf.Scalar) : value);
       const [b1, ob1, b2, ob2, step] = [gate(hp.beta1, 1), gate(1 - hp.beta1, 0), gate(hp.beta2, 1), gate(1 - hp.beta2, 0), gate(lr, 0)];
+      // One parameter at a time, each intermediate freed as soon as the next exists: the update holds at most
+      // ~3 tensors of the largest parameter's shape beyond its moments (a 250k × 128 embedding is 128 MiB each),
+      // where one tidy over everything held ~16 of every parameter's shape until the end of the step.
       for (const [name, p] of params) {
         const raw = grads[name];
         if (!raw) continue;
-        const g = ok ? tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw)) : raw;
+        const g = tf.tidy(() => {
+          const scaled = scale ? raw.mul(scale) : raw;
+          return ok ? tf.where(tf.isFinite(scaled), scaled, tf.zerosLike(scaled)) : scaled;
+        });
         const mv = m.get(name) as tf.Variable;
         const vv = v.get(name) as tf.Variable;
-        const mNew = mv.mul(b1).add(g.mul(ob1));
-        const vNew = vv.mul(b2).add(g.square().mul(ob2));
-        let update = mNew.mul(c1).div(vNew.mul(c2).sqrt().add(hp.eps));
-        if (hp.weightDecay > 0 && decayed(name)) update = update.add(p.mul(hp.weightDecay));
-        mv.assign(mNew);
-        vv.assign(vNew);
-        p.assign(p.sub(update.mul(step)));
+        mv.assign(tf.tidy(() => mv.mul(b1).add(g.mul(ob1))));
+        vv.assign(tf.tidy(() => vv.mul(b2).add(g.square().mul(ob2))));
+        if (g !== raw) g.dispose();
+        const update = chain(vv.mul(c2), (x) => x.sqrt(), (x) => x.add(hp.eps), (x) => tf.tidy(() => mv.mul(c1).div(x)));
+        const decayedUpdate = hp.weightDecay > 0 && decayed(name) ? chain(update, (u) => tf.tidy(() => u.add(p.mul(hp.weightDecay)))) : update;
+        p.assign(chain(decayedUpdate, (u) => u.mul(step), (u) => p.sub(u)));
       }
     });
+  }
+
+  /** x, then each f applied in turn, every intermediate disposed once the next is computed. */
+  function chain(x: tf.Tensor, ...fs: ((t: tf.Tensor) => tf.Tensor)[]): tf.Tensor {
+    let cur = x;
+    for (const f of fs) {
+      const next = f(cur);
+      cur.dispose();
+      cur = next;
+    }
+    return cur;
   }
 
   return {
@@ -80,6 +98,17 @@ export function createAdamW(
       v.forEach((x) => x.dispose());
     },
   };
+}
+
+/**
+ * Global L2 norm of the gradients and the clip factor min(1, maxNorm / norm) (null when maxNorm ≤ 0), for
+ * AdamW.apply's `scale`. Tensors only (no read-back): the norm is reported asynchronously with the losses.
+ */
+export function globalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { norm: tf.Scalar; scale: tf.Scalar | null } {
+  const squares = Object.values(grads).map((g) => tf.tidy(() => g.square().sum()));
+  const norm = addNChunked(squares).sqrt() as tf.Scalar;
+  tf.dispose(squares);
+  return { norm, scale: maxNorm > 0 ? (tf.minimum(1, tf.div(maxNorm, norm.add(1e-6))) as tf.Scalar) : null };
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FACTORY, FACTORY_PREFIX, WORKER_BLOB_BRANCH } from './node_wasm_threads.ts';
+import { defaultWasmThreads, FACTORY, FACTORY_PREFIX, WORKER_BLOB_BRANCH } from './node_wasm_threads.ts';
 
 const dir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
 
@@ -17,5 +17,15 @@ describe('upstream (tfjs-backend-wasm 4.22): are the Node thread patches still n
     expect(worker).toContain(WORKER_BLOB_BRANCH);
     expect(existsSync(FACTORY)).toBe(true);
     expect(await readFile(FACTORY, 'utf8')).toMatch(new RegExp(`^\\s*${FACTORY_PREFIX}`));
+  });
+});
+
+describe('defaultWasmThreads', () => {
+  it('uses every core (at most 4) when the load leaves them free, else one thread', () => {
+    expect(defaultWasmThreads(2, 0.3)).toBe(2);
+    expect(defaultWasmThreads(2, 1.2)).toBe(1);
+    expect(defaultWasmThreads(16, 2)).toBe(4);
+    expect(defaultWasmThreads(1, 0)).toBe(1);
+    expect(defaultWasmThreads(8, Number.NaN)).toBe(1);
   });
 });

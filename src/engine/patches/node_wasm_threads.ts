@@ -10,7 +10,7 @@
  *    on a 2-core machine. While the backend initialises, os.cpus() reports 2·N entries.
  *
  * Call before the wasm backend is first initialised. Measured on the 2-core bench machine it helps only when
- * the cores are otherwise idle (see BENCHMARKS.md), hence opt-in.
+ * the cores are otherwise idle (see BENCHMARKS.md): on by default when they are (defaultWasmThreads).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -38,6 +38,16 @@ export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`DISTILL_WASM_THREADS must be an integer in [1, 8], found "${raw}"`);
   return n;
+}
+
+/**
+ * Threads when DISTILL_WASM_THREADS is not set: every core (at most 4) when the machine's 1-minute load leaves
+ * them free (load < cores / 2), else 1. Threads pay only on idle cores: on the 2-core bench machine 2 threads ran
+ * the headline cell 1.3–1.5× faster when idle and slower than 1 under a load of 4+ (BENCHMARKS.md).
+ */
+export function defaultWasmThreads(cores: number, load1: number): number {
+  if (cores < 2 || !(load1 < cores / 2)) return 1;
+  return Math.min(cores, 4);
 }
 
 /** Makes the next wasm backend initialisation use `threads` XNNPACK threads (see the file comment). */

@@ -107,3 +107,76 @@ export function syntheticSet(opts: SyntheticOptions = {}): DistillSet {
     rawMetadata: { task },
   };
 }
+
+export interface LargeVocabOptions {
+  n?: number;
+  seqLen?: number;
+  /** The declared vocabulary V (e.g. XLM-R's 250,002). */
+  vocabSize: number;
+  /** How many distinct ids the set uses, scattered over [1, V). */
+  used?: number;
+  k?: number;
+  task?: 'mlm' | 'clm';
+  seed?: number;
+}
+
+/**
+ * A top-k + logsumexp set over a large vocabulary without ever building [N·L, V] (pure JS): the set uses `used`
+ * ids scattered over the vocabulary; each position's teacher puts a sharp logit on a rule's target (a function of
+ * the input id and the position, as syntheticSet's), its other top-k on random used ids, and ~e⁻⁴ of its mass in
+ * the tail. For memory and vocabulary-trimming tests at multilingual sizes.
+ */
+export function syntheticLargeVocabSet(opts: LargeVocabOptions): DistillSet {
+  const { vocabSize: v } = opts;
+  const n = opts.n ?? 64;
+  const l = opts.seqLen ?? 64;
+  const k = opts.k ?? 32;
+  const task = opts.task ?? 'mlm';
+  const rng = createRng(opts.seed ?? 7);
+  const usedCount = Math.min(opts.used ?? 4000, v - 1);
+  const pool = new Set<number>();
+  while (pool.size < usedCount) pool.add(1 + rng.int(v - 1));
+  const used = [...pool];
+  const inputIds = new Int32Array(n * l);
+  const attentionMask = new Uint8Array(n * l);
+  for (let i = 0; i < n; i++) {
+    const len = Math.max(2, l - rng.int(3));
+    for (let t = 0; t < len; t++) {
+      inputIds[i * l + t] = used[rng.int(used.length)];
+      attentionMask[i * l + t] = 1;
+    }
+  }
+  const rank = new Map(used.map((id, r) => [id, r]));
+  const ids = new Int32Array(n * l * k);
+  const logits = new Float32Array(n * l * k);
+  const logsumexp = new Float32Array(n * l);
+  const labels = new Int32Array(n * l).fill(IGNORE_INDEX);
+  for (let p = 0; p < n * l; p++) {
+    const target = used[((rank.get(inputIds[p]) ?? 0) * 3 + (p % l)) % used.length];
+    const row = new Set<number>([target]);
+    while (row.size < k) row.add(used[rng.int(used.length)]);
+    let j = 0;
+    let sum = 0;
+    for (const id of row) {
+      const z = id === target ? 6 : 0.5 * (rng.next() - 0.5);
+      ids[p * k + j] = id;
+      logits[p * k + j] = z;
+      sum += Math.exp(z);
+      j++;
+    }
+    logsumexp[p] = Math.log(sum + Math.exp(6 - 4)); // the tail: e² on the logit scale, ≈ e⁻⁴ of the top
+    if (attentionMask[p]) labels[p] = target;
+  }
+  return {
+    task,
+    n,
+    seqLen: l,
+    vocabSize: v,
+    inputIds,
+    attentionMask,
+    labels: task === 'mlm' ? labels : undefined,
+    teacher: { kind: 'topk', k, ids, logits, logsumexp },
+    metadata: { task, vocabSize: v, padId: 0, formatVersion: '1' },
+    rawMetadata: { task },
+  };
+}

@@ -1,4 +1,4 @@
-/** What a set and a config must agree on before a trainer is built, and how big one step's logits are. */
+/** What a set and a config must agree on before a trainer is built (memory: memory/step_estimate.ts). */
 import type { DistillConfig } from '../config/config.ts';
 import { IGNORE_INDEX, type DistillSet } from '../types.ts';
 
@@ -41,10 +41,4 @@ export function logitsRow(set: Pick<DistillSet, 'task' | 'numClasses' | 'seqLen'
   return set.task === 'classification'
     ? { positions: 1, width: set.numClasses ?? 1 }
     : { positions: set.seqLen, width: set.vocabSize };
-}
-
-/** Floats in one step's logits: [B·L, V] for token tasks, [B, C] for classification. */
-export function stepLogitsFloats(set: DistillSet, config: Readonly<Pick<DistillConfig, 'batch_size'>>): number {
-  const { positions, width } = logitsRow(set);
-  return config.batch_size * positions * width;
 }

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DistillConfig } from '../config/config.ts';
 import { disposeBatch, type Batch } from '../data/batches.ts';
+import { LOSS_NAMES, LOSS_WEIGHT_KEYS, type LossName } from '../losses/names.ts';
 import { createMetricsAccumulator } from '../metrics/accumulator.ts';
 import { positionMetrics } from '../metrics/position.ts';
 import type { Student } from '../model/student.ts';
 import type { EvalMetrics, LossComponents } from '../trainer_types.ts';
-import type { LossName } from '../losses/names.ts';
-import { LOSS_SLOTS, objective } from './objective.ts';
+import { objective } from './objective.ts';
 
 export interface EvalContext {
   student: Student;
@@ -21,20 +21,28 @@ export interface EvalContext {
 
 /**
  * Held-out metrics over `batches` (built by the caller, disposed by the caller): the loyalty metrics of
- * metrics/position.ts at T = 1, aggregated per language, and the held-out losses with the run's weights.
+ * metrics/position.ts at T = 1, aggregated per language, and the losses exactly as the trainer computes them
+ * (the same objective, one head pass for both), each averaged over its own positions of all evaluated examples:
+ * loss_i = Σ_batches Σ_p w_i,p ℓ_i,p / Σ_batches Σ_p w_i,p; total = Σ_i α_i · loss_i.
  * One asynchronous read-back per batch; no gradients.
  */
 export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>): Promise<EvalMetrics> {
   const acc = createMetricsAccumulator();
-  const lossSums = new Float64Array(LOSS_SLOTS.length);
-  let lossWeight = 0;
+  const sums = new Float64Array(2 * LOSS_NAMES.length); // per term: Σ w·ℓ, Σ w
   for (const batch of batches) {
     const packed = tf.tidy(() => {
-      const out = objective(ctx.student, batch, ctx.config, ctx.projection, { training: false });
-      const m = positionMetrics(out.logits2d, batch.teacher, batch.labels);
+      const { losses } = objective(ctx.student, batch, ctx.config, ctx.projection, { training: false }, { metrics: true });
+      const m = positionMetrics(losses.stats, batch.teacher, batch.labels);
       const rows: tf.Tensor1D[] = [m.agree, m.probLoyalty, m.kl];
       if (m.teacherCorrect && m.studentCorrect) rows.push(m.teacherCorrect, m.studentCorrect);
-      return { metrics: tf.stack(rows), losses: out.vector };
+      const zero = tf.scalar(0);
+      const termSums = LOSS_NAMES.flatMap((name) => {
+        const t = losses.terms[name];
+        if (!t) return [zero, zero];
+        const w = tf.where(tf.greater(t.weights, 0), t.weights, tf.zerosLike(t.weights));
+        return [tf.sum(tf.mul(w, tf.where(tf.greater(w, 0), t.values, tf.zerosLike(t.values)))), tf.sum(w)];
+      });
+      return { metrics: tf.stack(rows), losses: tf.stack(termSums) };
     });
     const [metricData, lossData] = await Promise.all([packed.metrics.data(), packed.losses.data()]);
     packed.metrics.dispose();
@@ -57,16 +65,16 @@ export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>
       langs,
       hasAcc ? batch.hostLabelMask : undefined, // accuracy denominator: labelled positions of valid rows
     );
-    const w = batch.validRows / batch.indices.length;
-    for (let i = 0; i < LOSS_SLOTS.length; i++) lossSums[i] += lossData[i] * w;
-    lossWeight += w;
+    for (let i = 0; i < sums.length; i++) sums[i] += lossData[i];
   }
-  const summary = acc.summarize();
-  const loss: LossComponents = { total: lossSums[0] / Math.max(lossWeight, 1e-12) };
-  LOSS_SLOTS.forEach((slot, i) => {
-    if (slot !== 'total' && ctx.activeTerms.includes(slot)) loss[slot] = lossSums[i] / Math.max(lossWeight, 1e-12);
+  const loss: LossComponents = { total: 0 };
+  LOSS_NAMES.forEach((name, i) => {
+    if (!ctx.activeTerms.includes(name)) return;
+    const value = sums[2 * i] / Math.max(sums[2 * i + 1], 1);
+    loss[name] = value;
+    loss.total += ctx.config[LOSS_WEIGHT_KEYS[name]] * value;
   });
-  return { ...summary, loss };
+  return { ...acc.summarize(), loss };
 }
 
 /** The batches of `indices`, batchSize at a time (the last padded), each disposed once the consumer moves on. */

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatch, type Batch } from '../data/batches.ts';
+import { headLogitSum, headTopK } from '../head/logits.ts';
 import type { Student } from '../model/student.ts';
 import type { ExamplePrediction, LogitsPrediction } from '../trainer_types.ts';
 import type { DistillSet } from '../types.ts';
@@ -31,9 +32,9 @@ export function createInference({ student, set, batchSize, batchOf, latencyPool 
       try {
         const kk = Math.min(k, width);
         const { values, idx } = tf.tidy(() => {
-          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits;
-          const top = tf.topk(tf.softmax(logits.reshape([-1, width])), kk);
-          return { values: top.values, idx: top.indices };
+          // chunked: the k best logits and the log-sum-exp, never [B·L, V] (a 250k vocabulary's compare view)
+          const top = headTopK(student.forward(batch.inputIds, batch.mask, { training: false }).head, kk);
+          return { values: tf.exp(tf.sub(top.values, tf.reshape(top.lse, [-1, 1]))), idx: top.indices };
         });
         const [probs, ids] = await Promise.all([values.data(), idx.data()]);
         values.dispose();
@@ -66,10 +67,9 @@ export function createInference({ student, set, batchSize, batchOf, latencyPool 
       const batch = batchOf(chunk);
       try {
         const outs = tf.tidy(() => {
-          const logits = student.forward(batch.inputIds, batch.mask, { training: false }).logits.reshape([-1, width]);
-          if (!k) return [logits];
-          const top = tf.topk(logits, k);
-          return [top.values, top.indices, tf.logSumExp(logits, 1)];
+          if (!k) return [student.logits(batch.inputIds, batch.mask).reshape([-1, width])];
+          const top = headTopK(student.forward(batch.inputIds, batch.mask, { training: false }).head, k);
+          return [top.values, top.indices, top.lse];
         });
         const data = await Promise.all(outs.map((t) => t.data()));
         outs.forEach((t) => t.dispose());
@@ -90,7 +90,8 @@ export function createInference({ student, set, batchSize, batchOf, latencyPool 
     const batch = batchOf(latencyPool);
     try {
       const once = async () => {
-        const logits = tf.tidy(() => student.forward(batch.inputIds, batch.mask, { training: false }).logits.sum());
+        // the whole forward pass, the head chunk by chunk (no [B·L, V] tensor)
+        const logits = tf.tidy(() => headLogitSum(student.forward(batch.inputIds, batch.mask, { training: false }).head));
         await logits.data();
         logits.dispose();
       };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Divergence } from '../../config/config.ts';
-import { DIVERGENCE_REFS, expectAllClose, softmaxRef, values } from '../testing.ts';
+import { DIVERGENCE_REFS, expectAllClose, GRAD_RTOL, gradCheck, softmaxRef, values } from '../testing.ts';
 import { DIVERGENCES } from './index.ts';
 import { PARAMS } from './testing.ts';
 
@@ -25,5 +25,18 @@ describe('DIVERGENCES registry', () => {
       const param = name === 'jsd' ? PARAMS.jsd_beta : PARAMS.skew_alpha;
       expectAllClose(got, LOGITS_P.map((row, i) => DIVERGENCE_REFS[name](softmaxRef(row), softmaxRef(LOGITS_Q[i]), param)));
     });
+  }
+});
+
+describe('DIVERGENCE_TERMS: g is the gradient of Σ f in log q', () => {
+  for (const name of NAMES) {
+    for (const param of [0, 0.3, 1]) {
+      it(`${name} (parameter ${param}), against central differences`, async () => {
+        const logP = LOGITS_P.map((row) => { const m = Math.max(...row); const l = m + Math.log(row.reduce((s, x) => s + Math.exp(x - m), 0)); return row.map((x) => x - l); });
+        const params = { skew_alpha: param, jsd_beta: param };
+        const err = await gradCheck((logQ) => tf.sum(DIVERGENCES[name](tf.tensor2d(logP), logQ, params)), LOGITS_Q.map((r) => r.map((x) => x - 2)), 1e-2);
+        expect(err).toBeLessThan(GRAD_RTOL);
+      });
+    }
   }
 });

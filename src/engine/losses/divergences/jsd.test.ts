@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../testing.ts';
-import { jsd } from './jsd.ts';
+import { DIVERGENCES } from './index.ts';
 import { divergenceOf, P, PARAMS, Q } from './testing.ts';
+
+const { jsd, kl, rkl } = DIVERGENCES;
 
 describe('jsd: β KL(p ‖ m) + (1 − β) KL(q ‖ m), m = β p + (1 − β) q', () => {
   it('matches the hand value for p = [½, ½], q = [0.9, 0.1], β = ½', async () => {
@@ -21,9 +23,14 @@ describe('jsd: β KL(p ‖ m) + (1 − β) KL(q ‖ m), m = β p + (1 − β) q'
   it('is 0 for q = p', async () => {
     expectAllClose(await divergenceOf(jsd, [[0.2, 0.3, 0.5]], [[0.2, 0.3, 0.5]], { jsd_beta: 0.3 }), [0], 1e-6);
   });
-  it('refuses β outside (0, 1)', () => {
+  it("is forward KL at β = 0 and reverse KL at β = 1 (TRL's endpoints), not the vanishing mixture formula", async () => {
+    expectAllClose(await divergenceOf(jsd, P, Q, { jsd_beta: 0 }), await divergenceOf(kl, P, Q));
+    expectAllClose(await divergenceOf(jsd, P, Q, { jsd_beta: 1 }), await divergenceOf(rkl, P, Q));
+  });
+  it('refuses β outside [0, 1]', () => {
     const x = tf.zeros([1, 2]) as tf.Tensor2D;
-    expect(() => jsd(x, x, { ...PARAMS, jsd_beta: 0 })).toThrow(/jsd_beta/);
+    expect(() => jsd(x, x, { ...PARAMS, jsd_beta: -0.1 })).toThrow(/jsd_beta/);
+    expect(() => jsd(x, x, { ...PARAMS, jsd_beta: 1.5 })).toThrow(/jsd_beta/);
     x.dispose();
   });
 });

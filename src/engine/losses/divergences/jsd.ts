@@ -1,17 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DivergenceFn } from './types.ts';
-import { klFromLogs } from './kl.ts';
+import type { DivergenceDef } from './types.ts';
+import { klTerms } from './kl.ts';
+import { rklTerms } from './rkl.ts';
 import { logMix } from '../log_math.ts';
 
 /**
- * Generalized Jensen–Shannon divergence (GKD, Agarwal et al. 2024), with p the teacher and q the student:
- *   JSD_β(p ‖ q) = β·KL(p ‖ m) + (1 − β)·KL(q ‖ m),   m = β·p + (1 − β)·q,   β = jsd_beta ∈ (0, 1).
- * This is the paper's D_JSD(β)(P ‖ Q) with P = teacher, and TRL's GKDTrainer (mixture β·teacher + (1−β)·student):
- * as β → 0 its gradient approaches β·(forward KL), as β → 1 (1 − β)·(reverse KL). β = ½ is the symmetric
- * Jensen–Shannon divergence, bounded by ln 2 nats.
+ * Generalized Jensen–Shannon divergence (GKD, Agarwal et al. 2024), p the teacher, q the student, β = jsd_beta:
+ *   JSD_β(p ‖ q) = β·KL(p ‖ m) + (1 − β)·KL(q ‖ m),   m = β·p + (1 − β)·q,   0 < β < 1,
+ * and at the endpoints TRL's GKDTrainer.generalized_jsd_loss: β = 0 is forward KL(p ‖ q), β = 1 reverse KL(q ‖ p)
+ * (the mixture formula itself vanishes at both ends; TRL switches to the two KLs there, and so do we). β = ½ is
+ * the symmetric Jensen–Shannon divergence, bounded by ln 2.
+ *   f = β·p·(log p − log m) + (1 − β)·q·(log q − log m),   g = ∂/∂log q = (1 − β)·q·(log q − log m)
+ * (the terms of ∂ log m / ∂ log q cancel: β·p + (1 − β)·q = m).
  */
-export const jsd: DivergenceFn = (logP, logQ, { jsd_beta }) => {
-  if (!(jsd_beta > 0 && jsd_beta < 1)) throw new Error(`jsd_beta must be in (0, 1), got ${jsd_beta}`);
-  const logM = logMix(logP, logQ, jsd_beta);
-  return tf.add(tf.mul(klFromLogs(logP, logM, true), jsd_beta), tf.mul(klFromLogs(logQ, logM), 1 - jsd_beta));
+export const jsdTerms: DivergenceDef = (logP, logQ, params) => {
+  const b = params.jsd_beta;
+  if (!(b >= 0 && b <= 1)) throw new Error(`jsd_beta must be in [0, 1], got ${b}`);
+  if (b === 0) return klTerms(logP, logQ, params);
+  if (b === 1) return rklTerms(logP, logQ, params);
+  const p = tf.exp(logP);
+  const q = tf.exp(logQ);
+  const logM = logMix(logP, logQ, b);
+  const fromQ = tf.mul(q, tf.sub(logQ, logM));
+  return { f: tf.add(tf.mul(tf.mul(p, tf.sub(logP, logM)), b), tf.mul(fromQ, 1 - b)), g: tf.mul(fromQ, 1 - b) };
 };

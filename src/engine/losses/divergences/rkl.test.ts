@@ -1,7 +1,9 @@
 import { describe, it } from 'vitest';
 import { expectAllClose } from '../testing.ts';
-import { rkl } from './rkl.ts';
+import { DIVERGENCES } from './index.ts';
 import { divergenceOf, P, Q } from './testing.ts';
+
+const { rkl } = DIVERGENCES;
 
 describe('rkl: KL(q ‖ p)', () => {
   it('matches the hand value for p = [½, ½], q = [0.9, 0.1]', async () => {

@@ -1,8 +1,9 @@
 import { describe, it } from 'vitest';
 import { expectAllClose } from '../testing.ts';
-import { kl } from './kl.ts';
-import { skewKl } from './skew_kl.ts';
+import { DIVERGENCES } from './index.ts';
 import { divergenceOf, P, Q } from './testing.ts';
+
+const { kl, skew_kl: skewKl } = DIVERGENCES;
 
 describe('skew_kl: KL(p ‖ α p + (1 − α) q)', () => {
   it('matches the hand value for p = [½, ½], q = [0.9, 0.1], α = 0.1', async () => {

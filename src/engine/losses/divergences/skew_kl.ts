@@ -1,11 +1,15 @@
-import type { DivergenceFn } from './types.ts';
-import { klFromLogs } from './kl.ts';
+import * as tf from '@tensorflow/tfjs';
+import type { DivergenceDef } from './types.ts';
 import { logMix } from '../log_math.ts';
 
 /**
- * Skew KL (DistiLLM, Ko et al. 2024): SKL_α(p ‖ q) = KL(p ‖ α·p + (1 − α)·q), α = skew_alpha.
+ * Skew KL (DistiLLM, Ko et al. 2024): SKL_α(p ‖ q) = KL(p ‖ m), m = α·p + (1 − α)·q, α = skew_alpha.
  * α = 0 is forward KL; the α·p share bounds the log-ratio by log(1/α) where q → 0. The mixture is taken in log
- * space (logAddExp) for stability.
+ * space (logAddExp).
+ *   f = p·(log p − log m),   g = ∂/∂log q = −p·(1 − α)·q / m.
  */
-export const skewKl: DivergenceFn = (logP, logQ, { skew_alpha }) =>
-  klFromLogs(logP, logMix(logP, logQ, skew_alpha), true);
+export const skewKlTerms: DivergenceDef = (logP, logQ, { skew_alpha: a }) => {
+  const p = tf.exp(logP);
+  const logM = logMix(logP, logQ, a);
+  return { f: tf.mul(p, tf.sub(logP, logM)), g: tf.mul(tf.neg(p), tf.mul(tf.exp(tf.sub(logQ, logM)), 1 - a)) };
+};

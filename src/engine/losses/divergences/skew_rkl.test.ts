@@ -1,8 +1,9 @@
 import { describe, it } from 'vitest';
 import { expectAllClose } from '../testing.ts';
-import { rkl } from './rkl.ts';
-import { skewRkl } from './skew_rkl.ts';
+import { DIVERGENCES } from './index.ts';
 import { divergenceOf, P, Q } from './testing.ts';
+
+const { rkl, skew_rkl: skewRkl } = DIVERGENCES;
 
 describe('skew_rkl: KL(q ‖ (1 − α) p + α q)', () => {
   it('matches the hand value for p = [½, ½], q = [0.9, 0.1], α = 0.1', async () => {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup } from '../../ops/embedding.ts';
-import { linearTransposedWeight } from '../../ops/linear.ts';
 import { attend, attentionBias, dense, geluErf, layerNorm } from '../layers.ts';
 import { EPS, WORDS } from './distilbert.ts';
 import type { ForwardContext, StudentOutput } from './types.ts';
@@ -35,11 +34,11 @@ export function distilbertForward(ctx: ForwardContext, inputIds: tf.Tensor2D, ma
   if (spec.task === 'classification') {
     const cls = hidden.slice([0, 0, 0], [b, 1, d]).reshape([b, d]); // [B, D]: the first ([CLS]) position
     const pooled = dropout(tf.relu(dense(cls, w('pre_classifier'), bias1('pre_classifier'))), 3);
-    return { logits: dense(pooled, w('classifier'), bias1('classifier')), hidden };
+    return { head: { kind: 'logits' as const, logits: dense(pooled, w('classifier'), bias1('classifier')) as tf.Tensor2D }, hidden };
   }
   const transformed = ln(geluErf(dense(hidden, w('vocab_transform'), bias1('vocab_transform'))), 'vocab_layer_norm');
   const flat = transformed.reshape([b * l, d]) as tf.Tensor2D;
-  const logits = linearTransposedWeight(flat, p(WORDS) as tf.Tensor2D, bias1('vocab_projector')); // [B·L, V]
-  return { logits: logits.reshape([b, l, spec.vocabSize]), hidden };
+  // logits = features · Eᵀ + b_v, [B·L, V]: left to the chunked head (head/)
+  return { head: { kind: 'linear' as const, features: flat, weight: p(WORDS) as tf.Tensor2D, bias: bias1('vocab_projector') }, hidden };
 }
 

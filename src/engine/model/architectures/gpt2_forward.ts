@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup } from '../../ops/embedding.ts';
-import { matMul2d, matMul2dTransposeB } from '../../ops/matmul.ts';
+import { matMul2d } from '../../ops/matmul.ts';
 import { attend, attentionBias, dense, geluTanh, layerNorm } from '../layers.ts';
 import { EPS, WORDS } from './gpt2.ts';
 import type { ForwardContext, StudentOutput } from './types.ts';
@@ -33,10 +33,10 @@ export function gpt2Forward(ctx: ForwardContext, inputIds: tf.Tensor2D, mask: tf
     const last = tf.max(notPad.mul(tf.range(0, l, 1, 'float32')), 1); // [B]
     const pick = tf.oneHot(last.cast('int32'), l).cast('float32').expandDims(2); // [B, L, 1]
     const pooled = hidden.mul(pick).sum(1) as tf.Tensor2D; // [B, D]
-    return { logits: matMul2d(pooled, w('score')), hidden };
+    return { head: { kind: 'logits' as const, logits: matMul2d(pooled, w('score')) }, hidden };
   }
   const flat = hidden.reshape([b * l, d]) as tf.Tensor2D;
-  const logits = matMul2dTransposeB(flat, p(WORDS) as tf.Tensor2D); // [B·L, V]
-  return { logits: logits.reshape([b, l, spec.vocabSize]), hidden };
+  // logits = h · wteᵀ (no bias), [B·L, V]: left to the chunked head (head/)
+  return { head: { kind: 'linear' as const, features: flat, weight: p(WORDS) as tf.Tensor2D }, hidden };
 }
 

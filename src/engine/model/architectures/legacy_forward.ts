@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { embeddingLookup } from '../../ops/embedding.ts';
-import { linearTransposedWeight } from '../../ops/linear.ts';
 import { attend, attentionBias, dense, geluTanh, layerNorm } from '../layers.ts';
 import { EPS, WORDS } from './legacy.ts';
 import type { ForwardContext, StudentOutput } from './types.ts';
@@ -28,10 +27,10 @@ export function legacyForward(ctx: ForwardContext, inputIds: tf.Tensor2D, mask: 
   }
   const hidden = ln(x, 'final_ln') as tf.Tensor3D;
   if (spec.task === 'classification') {
-    return { logits: dense(pool(hidden, mask, spec.pooling), w('classifier'), bias1('classifier')), hidden };
+    return { head: { kind: 'logits' as const, logits: dense(pool(hidden, mask, spec.pooling), w('classifier'), bias1('classifier')) as tf.Tensor2D }, hidden };
   }
-  const logits = linearTransposedWeight(hidden.reshape([b * l, d]) as tf.Tensor2D, p(WORDS) as tf.Tensor2D, bias1('lm_head'));
-  return { logits: logits.reshape([b, l, spec.vocabSize]), hidden };
+  // logits = h · Eᵀ + b, [B·L, V]: left to the chunked head (head/)
+  return { head: { kind: 'linear' as const, features: hidden.reshape([b * l, d]) as tf.Tensor2D, weight: p(WORDS) as tf.Tensor2D, bias: bias1('lm_head') }, hidden };
 }
 
 /** [B, L, D] → [B, D]: mean over non-pad positions, or the first position. */

@@ -4,6 +4,7 @@
  * registry (index.ts) picks one by the config key `architecture` and the task.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { HeadInput } from '../../head/chunks.ts';
 import type { Task } from '../../types.ts';
 
 /** The families a student can be. `legacy` only reads run directories written before 0.2 (never trained). */
@@ -49,8 +50,12 @@ export interface ForwardOptions {
 }
 
 export interface StudentOutput {
-  /** [B, L, V] for token tasks, [B, C] for classification. */
-  logits: tf.Tensor;
+  /**
+   * The output head, never materialised as [B·L, V] logits during training: token tasks give the head's input
+   * features [B·L, D] with the tied word embeddings [V, D] (and the output bias), for the chunked losses
+   * (head/); classification gives its [B, C] logits. Student.logits() materialises them for inference.
+   */
+  head: HeadInput;
   /** [B, L, D]: the last hidden state (transformers' hidden_states[-1]), what the cosine loss aligns. */
   hidden: tf.Tensor3D;
 }
