@@ -165,6 +165,7 @@ export async function createTrainer(
         langs: set.metadata.langs,
         activeTerms: terms,
         positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
+        maskedLoyalty: set.task === 'mlm',
       },
       batchesOf(indices, config.batch_size, (rows) => batcher.batchOf(rows, config.batch_size)),
     );
