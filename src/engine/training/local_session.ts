@@ -7,6 +7,7 @@
  * backend selection and capability probe.
  */
 import type { BackendChoice } from '../backend.ts';
+import type { CalibrationRecord } from '../backend_rule.ts';
 import type { BackendName, DistillConfig } from '../config/config.ts';
 import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
@@ -27,7 +28,15 @@ export interface LocalSessionDeps {
   summarizeSet(set: DistillSet, fileName: string, fileBytes: number): SetSummary;
   /** io's encodeStudentFiles: the model directory, with the set's tokenizer and the AdamW state. */
   encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }): StudentFiles;
-  selectBackend(preference: BackendName): Promise<BackendChoice>;
+  /**
+   * Makes a backend current. For `auto`, `run.calibrate` (present when deps.calibrate is) times the run's
+   * student on the current backend, and `run.steps` is what a projection covers (engine/backend_rule.ts).
+   */
+  selectBackend(preference: BackendName, run?: { calibrate?: () => Promise<CalibrationRecord>; steps?: number }): Promise<BackendChoice>;
+  /** Times the run's student on the current backend (engine/calibrate.ts); the page's auto uses it, the CLI calibrates itself. */
+  calibrate?(set: DistillSet, config: Readonly<DistillConfig>): Promise<CalibrationRecord>;
+  /** Makes backend `name` current again for a choice made earlier (configure's options.backend, e.g. a sweep's later rows). */
+  ensureBackend?(name: BackendChoice['name']): Promise<void>;
   createTrainer(
     set: DistillSet,
     config: Readonly<DistillConfig>,
@@ -116,7 +125,14 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     async configure(config, options = {}) {
       const data = requireSet();
       disposeTrainer();
-      const backend = options.backend ?? (await deps.selectBackend(config.backend));
+      let backend: BackendChoice;
+      if (options.backend) {
+        await deps.ensureBackend?.(options.backend.name);
+        backend = options.backend;
+      } else {
+        const calibrate = deps.calibrate && config.backend === 'auto' ? deps.calibrate.bind(null, data, config) : undefined;
+        backend = await deps.selectBackend(config.backend, { calibrate, steps: config.steps });
+      }
       emit({ type: 'backend', choice: backend });
       const driver = createRunDriver(emit, { now: deps.now, settleFailure: deps.settleFailure, checkpoints: deps.checkpoints });
       const created = await deps.createTrainer(data, config, driver.callbacks, {
