@@ -18,11 +18,13 @@ import { createInterruptedRun } from './interrupted_run.ts';
 import { createMetricsBuffer } from './metrics_buffer.ts';
 import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
-import { newRunId, type RunArchive } from './run_archive.ts';
+import type { RunArchive } from './run_archive.ts';
 import { finishRun, type EndReason } from './run_end.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
-import { isActive } from './run_machine.ts';
 import { createRuns } from './runs.ts';
+import { createRunStarter } from './start_run.ts';
+import { createStoredRuns, type StoredRuns } from './stored_runs.ts';
+import { createSweepRunner, type SweepRunner } from './sweep_runner.ts';
 import { createUrlSync } from './url_sync.ts';
 
 export interface PageSessionDeps {
@@ -72,6 +74,10 @@ export interface PageSession {
   resumeInterrupted(): Promise<void>;
   /** Forgets the interrupted run's checkpoint (and its stored data file). */
   discardInterrupted(): Promise<void>;
+  /** The Sweep tab's verbs (sweep_runner.ts). */
+  readonly sweeps: SweepRunner;
+  /** Rename / tag / note a stored run; open one in the Compare tab (stored_runs.ts). */
+  readonly stored: StoredRuns;
   /** Fault simulation (debug pages only). */
   readonly debug: boolean;
   injectFault(fault: DebugFault): Promise<void>;
@@ -160,7 +166,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     }
   }
 
-  async function loadBlob(file: Blob, name: string) {
+  async function loadBlob(file: Blob, name: string, source: 'demo' | 'file' = 'file') {
     const seq = ++loadSeq;
     act().dataLoading(name, file.size);
     metrics.drop();
@@ -172,6 +178,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (seq !== loadSeq) return;
       loadedSet = { blob: file, name };
       act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
+      act().dataSource(source);
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
@@ -180,10 +187,36 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     }
   }
 
+  async function loadDemo() {
+    act().dataLoading('demo', 0);
+    try {
+      const { blob, name } = await demo.fetchDemo();
+      await loadBlob(blob, name, 'demo');
+    } catch (err) {
+      act().dataFailed('the demo set', message(err));
+    }
+  }
+
+  const startRun = createRunStarter({
+    training,
+    store,
+    finalizing: () => finalizing,
+    dropMetrics: () => metrics.drop(),
+    forgetResumable() {
+      interrupted.forget();
+      void keeper.discardAll();
+    },
+    fail,
+  });
+  const sweeps = createSweepRunner({ store, archive: deps.archive, startRun, saveRun: (r) => runs.save(r), resumeInterrupted: () => interrupted.resume() });
+  const stored = createStoredRuns({ store, training, runs });
+  disposers.push(() => sweeps.dispose());
+
   return {
     async init() {
       disposers.push(training.subscribe(onEvent));
-      disposers.push(createUrlSync(deps, { onRefused: (why) => act().runsFailed(`the link's config was refused: ${why}`) }).dispose);
+      const sync = createUrlSync(deps);
+      disposers.push(sync.dispose);
       const watch = deps.watchdog ?? WATCHDOG;
       disposers.push(recovery.watch(watch.intervalMs, watch.timeoutMs));
       disposers.push(() => metrics.dispose());
@@ -194,40 +227,13 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       ]);
       if (capabilities.status === 'fulfilled') act().runEvent({ type: 'capabilities', capabilities: capabilities.value });
       if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
+      await sweeps.init();
+      if (sync.data === 'demo' && act().data.status === 'empty') await loadDemo(); // the link names the demo set
     },
-    loadFile: (file, name) => loadBlob(file, name),
-    async loadDemo() {
-      act().dataLoading('demo', 0);
-      try {
-        const { blob, name } = await demo.fetchDemo();
-        await loadBlob(blob, name);
-      } catch (err) {
-        act().dataFailed('the demo set', message(err));
-      }
-    },
+    loadFile: (file, name) => loadBlob(file, name, 'file'),
+    loadDemo,
     async train() {
-      const s = act();
-      if (s.data.status !== 'loaded') throw new Error('load a data set first');
-      if (s.config.error) throw new Error(s.config.error.message);
-      if (isActive(s.run.status)) throw new Error('a run is in progress: stop it first');
-      if (finalizing) await finalizing;
-      const runId = newRunId('run');
-      const config = { ...s.config.values };
-      metrics.drop();
-      act().resetMetrics();
-      act().runEvent({ type: 'configure', runId, config });
-      // A new run replaces any resumable one (the interrupted run's record stays in the runs table if it had one).
-      interrupted.forget();
-      void keeper.discardAll();
-      try {
-        const configured = await training.configure(config);
-        act().runEvent({ type: 'configured', ...configured });
-        // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
-        act().appendEval(await training.evaluate());
-        await training.start();
-      } catch (err) {
-        fail(err);
-      }
+      await startRun();
     },
     pause: () => training.pause().catch(fail),
     resume: () => training.resume().catch(fail),
@@ -267,6 +273,8 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     },
     resumeInterrupted: () => interrupted.resume(),
     discardInterrupted: () => interrupted.discard(),
+    sweeps,
+    stored,
     debug: deps.debug === true,
     async injectFault(fault) {
       if (!deps.debug) throw new Error('fault simulation is for debug pages (?debug)');

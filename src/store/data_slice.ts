@@ -13,6 +13,8 @@ export interface DataState {
   vocab: string[] | null;
   labelNames: string[] | null;
   error: string | null;
+  /** Where the loaded set came from: the shipped demo (a link can name it: `#data=demo`) or a file of the person's. */
+  source: 'demo' | 'file' | null;
 }
 
 export interface DataSlice {
@@ -21,6 +23,8 @@ export interface DataSlice {
   dataProgress(bytesRead: number, totalBytes: number): void;
   dataLoaded(summary: SetSummary, vocab?: string[], labelNames?: string[]): void;
   dataFailed(fileName: string, error: string): void;
+  /** Says where the set being loaded comes from (kept until the next load). */
+  dataSource(source: 'demo' | 'file'): void;
 }
 
 export const EMPTY_DATA: DataState = {
@@ -32,6 +36,7 @@ export const EMPTY_DATA: DataState = {
   vocab: null,
   labelNames: null,
   error: null,
+  source: null,
 };
 
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
@@ -55,4 +60,5 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) 
     })),
   // A bad file leaves the message; the previously loaded set is gone in the worker too, so the card clears.
   dataFailed: (fileName, error) => set({ data: { ...EMPTY_DATA, status: 'error', fileName, error } }),
+  dataSource: (source) => set((s) => ({ data: { ...s.data, source } })),
 });
