@@ -24,8 +24,6 @@ export interface StoredRuns {
   update(id: string, patch: RunPatch): Promise<void>;
   /** Opens stored run `id` in the Compare tab (throws, in words, when it cannot: no weights, another set, a run training). */
   compare(id: string): Promise<void>;
-  /** The Compare tab shows the current run again (its student is the session's only until a stored one is opened). */
-  closeCompare(): void;
 }
 
 /** Tags as typed ("kd, t=2  baseline") → trimmed, distinct, non-empty. */
@@ -87,6 +85,5 @@ export function createStoredRuns(deps: StoredRunsDeps): StoredRuns {
         throw err;
       }
     },
-    closeCompare: () => act().setStoredCompare(null),
   };
 }

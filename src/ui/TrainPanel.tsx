@@ -2,6 +2,7 @@
  * Train: start / pause / resume / stop, the progress bar with ETA, what the run uses (backend, seed), its last
  * checkpoint, what the page did about a fault, and — for a failed run with a checkpoint — resume from it.
  */
+import { configBlocked } from '../store/config_slice.ts';
 import { useApp, useSession } from './app_context.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { etaSeconds } from './eta.ts';
@@ -23,13 +24,13 @@ export function TrainPanel() {
   const run = useApp((s) => s.run);
   const history = useApp((s) => s.metrics.history);
   const dataReady = useApp((s) => s.data.status === 'loaded');
-  const configError = useApp((s) => s.config.error);
+  const blocked = useApp((s) => configBlocked(s.config));
   const formSeed = useApp((s) => s.config.values.seed);
   const active = run.status === 'running' || run.status === 'paused' || run.status === 'configuring' || run.status === 'recovering';
   const canResumeCheckpoint = run.status === 'error' && run.checkpointStep !== null;
   const last = history.at(-1);
   const eta = run.status === 'running' ? etaSeconds(history, run.step, run.totalSteps) : null;
-  const canTrain = dataReady && !configError && !active;
+  const canTrain = dataReady && !blocked && !active;
 
   return (
     <section className="panel train-panel" aria-labelledby="train-title">
@@ -39,8 +40,9 @@ export function TrainPanel() {
           <button
             type="button"
             className="primary"
+            data-train-button=""
             disabled={!canTrain}
-            title={!dataReady ? 'load a data set first' : (configError?.message ?? undefined)}
+            title={!dataReady ? 'load a data set first' : (blocked ?? undefined)}
             onClick={() => void session.train()}
           >
             {run.status === 'idle' ? 'Train' : 'Train again'}
@@ -69,7 +71,7 @@ export function TrainPanel() {
             Stop
           </button>
         </div>
-        <div className="train-status" data-testid="run-status" data-status={run.status}>
+        <div className="train-status" data-testid="run-status" data-status={run.status} aria-live="polite" aria-atomic="true">
           <strong>{STATUS_TEXT[run.status]}</strong>
           {run.totalSteps > 0 && (
             <span>
