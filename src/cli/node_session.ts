@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { createLocalSession, type LocalSession } from '../engine/training/local_session.ts';
 import { createTrainer } from '../engine/trainer.ts';
+import { openHfCheckpoint, readHfTensors, type HfCheckpoint } from '../io/hf_checkpoint.ts';
 import { encodeStudentFiles } from '../io/student_files.ts';
 import { summarizeSet } from '../io/summary.ts';
 import { cliMemoryBudget, readWithBudget } from './load.ts';
@@ -16,6 +17,8 @@ export function createNodeSession(): LocalSession {
     readDistillSet: readWithBudget,
     summarizeSet,
     encodeStudentFiles,
+    openCheckpoint: openHfCheckpoint,
+    readCheckpoint: (ckpt, names, opts) => readHfTensors(ckpt as HfCheckpoint, names, { ...opts, memoryBudgetBytes: cliMemoryBudget() }),
     selectBackend: selectNodeBackend,
     // the CLI's memory budget: the trainer refuses a step that cannot fit it before allocating anything
     createTrainer: (set, config, callbacks, options) => createTrainer(set, config, callbacks, { ...options, memoryBudgetBytes: cliMemoryBudget() }),

@@ -20,6 +20,9 @@ import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
 import type { RunArchive } from './run_archive.ts';
 import { finishRun, type EndReason } from './run_end.ts';
+import { handoffFor } from './handoff.ts';
+import { createTeacherWeights } from './teacher_weights.ts';
+import type { HandoffSources } from '../io/handoff_files.ts';
 import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
 import { createRuns } from './runs.ts';
 import { createRunStarter } from './start_run.ts';
@@ -51,6 +54,13 @@ export interface PageSession {
   init(): Promise<void>;
   loadFile(file: Blob, name: string): Promise<void>;
   loadDemo(): Promise<void>;
+  /**
+   * Teacher weights to start the student from (a Hugging Face directory's files: config.json +
+   * model.safetensors, or the shard index and shards); the form takes the teacher's shape. Refusals (another
+   * vocabulary, a family that cannot map) land in the store's teacherWeightsError.
+   */
+  attachTeacher(files: { name: string; blob: Blob }[]): Promise<void>;
+  detachTeacher(): void;
   train(): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -61,6 +71,11 @@ export interface PageSession {
   measureLatency(): Promise<void>;
   /** The files of one export of a stored run (report, history, the student in one layout). */
   runFiles(id: string, kind: RunFileKind): Promise<DownloadFile[]>;
+  /**
+   * "Continue in PyTorch": the run's handoff directory as one .zip (session/handoff.ts), with the Python
+   * sources the page bundles (tools/handoff/train.py, distill_losses.py).
+   */
+  handoffFile(id: string, sources: HandoffSources): Promise<DownloadFile>;
   /** The stored student of a run (null when the run has no weights). */
   runWeights(id: string): Promise<{ safetensors: Uint8Array; configJson: string } | null>;
   deleteRun(id: string): Promise<void>;
@@ -74,9 +89,8 @@ export interface PageSession {
   resumeInterrupted(): Promise<void>;
   /** Forgets the interrupted run's checkpoint (and its stored data file). */
   discardInterrupted(): Promise<void>;
-  /** The Sweep tab's verbs (sweep_runner.ts). */
+  /** The Sweep tab's verbs (sweep_runner.ts); rename / tag / note a stored run, open one in Compare (stored_runs.ts). */
   readonly sweeps: SweepRunner;
-  /** Rename / tag / note a stored run; open one in the Compare tab (stored_runs.ts). */
   readonly stored: StoredRuns;
   /** Fault simulation (debug pages only). */
   readonly debug: boolean;
@@ -95,6 +109,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
   let loadSeq = 0;
   /** The data file in the training session (put back after a restart; stored with checkpoints). */
   let loadedSet: LoadedSet | null = null;
+  const teacherWeights = createTeacherWeights({ store });
 
   const metrics = createMetricsBuffer({ flushMs: deps.flushMs }, { onFlush: (steps, evals) => act().appendMetrics(steps, evals) });
   const runs = createRuns({ store, archive: deps.archive });
@@ -182,6 +197,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
+      await teacherWeights.replan(); // the teacher must share the new set's vocabulary
     } catch (err) {
       if (seq === loadSeq) act().dataFailed(name, message(err));
     }
@@ -197,17 +213,11 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     }
   }
 
-  const startRun = createRunStarter({
-    training,
-    store,
-    finalizing: () => finalizing,
-    dropMetrics: () => metrics.drop(),
-    forgetResumable() {
-      interrupted.forget();
-      void keeper.discardAll();
-    },
-    fail,
-  });
+  const forgetResumable = () => {
+    interrupted.forget();
+    void keeper.discardAll();
+  };
+  const startRun = createRunStarter({ training, store, finalizing: () => finalizing, dropMetrics: () => metrics.drop(), configureOptions: () => teacherWeights.options(), forgetResumable, fail });
   const sweeps = createSweepRunner({ store, archive: deps.archive, startRun, saveRun: (r) => runs.save(r), resumeInterrupted: () => interrupted.resume() });
   const stored = createStoredRuns({ store, training, runs });
   disposers.push(() => sweeps.dispose());
@@ -231,6 +241,8 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (sync.data === 'demo' && act().data.status === 'empty') await loadDemo(); // the link names the demo set
     },
     loadFile: (file, name) => loadBlob(file, name, 'file'),
+    attachTeacher: (files) => teacherWeights.attach(files),
+    detachTeacher: () => teacherWeights.detach(),
     loadDemo,
     async train() {
       await startRun();
@@ -251,6 +263,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       if (!run) throw new Error(`no run ${id}`);
       return runFiles(run, kind, () => runs.weights(id));
     },
+    handoffFile: (id, sources) => handoffFor({ training, store, runs }, id, sources),
     runWeights: (id) => runs.weights(id),
     deleteRun: (id) => runs.remove(id),
     importRun: (report, reportName, weights) => reports.importRun(report, reportName, weights),

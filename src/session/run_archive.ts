@@ -11,8 +11,11 @@ import type { SweepRecord } from '../store/sweep_slice.ts';
 
 export interface StoredWeights {
   id: string;
+  /** model.safetensors. */
   safetensors: Uint8Array;
   configJson: string;
+  /** The model directory's other files (tokenizer, cosine projection, AdamW state); absent in older records. */
+  extra?: { name: string; bytes: Uint8Array }[];
 }
 
 export interface RunArchive {

@@ -71,6 +71,7 @@ export async function finishRun(deps: { training: TrainingClient; store: AppStor
     imported: false,
     ...(s.run.recoveries.length > 0 ? { recoveries: s.run.recoveries } : {}),
   };
-  await runs.save(record, files ? { id: record.id, safetensors: files.safetensors, configJson: files.configJson } : undefined);
+  const extra = files?.files.filter((f) => f.name !== 'model.safetensors' && f.name !== 'config.json');
+  await runs.save(record, files ? { id: record.id, safetensors: files.safetensors, configJson: files.configJson, extra } : undefined);
   act().runEvent({ type: 'saved' });
 }

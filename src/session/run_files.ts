@@ -1,7 +1,8 @@
 /**
- * A stored run's exports, as files ready to download: the student (student.safetensors, config.json, or the
- * tfjs layout model.json + weights.bin built from them, io/tfjs_weights.ts), report.json (io/report.ts) and
- * the step history as CSV.
+ * A stored run's exports, as files ready to download: the student as a Hugging Face model directory (one
+ * .zip: config.json, model.safetensors, the tokenizer, AdamW state and cosine projection when stored, and
+ * report.json), or model.safetensors / config.json alone, or the tfjs layout model.json + weights.bin built
+ * from them (io/tfjs_weights.ts); report.json (io/report.ts) and the step history as CSV.
  */
 import { LOSS_NAMES } from '../engine/losses/names.ts';
 import type { StepRecord } from '../engine/trainer_types.ts';
@@ -9,13 +10,14 @@ import { reportJson } from '../io/report.ts';
 import { STUDENT_CONFIG, STUDENT_WEIGHTS } from '../io/student_files.ts';
 import { TFJS_WEIGHTS_FILE, tfjsFilesFromSafetensors } from '../io/tfjs_weights.ts';
 import { reportOf, type RunRecord } from '../store/run_record.ts';
+import { zipBlob } from '../io/zip_write.ts';
 import type { StoredWeights } from './run_archive.ts';
 
-export type RunFileKind = 'student' | 'config' | 'tfjs' | 'report' | 'history';
+export type RunFileKind = 'directory' | 'student' | 'config' | 'tfjs' | 'report' | 'history';
 
 export interface DownloadFile {
   name: string;
-  data: string | Uint8Array;
+  data: string | Uint8Array | Blob;
   /** MIME type. */
   type: string;
 }
@@ -39,6 +41,16 @@ export async function runFiles(run: RunRecord, kind: RunFileKind, weights: () =>
   if (kind === 'history') return [{ name: `${fileStem(run)}.history.csv`, data: historyCsv(run.history), type: 'text/csv' }];
   const w = await weights();
   if (!w) throw new Error('this run has no stored weights');
+  if (kind === 'directory') {
+    const text = new TextEncoder();
+    const files = [
+      { name: STUDENT_CONFIG, bytes: text.encode(w.configJson) },
+      { name: STUDENT_WEIGHTS, bytes: w.safetensors },
+      ...(w.extra ?? []),
+      { name: 'report.json', bytes: text.encode(reportJson(reportOf(run))) },
+    ];
+    return [{ name: `${fileStem(run)}.zip`, data: zipBlob(files), type: 'application/zip' }];
+  }
   if (kind === 'student') return [{ name: STUDENT_WEIGHTS, data: w.safetensors, type: 'application/octet-stream' }];
   if (kind === 'config') return [{ name: STUDENT_CONFIG, data: w.configJson, type: 'application/json' }];
   const tfjs = await tfjsFilesFromSafetensors(w.safetensors, w.configJson);

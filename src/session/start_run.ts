@@ -5,6 +5,7 @@
  */
 import type { BackendChoice } from '../engine/backend.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
+import type { ConfigureOptions } from '../engine/training/session.ts';
 import { configBlocked } from '../store/config_slice.ts';
 import type { AppStore } from '../store/store.ts';
 import type { TrainingClient } from '../worker/client.ts';
@@ -18,6 +19,8 @@ export interface StartRunDeps {
   finalizing(): Promise<void> | null;
   /** Drops what the metrics buffer holds. */
   dropMetrics(): void;
+  /** What else the training session's configure takes for the next run (the teacher weights to start from). */
+  configureOptions?(): ConfigureOptions | undefined;
   /** A new run replaces any resumable one: the interrupted offer goes, and every stored checkpoint. */
   forgetResumable(): void;
   fail(err: unknown): void;
@@ -45,7 +48,8 @@ export function createRunStarter(deps: StartRunDeps): (config?: DistillConfig, b
     act().runEvent({ type: 'configure', runId, config: runConfig });
     deps.forgetResumable();
     try {
-      const configured = await deps.training.configure(runConfig, backend ? { backend } : undefined);
+      const options = { ...deps.configureOptions?.(), ...(backend ? { backend } : {}) };
+      const configured = await deps.training.configure(runConfig, Object.keys(options).length > 0 ? options : undefined);
       act().runEvent({ type: 'configured', ...configured });
       act().appendEval(await deps.training.evaluate());
       await deps.training.start();

@@ -17,6 +17,26 @@ export interface DataState {
   source: 'demo' | 'file' | null;
 }
 
+/** The teacher weights a student will start from (the arrays stay in their files until Train). */
+export interface TeacherWeightsState {
+  /** The files' folder (or first file) name, for the card. */
+  name: string;
+  family: string;
+  architecture: string;
+  teacherLayers: number;
+  dModel: number;
+  nHeads: number;
+  dFf: number;
+  /** Teacher layer of each student layer (model/teacher_init.ts). */
+  layers: number[];
+  /** Tensors read / in the checkpoint, and the bytes read. */
+  reads: number;
+  tensors: number;
+  bytes: number;
+  /** Student tensors left at their random init. */
+  notCopied: string[];
+}
+
 export interface DataSlice {
   data: DataState;
   dataLoading(fileName: string, totalBytes: number): void;
@@ -25,6 +45,10 @@ export interface DataSlice {
   dataFailed(fileName: string, error: string): void;
   /** Says where the set being loaded comes from (kept until the next load). */
   dataSource(source: 'demo' | 'file'): void;
+  /** Teacher weights attached (or the reason they cannot be used); null, null detaches. */
+  teacherWeights: TeacherWeightsState | null;
+  teacherWeightsError: string | null;
+  setTeacherWeights(weights: TeacherWeightsState | null, error?: string | null): void;
 }
 
 export const EMPTY_DATA: DataState = {
@@ -41,6 +65,9 @@ export const EMPTY_DATA: DataState = {
 
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
   data: EMPTY_DATA,
+  teacherWeights: null,
+  teacherWeightsError: null,
+  setTeacherWeights: (weights, error = null) => set({ teacherWeights: weights, teacherWeightsError: error }),
   dataLoading: (fileName, totalBytes) => set({ data: { ...EMPTY_DATA, status: 'loading', fileName, totalBytes } }),
   dataProgress: (bytesRead, totalBytes) =>
     set((s) => (s.data.status === 'loading' ? { data: { ...s.data, bytesRead, totalBytes } } : {})),

@@ -2,6 +2,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useApp, useSession } from './app_context.tsx';
 import { DataSummary } from './DataSummary.tsx';
+import { TeacherWeights } from './TeacherWeights.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { formatBytes } from './format.ts';
 
@@ -75,6 +76,7 @@ export function DataPanel() {
         </div>
       )}
       {data.summary && <DataSummary summary={data.summary} labelNames={data.labelNames} />}
+      {data.summary && <TeacherWeights busy={busy} />}
     </section>
   );
 }

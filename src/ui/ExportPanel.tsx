@@ -11,6 +11,9 @@ import { LossChart } from './charts/LossChart.tsx';
 import { LoyaltyChart } from './charts/LoyaltyChart.tsx';
 import { SpeedChart } from './charts/SpeedChart.tsx';
 import { OptimChart } from './charts/OptimChart.tsx';
+// The PyTorch trainer a handoff carries, bundled as text (the same files `distill handoff` copies).
+import trainPy from '../../tools/handoff/train.py?raw';
+import lossesPy from '../../tools/handoff/distill_losses.py?raw';
 
 export function ExportPanel({ smoothing, logScale }: { smoothing: number; logScale: boolean }) {
   const session = useSession();
@@ -18,6 +21,7 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
   const currentId = useApp((s) => s.run.runId);
   const [picked, setPicked] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [handingOff, setHandingOff] = useState(false);
   const id = picked ?? (runs.some((r) => r.id === currentId) ? currentId : (runs[0]?.id ?? null));
   const run = runs.find((r) => r.id === id) ?? null;
 
@@ -28,6 +32,19 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
       for (const file of await session.runFiles(run.id, kind)) downloadFile(file);
     } catch (err) {
       setMessage(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const handoff = async () => {
+    if (!run) return;
+    setMessage(null);
+    setHandingOff(true);
+    try {
+      downloadFile(await session.handoffFile(run.id, { trainPy, lossesPy }));
+    } catch (err) {
+      setMessage(err instanceof Error ? err.message : String(err));
+    } finally {
+      setHandingOff(false);
     }
   };
 
@@ -51,6 +68,9 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
           <div>
             <h3>Student</h3>
             <div className="row">
+              <button type="button" disabled={!run.hasWeights} onClick={() => void save('directory')} data-testid="export-directory">
+                Hugging Face directory (.zip)
+              </button>
               <button type="button" disabled={!run.hasWeights} onClick={() => void save('student')}>
                 model.safetensors
               </button>
@@ -62,8 +82,23 @@ export function ExportPanel({ smoothing, logScale }: { smoothing: number; logSca
               </button>
             </div>
             <p className="hint">
-              HF-style names (<code>encoder.layer.0.attention.qkv.weight</code>, weights [in, out]); the tfjs files are a weights
-              manifest: load with <code>tf.io.loadWeights(modelJson.weightsManifest, baseUrl)</code>.
+              A real {String(run.studentConfig?.architectures ?? 'transformers')} model: unzip and load it with{' '}
+              <code>AutoModel….from_pretrained(dir)</code> (no <code>trust_remote_code</code>); the zip also holds the tokenizer
+              when the set carried one, the AdamW state and report.json. The tfjs files are a weights manifest of the same
+              tensors: <code>tf.io.loadWeights(modelJson.weightsManifest, baseUrl)</code>.
+            </p>
+          </div>
+          <div>
+            <h3>Continue at scale</h3>
+            <div className="row">
+              <button type="button" disabled={!run.hasWeights || handingOff} onClick={() => void handoff()} data-testid="export-handoff">
+                {handingOff ? 'Preparing…' : 'Continue in PyTorch'}
+              </button>
+            </div>
+            <p className="hint">
+              A .zip with <code>train.py</code> (PyTorch + transformers; <code>torchrun</code> for several GPUs), the recipe, the
+              student and its AdamW state. Run <code>python train.py --data FILE --check-parity</code> first: it recomputes this
+              page&apos;s losses on the first batches.
             </p>
           </div>
           <div>

@@ -8,7 +8,11 @@ import { formatBytes, formatCount } from './format.ts';
 /** Student parameters for a config and the loaded set (null without a set or with an invalid shape). */
 export function countStudent(config: DistillConfig, task: 'mlm' | 'clm' | 'classification', vocabSize: number, numClasses?: number): number | null {
   if (config.d_model % config.n_heads !== 0) return null;
-  return studentParamCount(studentSpec(config, task, { vocabSize, numClasses }));
+  try {
+    return studentParamCount(studentSpec(config, task, { vocabSize, numClasses }));
+  } catch {
+    return null; // an architecture that cannot do the task (the form says why)
+  }
 }
 
 export function StudentPanel() {
@@ -19,8 +23,8 @@ export function StudentPanel() {
   return (
     <section className="panel" aria-labelledby="student-title">
       <h2 id="student-title">Student</h2>
-      {/* pooling applies to classification only */}
-      <ConfigFields group="student" skip={summary?.task === 'classification' ? [] : ['pooling']} />
+      {/* pooling only concerns 0.1 run directories (DistilBERT pools [CLS], GPT-2 its last token) */}
+      <ConfigFields group="student" skip={['pooling']} />
       <div className="stats" data-testid="student-stats">
         <div>
           <span className="stat-value">{params === null ? '—' : formatCount(params)}</span>

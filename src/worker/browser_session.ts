@@ -17,6 +17,7 @@ import { prepareWasmThreads, withThreadCap } from '../engine/patches/browser_was
 import { createLocalSession, type LocalSession } from '../engine/training/local_session.ts';
 import { createTrainer } from '../engine/trainer.ts';
 import { readDistillSet } from '../io/read.ts';
+import { openHfCheckpoint, readHfTensors, type HfCheckpoint } from '../io/hf_checkpoint.ts';
 import { encodeStudentFiles } from '../io/student_files.ts';
 import { summarizeSet } from '../io/summary.ts';
 import { gpuDeviceOf, watchDevice, type LosableDevice } from './gpu_device.ts';
@@ -45,6 +46,8 @@ export function createBrowserSession(wasmThreads: number): BrowserSession {
     readDistillSet,
     summarizeSet,
     encodeStudentFiles,
+    openCheckpoint: openHfCheckpoint,
+    readCheckpoint: (ckpt, names, opts) => readHfTensors(ckpt as HfCheckpoint, names, { ...opts }),
     createTrainer,
     async selectBackend(preference, run) {
       const init = (name: ConcreteBackend) => withThreadCap(threads.threads, () => tryBackend(name, {}));

@@ -63,7 +63,7 @@ export function createWorkerHost(session: LocalSession, post: Post, debug?: Debu
       case 'debug':
         return simulate(req);
       case 'evaluate':
-        return emit({ type: 'evaluated', id, record: await session.evaluate() });
+        return emit({ type: 'evaluated', id, record: await session.evaluate(req.indices) });
       case 'predict':
         return emit({ type: 'predicted', id, predictions: await session.predictExamples(req.indices, req.topk) });
       case 'logits':
@@ -76,6 +76,8 @@ export function createWorkerHost(session: LocalSession, post: Post, debug?: Debu
         return emit({ type: 'latency', id, latency: await session.measureLatency() });
       case 'export':
         return emit({ type: 'exported', id, files: await session.exportStudent() });
+      case 'handoff':
+        return emit({ type: 'handoff-recipe', id, recipe: await session.handoffRecipe(req.request) });
       case 'load-student':
         await session.loadStudent(req.tensors);
         return emit({ type: 'student-loaded', id });

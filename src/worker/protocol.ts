@@ -9,12 +9,14 @@
  */
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
+import type { HandoffRecipe } from '../engine/handoff/recipe.ts';
 import type { EvalRecord, ExamplePrediction, LogitsPrediction, NamedArray, TrainerCheckpoint } from '../engine/trainer_types.ts';
 import type {
   Capabilities,
   ConfigureOptions,
   ConfusionData,
   ExampleView,
+  HandoffRequest,
   LoadedSet,
   SessionEvent,
   StudentFiles,
@@ -46,7 +48,7 @@ export type WorkerRequest =
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number }
-  | { type: 'evaluate'; id: number }
+  | { type: 'evaluate'; id: number; indices?: number[] }
   | { type: 'predict'; id: number; indices: number[]; topk: number }
   | { type: 'logits'; id: number; indices: number[]; topk?: number }
   | { type: 'example'; id: number; index: number; topk: number }
@@ -54,6 +56,8 @@ export type WorkerRequest =
   | { type: 'latency'; id: number }
   | { type: 'export'; id: number }
   | { type: 'load-student'; id: number; tensors: NamedArray[] }
+  /** recipe.json of a PyTorch handoff of the configured trainer (with its parity batches). */
+  | { type: 'handoff'; id: number; request: HandoffRequest }
   /** Puts a checkpoint of this run (same config and data) into the configured trainer; training continues from it. */
   | { type: 'restore'; id: number; checkpoint: TrainerCheckpoint }
   /** Liveness: answered with 'pong' as soon as the worker's event loop is free (the page's watchdog). */
@@ -85,6 +89,7 @@ export type WorkerEvent =
   | { type: 'latency'; id: number; latency: { ms_per_example: number } }
   | { type: 'exported'; id: number; files: StudentFiles }
   | { type: 'student-loaded'; id: number }
+  | { type: 'handoff-recipe'; id: number; recipe: HandoffRecipe }
   | { type: 'restored'; id: number; step: number }
   | { type: 'pong'; id: number }
   | { type: 'debugged'; id: number; fault: DebugFault }
@@ -111,6 +116,7 @@ export const RESPONSE_TYPE = {
   latency: 'latency',
   export: 'exported',
   'load-student': 'student-loaded',
+  handoff: 'handoff-recipe',
   restore: 'restored',
   ping: 'pong',
   debug: 'debugged',

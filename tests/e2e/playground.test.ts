@@ -4,7 +4,9 @@
  * from broken files, train a classifier on wasm, reload a run's link — and, over the whole session, no request
  * leaves the page's origin and no Content-Security-Policy rule is broken. Screenshots: test-results/e2e/*.png.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -12,6 +14,9 @@ import { readSafetensors } from '../../src/io/safetensors_read.ts';
 import { DEMO_MANIFEST_URL } from '../../src/session/demo.ts';
 import { ROOT, download, openSession, screenshot, type Session } from './browser.ts';
 import { writeFixtures, type Fixtures } from './fixtures.ts';
+import { VENV_PYTHON } from '../helpers/venv.ts';
+
+const run = promisify(execFile);
 
 /** A student SwiftShader trains in seconds: 1 layer, d_model 32, L 16. */
 const TINY = 'n_layers=1&d_model=32&n_heads=2&d_ff=64&max_len=16&batch_size=8&steps=30&eval_every=10&report_every=5&warmup_steps=5&lr=0.003';
@@ -189,7 +194,7 @@ describe('the playground page', () => {
     // the CLI's report shape (distill train)
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['tool', 'started_at', 'wall_seconds', 'data', 'config', 'backend', 'student', 'history', 'evals', 'initial_metrics', 'final_metrics']));
     expect(report.data).toMatchObject({ file: 'tiny-mlm.safetensors', task: 'mlm', teacher: 'topk', k: 4 });
-    expect(report.student).toMatchObject({ hidden_size: 32 });
+    expect(report.student).toMatchObject({ model_type: 'distilbert', dim: 32 });
     expect(report.evals[0].step).toBe(0);
     expect(report.history).toHaveLength(30);
     expect(report.backend.name).toBe('webgpu');
@@ -197,6 +202,36 @@ describe('the playground page', () => {
     expect(readFileSync(downloads.csv, 'utf8').trim().split('\n')).toHaveLength(31);
     expect(readFileSync(downloads.png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     await screenshot(page, 'export');
+  });
+
+  it('exports a Hugging Face directory that transformers loads and that gives the engine\'s logits', async () => {
+    const zip = (await download(page, () => page.locator('[data-testid=export-directory]').click())).file;
+    const dir = path.join(path.dirname(zip), 'hf-student');
+    rmSync(dir, { recursive: true, force: true });
+    await run(VENV_PYTHON, ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, dir]);
+    expect(readdirSync(dir).sort()).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'optimizer.safetensors', 'report.json']));
+    const preds = path.join(dir, 'preds.safetensors');
+    await run(process.execPath, [path.join(ROOT, 'bin/distill.mjs'), 'predict', '--data', files.mlm, '--student', dir, '--out', preds, '--backend', 'wasm']);
+    const { stdout } = await run(VENV_PYTHON, [path.join(ROOT, 'tools/hf_student_check.py'), '--student', dir, '--data', files.mlm, '--preds', preds]);
+    const result = JSON.parse(stdout.trim().split('\n').pop() as string);
+    expect(result).toMatchObject({ task: 'mlm', class: 'DistilBertForMaskedLM' });
+    expect(result.max_abs_diff).toBeLessThan(1e-4);
+  });
+
+  it('hands the run off to PyTorch: train.py recomputes the page\'s losses (--check-parity) and trains on', async () => {
+    const zip = (await download(page, () => page.locator('[data-testid=export-handoff]').click())).file;
+    const dir = path.join(path.dirname(zip), 'handoff');
+    rmSync(dir, { recursive: true, force: true }); // a previous run's extraction
+    await run(VENV_PYTHON, ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, dir]);
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'distill_losses.py', 'recipe.json', 'student', 'train.py']);
+    const recipe = JSON.parse(readFileSync(path.join(dir, 'recipe.json'), 'utf8'));
+    expect(recipe).toMatchObject({ task: 'mlm', architecture: 'distilbert', optimizer: { state: true }, schedule: { steps_done: 30 }, engine: { backend: 'webgpu' } });
+    const { stdout } = await run(VENV_PYTHON, [path.join(dir, 'train.py'), '--data', files.mlm, '--check-parity']);
+    const parity = JSON.parse(stdout.trim().split('\n').pop() as string);
+    expect(parity.max_rel_diff).toBeLessThan(1e-4);
+    await run(VENV_PYTHON, [path.join(dir, 'train.py'), '--data', files.mlm, '--out', path.join(dir, 'run'), '--steps', '3']);
+    const report = JSON.parse(readFileSync(path.join(dir, 'run', 'report.json'), 'utf8'));
+    expect(report.history.map((h: { step: number }) => h.step)).toEqual([31, 32, 33]);
   });
 
   it('re-imports the exported run (report + weights) and overlays runs', async () => {

@@ -1,18 +1,10 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import { splitExamples } from '../../engine/data/split.ts';
-import { buildRecipe, parityIndices, type ParityBatch } from '../../engine/handoff/recipe.ts';
-import { ARCHITECTURES } from '../../engine/model/architectures/index.ts';
-import { studentSpec } from '../../engine/model/spec.ts';
-import { decayedNames } from '../../engine/model/student.ts';
-import { createTrainer } from '../../engine/trainer.ts';
-import { activeTerms } from '../../engine/train/objective.ts';
 import { handoffFiles } from '../../io/handoff_files.ts';
 import { checkKnown, intOption, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { loadSet } from '../load.ts';
-import { selectNodeBackend } from '../node_runtime.ts';
+import { createNodeSession } from '../node_session.ts';
 import { log } from '../progress.ts';
 import { readStudentDir } from '../student_dir.ts';
 import { configForSet } from './eval_config.ts';
@@ -40,48 +32,24 @@ export async function handoffCommand(args: ParsedArgs): Promise<void> {
   if (student.architecture === 'legacy') throw new Error(`${studentDir}: a Distill Playground 0.1 student has no transformers class to continue in; retrain it (distill train) first`);
   const set = await loadSet(dataFile);
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
-  const backend = await selectNodeBackend(config.backend);
-  const trainer = await createTrainer(set, config, {}, { backend, architecture: student.architecture });
+  const session = createNodeSession();
   try {
-    trainer.loadStudent(student.tensors);
-    const split = splitExamples(set, config.eval_fraction, config.seed);
-    const batches = parityIndices(split.train.length >= config.batch_size ? split.train : [...split.train, ...split.eval], config.batch_size, parityCount);
-    if (batches.length === 0) throw new Error(`${dataFile}: fewer examples (${set.n}) than one batch (${config.batch_size}): no parity batch to record`);
-    const parity: ParityBatch[] = [];
-    for (const indices of batches) parity.push({ indices, losses: (await trainer.evaluate(indices)).metrics.loss ?? { total: NaN } });
-    const labels = set.labels !== undefined || set.task === 'clm';
-    const arch = ARCHITECTURES[student.architecture];
-    const name = path.basename(path.resolve(studentDir));
-    const recipe = buildRecipe({
-      name,
-      task: set.task,
-      architecture: student.architecture,
-      modelClass: arch.classes[set.task] ?? '?',
-      config,
-      terms: activeTerms(config, labels, set.teacherHidden !== undefined),
-      decayed: [...decayedNames(studentSpec(config, set.task, { vocabSize: set.vocabSize, numClasses: set.numClasses, padId: set.metadata.padId }, student.architecture))],
-      hasOptimizerState: student.optimizerFile !== undefined,
+    session.adopt(set, path.basename(dataFile), (await stat(dataFile)).size);
+    await session.configure(config, { architecture: student.architecture });
+    await session.loadStudent(student.tensors);
+    const recipe = await session.handoffRecipe({
+      name: path.basename(path.resolve(studentDir)),
+      parityBatches: parityCount,
       stepsDone: Number(student.raw.steps_trained ?? 0),
-      data: {
-        n: set.n,
-        seq_len: set.seqLen,
-        vocab_size: set.vocabSize,
-        teacher: set.teacher.kind,
-        k: set.teacher.kind === 'topk' ? set.teacher.k : null,
-        has_labels: labels,
-        has_hidden: set.teacherHidden !== undefined,
-      },
-      split: { source: split.source, eval: split.eval },
-      parity,
-      backend: backend.name,
-      tfjsVersion: tf.version.tfjs,
     });
+    recipe.optimizer.state = student.optimizerFile !== undefined;
+    const parity = recipe.parity.batches;
     const sources = { trainPy: await readFile(path.join(SOURCES, 'train.py'), 'utf8'), lossesPy: await readFile(path.join(SOURCES, 'distill_losses.py'), 'utf8') };
     await mkdir(path.join(out, 'student'), { recursive: true });
     for (const f of handoffFiles(recipe, [], sources, path.basename(dataFile))) await writeFile(path.join(out, f.name), f.bytes);
     for (const f of student.files.filter((n) => n !== 'report.json')) await copyFile(path.join(studentDir, f), path.join(out, 'student', f));
     log(`wrote ${out}: train.py, distill_losses.py, recipe.json (${parity.length} parity batches), README.md, student/ (${student.optimizerFile ? 'with' : 'without'} AdamW state)`);
   } finally {
-    trainer.dispose();
+    session.dispose();
   }
 }

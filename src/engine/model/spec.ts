@@ -52,3 +52,8 @@ export function studentParamCount(spec: StudentSpec): number {
 export function studentBytes(spec: StudentSpec): number {
   return studentParamCount(spec) * 4;
 }
+
+/** The parameters AdamW decays, by name: weight matrices, not biases, LayerNorm parameters or embeddings. */
+export function decayedNames(spec: StudentSpec): Set<string> {
+  return new Set(parameterDefs(spec).filter((d) => d.decay).map((d) => d.name));
+}

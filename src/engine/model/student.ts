@@ -4,6 +4,8 @@ import { FORWARDS } from './architectures/forwards.ts';
 import type { ForwardOptions, ParamDef, StudentOutput, StudentSpec } from './architectures/types.ts';
 import { parameterDefs, studentParamCount } from './spec.ts';
 
+export { decayedNames } from './spec.ts';
+
 export type { ForwardOptions, StudentOutput } from './architectures/types.ts';
 
 /** Std of the normal initialiser (BERT, DistilBERT and GPT-2 use 0.02). */
@@ -19,10 +21,6 @@ export interface Student {
   dispose(): void;
 }
 
-/** The parameters AdamW decays, by name: weight matrices, not biases, LayerNorm parameters or embeddings. */
-export function decayedNames(spec: StudentSpec): Set<string> {
-  return new Set(parameterDefs(spec).filter((d) => d.decay).map((d) => d.name));
-}
 
 function initialValue(def: ParamDef, spec: StudentSpec, seed: number): tf.Tensor {
   if (def.init === 'zeros') return tf.zeros(def.shape);

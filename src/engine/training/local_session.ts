@@ -12,9 +12,19 @@ import type { BackendName, DistillConfig } from '../config/config.ts';
 import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { DistillMetadata, DistillSet } from '../types.ts';
+import { mergeConfig } from '../config/merge.ts';
+import { handoffRecipeFor } from '../handoff/from_trainer.ts';
+import { planTeacherInit } from '../model/teacher_init.ts';
+import { resolveArchitecture } from '../model/architectures/index.ts';
 import { confusionCounts, exampleView } from './example_view.ts';
 import { createRunDriver, type RunDriver } from './run_driver.ts';
-import type { Capabilities, LoadedSet, SessionEvent, SessionListener, SetSummary, StudentFiles, TrainingSession } from './session.ts';
+import type { Capabilities, ConfigureOptions, LoadedSet, SessionEvent, SessionListener, SetSummary, StudentFiles, TrainingSession } from './session.ts';
+
+/** What a teacher checkpoint tells before any tensor is read (io/hf_checkpoint.ts HfCheckpoint). */
+export interface TeacherCheckpoint {
+  config: Record<string, unknown>;
+  tensors: ReadonlyMap<string, unknown>;
+}
 
 export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
@@ -26,6 +36,9 @@ export interface LocalSessionDeps {
   readDistillSet(blob: Blob, name: string, opts?: ReadOptions): Promise<DistillSet>;
   /** io's summarizeSet. */
   summarizeSet(set: DistillSet, fileName: string, fileBytes: number): SetSummary;
+  /** io's openHfCheckpoint and readHfTensors: a teacher's weights, for ConfigureOptions.teacher. */
+  openCheckpoint?(files: ReadonlyMap<string, Blob>): Promise<TeacherCheckpoint>;
+  readCheckpoint?(ckpt: TeacherCheckpoint, names: readonly string[], opts: ReadOptions): Promise<ReadonlyMap<string, { shape: number[]; data: Float32Array }>>;
   /** io's encodeStudentFiles: the model directory, with the set's tokenizer and the AdamW state. */
   encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }): StudentFiles;
   /**
@@ -66,6 +79,8 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
   let set: DistillSet | null = null;
   let run: RunDriver | null = null;
   let loadAbort: AbortController | null = null;
+  /** The configured trainer's family (a stored 0.1 directory's is legacy). */
+  let architecture: ArchitectureName = 'distilbert';
   const listeners = new Set<SessionListener>();
   const emit = (event: SessionEvent) => {
     for (const listener of listeners) listener(event);
@@ -92,6 +107,18 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     run.trainer.dispose();
     run = null;
   };
+
+  /** The student's config and starting weights from a teacher's files (progress events while reading). */
+  async function fromTeacher(data: DistillSet, requested: Readonly<DistillConfig>, teacher: NonNullable<ConfigureOptions['teacher']>) {
+    if (!deps.openCheckpoint || !deps.readCheckpoint) throw new Error('this session cannot read teacher weights');
+    const ckpt = await deps.openCheckpoint(new Map(teacher.files.map((f) => [f.name, f.blob])));
+    const plan = planTeacherInit(ckpt.config, new Set(ckpt.tensors.keys()), data, requested, new Set(teacher.explicit));
+    const read = await deps.readCheckpoint(ckpt, plan.reads, {
+      onProgress: (bytesRead, totalBytes) => emit({ type: 'progress', bytesRead, totalBytes }),
+    });
+    const initialWeights: NamedArray[] = plan.build(read).map((a) => ({ name: a.name, dtype: 'F32', shape: a.shape, data: a.data }));
+    return { config: mergeConfig(requested, plan.overrides), initialWeights };
+  }
 
   return {
     probe: () => deps.probe(),
@@ -122,8 +149,14 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       set = loaded;
       return loadedSet(loaded, name, fileBytes);
     },
-    async configure(config, options = {}) {
+    async configure(requested, options = {}) {
       const data = requireSet();
+      let config = requested;
+      let initialWeights = options.initialWeights;
+      if (options.teacher) {
+        ({ config, initialWeights } = await fromTeacher(data, requested, options.teacher));
+      }
+      architecture = options.architecture ?? resolveArchitecture(config.architecture, data.task);
       disposeTrainer();
       let backend: BackendChoice;
       if (options.backend) {
@@ -139,7 +172,7 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
         backend,
         evalIndices: options.evalIndices,
         architecture: options.architecture,
-        initialWeights: options.initialWeights,
+        initialWeights,
       });
       driver.attach(created);
       run = driver;
@@ -172,6 +205,9 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     async exportStudent() {
       const t = trainer();
       return deps.encodeStudentFiles(await t.exportStudent(), t.paramCount, requireSet().metadata, await t.exportOptimizer());
+    },
+    async handoffRecipe(request) {
+      return handoffRecipeFor(trainer(), requireSet(), { ...request, architecture, hasOptimizerState: true });
     },
     async loadStudent(tensors: NamedArray[]) {
       trainer().loadStudent(tensors);

@@ -17,6 +17,7 @@ import type {
   TrainerCheckpoint,
   TrainerStatus,
 } from '../trainer_types.ts';
+import type { HandoffRecipe } from '../handoff/recipe.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { Task } from '../types.ts';
 
@@ -105,6 +106,14 @@ export interface Configured {
   backend: BackendChoice;
 }
 
+export interface HandoffRequest {
+  /** The run's name (recipe.json, the README). */
+  name: string;
+  parityBatches?: number;
+  /** Steps the student has taken, when the trainer was configured from a stored directory. */
+  stepsDone?: number;
+}
+
 export interface ConfigureOptions {
   /** Examples to evaluate on instead of the held-out split (`distill eval --split all`). */
   evalIndices?: number[];
@@ -114,6 +123,12 @@ export interface ConfigureOptions {
   initialWeights?: NamedArray[];
   /** A backend already selected (the CLI calibrates before it configures); else the session selects one. */
   backend?: BackendChoice;
+  /**
+   * Start from a teacher's weights (model/teacher_init.ts): its Hugging Face directory's files (config.json +
+   * model.safetensors, or the shard index and shards) and the config keys the person set (`n_layers`,
+   * `max_len`, …: a width or head count other than the teacher's is refused). Only the needed tensors are read.
+   */
+  teacher?: { files: { name: string; blob: Blob }[]; explicit: string[] };
 }
 
 /** One example as the example browser needs it; teacher top-k computed in plain JS from the set's arrays. */
@@ -211,6 +226,11 @@ export interface TrainingSession {
   /** Student forward latency: median ms per example at the run's batch size. */
   measureLatency(): Promise<{ ms_per_example: number }>;
   exportStudent(): Promise<StudentFiles>;
+  /**
+   * recipe.json of a PyTorch handoff for the configured trainer (engine/handoff): the resolved recipe and the
+   * engine's loss components on the first training batches, dropout off (train.py --check-parity).
+   */
+  handoffRecipe(options: HandoffRequest): Promise<HandoffRecipe>;
   /** Replaces the student's weights with exported ones (`distill eval` / `predict` of a trained student). */
   loadStudent(tensors: NamedArray[]): Promise<void>;
   /** Restores a checkpoint into the configured trainer; resolves with the step it continues from. */

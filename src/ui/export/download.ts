@@ -21,7 +21,8 @@ export function downloadBytes(bytes: Uint8Array, fileName: string, type = 'appli
 }
 
 /** Saves one of the session's export files (session/run_files.ts). */
-export function downloadFile(file: { name: string; data: string | Uint8Array; type: string }): void {
-  if (typeof file.data === 'string') downloadText(file.data, file.name, file.type);
+export function downloadFile(file: { name: string; data: string | Uint8Array | Blob; type: string }): void {
+  if (file.data instanceof Blob) downloadBlob(file.data, file.name);
+  else if (typeof file.data === 'string') downloadText(file.data, file.name, file.type);
   else downloadBytes(file.data, file.name, file.type);
 }
