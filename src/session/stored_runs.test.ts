@@ -51,4 +51,13 @@ describe('stored runs', () => {
     await expect(stored.compare(id)).rejects.toThrow(/a run is training/);
     await h.session.stop();
   });
+  it("times the attached teacher's shape in this browser, then puts the current run's student back", async () => {
+    const { h, stored, decoded, id } = await oneStoredRun();
+    await expect(stored.measureTeacher()).rejects.toThrow(/drop the teacher weights first/);
+    h.store.getState().setTeacherWeights({ name: 'bert', family: 'bert', architecture: 'distilbert', teacherLayers: 4, dModel: 16, nHeads: 2, dFf: 32, layers: [0, 2], reads: 10, tensors: 20, bytes: 1000, notCopied: [] });
+    await stored.measureTeacher();
+    expect(h.store.getState().compare.teacherHere).toEqual({ msPerExample: 0.75, backend: 'cpu', shape: '4 layers × 16' });
+    expect(h.store.getState().compare.stored?.runId).toBe(id); // reopened from IndexedDB
+    expect(decoded).toHaveLength(1);
+  });
 });

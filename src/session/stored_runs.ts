@@ -24,6 +24,13 @@ export interface StoredRuns {
   update(id: string, patch: RunPatch): Promise<void>;
   /** Opens stored run `id` in the Compare tab (throws, in words, when it cannot: no weights, another set, a run training). */
   compare(id: string): Promise<void>;
+  /**
+   * Times a network of the attached teacher's shape (its layers, width, heads, d_ff; the set's vocabulary)
+   * in this browser, the way the student is timed, so the two latencies come from the same hardware. A
+   * forward pass costs the same whatever the weights, so the teacher's are not read. The session's student
+   * is the current run's again afterwards (from IndexedDB) when that run is stored.
+   */
+  measureTeacher(): Promise<void>;
 }
 
 /** Tags as typed ("kd, t=2  baseline") → trimmed, distinct, non-empty. */
@@ -47,7 +54,7 @@ export function createStoredRuns(deps: StoredRunsDeps): StoredRuns {
     if (!run) throw new Error(`no stored run ${id}`);
     return run;
   };
-  return {
+  const api: StoredRuns = {
     async update(id, patch) {
       const run = find(id);
       const name = patch.name?.trim();
@@ -58,6 +65,27 @@ export function createStoredRuns(deps: StoredRunsDeps): StoredRuns {
         ...(patch.note !== undefined ? { note: patch.note } : {}),
       };
       await deps.runs.save(next);
+    },
+    async measureTeacher() {
+      const s = act();
+      const teacher = s.teacherWeights;
+      if (!teacher) throw new Error('drop the teacher weights first (the data panel): their config gives the shape to time');
+      if (isActive(s.run.status)) throw new Error('a run is training: measure the teacher once it has finished');
+      if (s.data.status !== 'loaded') throw new Error('load the data set first');
+      act().compareBusy('timing the teacher');
+      try {
+        const shape = { n_layers: teacher.teacherLayers, d_model: teacher.dModel, n_heads: teacher.nHeads, d_ff: teacher.dFf };
+        const configured = await deps.training.configure({ ...s.config.values, ...shape, backend: s.run.backend?.name ?? s.config.values.backend });
+        const { ms_per_example } = await deps.training.measureLatency();
+        act().setTeacherLatency({ msPerExample: ms_per_example, backend: configured.backend.name, shape: `${teacher.teacherLayers} layers × ${teacher.dModel}` });
+        act().compareBusy(null);
+      } catch (err) {
+        act().compareBusy(null, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      // the session held the current run's student: put it back
+      const back = s.compare.stored?.runId ?? (s.run.saved ? s.run.runId : null);
+      if (back && act().runs.list.some((r) => r.id === back && r.hasWeights)) await api.compare(back);
     },
     async compare(id) {
       const run = find(id);
@@ -86,4 +114,5 @@ export function createStoredRuns(deps: StoredRunsDeps): StoredRuns {
       }
     },
   };
+  return api;
 }

@@ -24,6 +24,8 @@ export function ComparePanel() {
   const opening = useApp((s) => s.compare.busy);
   const openError = useApp((s) => s.compare.error);
   const storedRuns = useApp((s) => s.runs.list);
+  const teacherWeights = useApp((s) => s.teacherWeights);
+  const teacherHere = useApp((s) => s.compare.teacherHere);
   const [confusion, setConfusion] = useState<ConfusionData | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -84,13 +86,25 @@ export function ComparePanel() {
               <button type="button" disabled={!hasTrainer || busy !== null} onClick={() => void task('measuring', () => session.measureLatency())}>
                 Measure student latency
               </button>
+              {teacherWeights && (
+                <button
+                  type="button"
+                  disabled={isActive(run.status) || busy !== null}
+                  title="time a network of the teacher's shape here, on this browser's backend, the way the student is timed"
+                  onClick={() => void task('timing the teacher', () => session.stored.measureTeacher())}
+                >
+                  Measure teacher latency here
+                </button>
+              )}
             </div>
           )}
         </div>
         <SummaryTable
           teacherName={summary?.teacherName}
           teacherParams={summary?.teacherParams}
-          teacherMsPerExample={summary?.teacherMsPerExample}
+          teacherMsPerExample={teacherHere?.msPerExample ?? summary?.teacherMsPerExample}
+          teacherMeasuredHere={teacherHere !== null}
+          teacherFileMs={teacherHere ? summary?.teacherMsPerExample : undefined}
           studentParams={stored?.paramCount ?? run.paramCount}
           studentMsPerExample={stored ? stored.msPerExample : run.studentMsPerExample}
           studentBackend={stored?.backend ?? run.backend?.name}

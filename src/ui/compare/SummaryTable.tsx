@@ -15,6 +15,8 @@ export interface SummaryTableProps {
   teacherMsPerExample?: number;
   /** The teacher's latency was measured in this browser too (its weights loaded here), not read from the file. */
   teacherMeasuredHere?: boolean;
+  /** The file's own teacher figure, when the one shown was measured here. */
+  teacherFileMs?: number;
   studentParams: number | null;
   studentMsPerExample: number | null;
   /** The backend the student was timed on. */
@@ -66,7 +68,10 @@ export function SummaryTable(p: SummaryTableProps) {
       <caption>
         {m ? `held-out metrics over ${formatCount(m.n_positions)} positions. ` : ''}
         Student latency is measured in this browser; the teacher&apos;s comes from the file (the exporter&apos;s hardware)
-        {p.teacherMeasuredHere ? ', here measured in this browser too' : ', so no speed-up ratio is given'}.
+        {p.teacherMeasuredHere
+          ? `; here the teacher's shape was timed in this browser too, on the same hardware${p.teacherFileMs ? ` (the file says ${formatMs(p.teacherFileMs)})` : ''}`
+          : ', so no speed-up ratio is given'}
+        .
         {m?.masked_label_loyalty !== undefined &&
           ' Masked positions are the tokens the teacher had to predict; the others show their input token, which both models copy through, so loyalty over all positions starts high.'}
       </caption>
