@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeConfig } from './config/merge.ts';
 import { presetOverrides } from './config/presets.ts';
 import { syntheticSet } from './testing/synthetic.ts';
+import { tinyMlmSet } from './testing/tiny_sets.ts';
 import { createTrainer } from './trainer.ts';
 import type { EvalRecord, StepRecord } from './trainer_types.ts';
 
@@ -123,6 +124,28 @@ describe('trainer', () => {
       expect(metrics.student_accuracy).not.toBeNull(); // clm labels are derived by shifting input_ids
       trainer.dispose();
     }
+  });
+
+  it('masked LM: loyalty on the masked (labelled) positions beside loyalty on all of them', async () => {
+    const set = tinyMlmSet();
+    const all = await createTrainer(set, mergeConfig(tiny, { max_len: 12, steps: 2 }));
+    const m = (await all.evaluate()).metrics;
+    all.dispose();
+    expect(m.masked_label_loyalty).toBeGreaterThanOrEqual(0);
+    expect(m.masked_label_loyalty).toBeLessThanOrEqual(1);
+    expect(m.masked_prob_loyalty).toBeGreaterThan(0);
+    expect(Object.keys(m.per_lang ?? {}).length).toBeGreaterThan(0);
+    expect(m.per_lang?.en.masked_label_loyalty).toBeDefined();
+    // distilling only labelled positions makes the two the same positions, so the same figure
+    const labelled = await createTrainer(set, mergeConfig(tiny, { max_len: 12, steps: 2, distill_positions: 'labelled' }));
+    const l = (await labelled.evaluate()).metrics;
+    labelled.dispose();
+    expect(l.masked_label_loyalty).toBeCloseTo(l.label_loyalty, 6);
+    expect(l.masked_prob_loyalty).toBeCloseTo(l.prob_loyalty, 5);
+    // other tasks have no masked positions
+    const clm = await createTrainer(syntheticSet({ task: 'clm' }), mergeConfig(tiny, { steps: 2 }));
+    expect((await clm.evaluate()).metrics).not.toHaveProperty('masked_label_loyalty');
+    clm.dispose();
   });
 
   it('round-trips the student through exportStudent / loadStudent', async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from './backend.ts';
 import type { DistillConfig } from './config/config.ts';
+import { resolveAuto } from './config/auto.ts';
 import { createBatcher, createIndexStream, disposeBatch, shiftedCausalLabels } from './data/batches.ts';
 import { splitExamples, type Split } from './data/split.ts';
 import { createHiddenProjection } from './losses/cosine.ts';
@@ -57,10 +58,11 @@ export { PROJECTION_NAME } from './train/student_io.ts';
  */
 export async function createTrainer(
   set: DistillSet,
-  config: Readonly<DistillConfig>,
+  requested: Readonly<DistillConfig>,
   callbacks: TrainerCallbacks = {},
   options: TrainerOptions = {},
 ): Promise<Trainer> {
+  const config = resolveAuto(requested); // 'auto' values as the numbers this run uses (config/auto.ts)
   checkCompatible(set, config);
   await tf.ready();
   if (tf.getBackend() === 'wasm') requirePatch('unsorted-segment-sum'); // embeddings cannot train on wasm without it (patches/)
@@ -165,6 +167,7 @@ export async function createTrainer(
         langs: set.metadata.langs,
         activeTerms: terms,
         positionsPerRow: set.task === 'classification' ? 1 : set.seqLen,
+        maskedLoyalty: set.task === 'mlm',
       },
       batchesOf(indices, config.batch_size, (rows) => batcher.batchOf(rows, config.batch_size)),
     );

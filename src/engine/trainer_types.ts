@@ -28,6 +28,12 @@ export interface EvalMetrics {
   teacher_accuracy: number | null; // against labels; null when the set has no labels
   student_accuracy: number | null;
   n_positions: number;
+  /**
+   * Masked LM only: label / probability loyalty over the labelled (masked) positions alone — the tokens the
+   * teacher had to predict, without the copied-through inputs that make loyalty over all positions start high.
+   */
+  masked_label_loyalty?: number;
+  masked_prob_loyalty?: number;
   /** Held-out losses with the run's weights (same components as training). */
   loss?: LossComponents;
   per_lang?: Record<string, Omit<EvalMetrics, 'per_lang' | 'loss'>>;

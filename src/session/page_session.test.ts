@@ -14,11 +14,26 @@ describe('page session', () => {
     expect(h.store.getState().runs.list).toEqual([]);
   });
 
-  it('a refused link config says why and keeps the defaults', async () => {
-    const h = makeHarness({ hash: '#learnign_rate=1' });
+  it('a link with refused values says which and why, and applies the rest', async () => {
+    const h = makeHarness({ hash: '#learnign_rate=1&steps=1.5&n_layers=3' });
     await h.session.init();
-    expect(h.store.getState().runs.error).toMatch(/unknown config key "learnign_rate"/);
-    expect(h.store.getState().config.values.lr).toBe(1e-3);
+    const { config } = h.store.getState();
+    expect(config.linkProblems).toEqual([
+      'learnign_rate=1: unknown config key "learnign_rate"',
+      'steps=1.5: config "steps" must be an integer, found 1.5',
+    ]);
+    expect(config.values).toMatchObject({ lr: 1e-3, steps: 300, n_layers: 3 });
+  });
+
+  it('a link naming the demo loads it; loading the demo names it in the link', async () => {
+    const files: Record<string, string> = { [DEMO_MANIFEST_URL]: '{"file": "demo.safetensors", "bytes": 3}', 'demo/demo.safetensors': 'abc' };
+    const fetch = async (url: RequestInfo | URL) => new Response(files[String(url)] ?? null, { status: files[String(url)] ? 200 : 404 });
+    const h = makeHarness({ hash: '#data=demo&seed=3', fetch });
+    await h.session.init();
+    expect(h.store.getState().data).toMatchObject({ status: 'loaded', fileName: 'demo.safetensors', source: 'demo' });
+    expect(h.hashes.at(-1)).toBe('#data=demo&seed=3');
+    await h.session.loadFile(new Blob(['x']), 'mine.safetensors');
+    expect(h.hashes.at(-1)).toBe('#seed=3'); // a person's own file never goes into a link
   });
 
   it('writes config edits to the URL hash', async () => {

@@ -5,95 +5,26 @@
  * loading, the runs archive, report import, checkpoints, recovery from faults, the interrupted run — and holds
  * no React and no tfjs. main.tsx creates one; components read the store and call these verbs.
  */
-import type { ConfusionData, ExampleView, SessionEvent } from '../engine/training/session.ts';
-import type { AppStore } from '../store/store.ts';
-import type { RunRecord } from '../store/run_record.ts';
-import type { TrainingClient } from '../worker/client.ts';
-import type { DebugFault } from '../worker/protocol.ts';
+import type { SessionEvent } from '../engine/training/session.ts';
 
 export type { DebugFault } from '../worker/protocol.ts';
+export { WATCHDOG, type PageSession, type PageSessionDeps } from './page_session_api.ts';
+import { WATCHDOG, type PageSession, type PageSessionDeps } from './page_session_api.ts';
 import { createCheckpointKeeper, type LoadedSet } from './checkpoints.ts';
 import { createDemoLoader } from './demo.ts';
 import { createInterruptedRun } from './interrupted_run.ts';
 import { createMetricsBuffer } from './metrics_buffer.ts';
 import { createRecovery } from './recovery.ts';
 import { createReportImport } from './report_import.ts';
-import type { RunArchive } from './run_archive.ts';
 import { createRunControls } from './run_controls.ts';
 import { createRunEnd } from './run_end.ts';
 import { handoffFor } from './handoff.ts';
 import { createTeacherWeights } from './teacher_weights.ts';
-import type { HandoffSources } from '../io/handoff_files.ts';
-import { runFiles, type DownloadFile, type RunFileKind } from './run_files.ts';
+import { runFiles } from './run_files.ts';
 import { createRuns } from './runs.ts';
+import { createStoredRuns } from './stored_runs.ts';
+import { createSweepRunner } from './sweep_runner.ts';
 import { createUrlSync } from './url_sync.ts';
-
-export interface PageSessionDeps {
-  training: TrainingClient;
-  store: AppStore;
-  /** Resolves to the run archive, or rejects when IndexedDB is unavailable (runs are then kept in memory). */
-  archive: Promise<RunArchive>;
-  fetch?: typeof fetch;
-  /** The page location (hash read at start, rewritten on config edits). */
-  location?: { hash: string };
-  replaceHash?: (hash: string) => void;
-  /** The page's `?debug` flag: fault simulation is offered (the worker must be started in debug mode too). */
-  debug?: boolean;
-  /** The worker is pinged every intervalMs while a run trains; no answer within timeoutMs restarts it. */
-  watchdog?: { intervalMs: number; timeoutMs: number };
-  /** Metrics reach the store at most this often (ms). */
-  flushMs?: number;
-  /** How long Stop waits for a student being built before it restarts the worker (run_controls.ts). */
-  stopGraceMs?: number;
-}
-
-/** Watchdog defaults: generous, since a report window of a big student on a slow backend blocks the worker. */
-export const WATCHDOG = { intervalMs: 5_000, timeoutMs: 60_000 } as const;
-
-export interface PageSession {
-  init(): Promise<void>;
-  loadFile(file: Blob, name: string): Promise<void>;
-  loadDemo(): Promise<void>;
-  /**
-   * Teacher weights to start the student from (a Hugging Face directory's files: config.json +
-   * model.safetensors, or the shard index and shards); the form takes the teacher's shape. Refusals (another
-   * vocabulary, a family that cannot map) land in the store's teacherWeightsError.
-   */
-  attachTeacher(files: { name: string; blob: Blob }[]): Promise<void>;
-  detachTeacher(): void;
-  train(): Promise<void>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  stop(): Promise<void>;
-  evaluate(): Promise<void>;
-  example(index: number, topk: number): Promise<ExampleView>;
-  confusion(maxExamples: number): Promise<ConfusionData>;
-  measureLatency(): Promise<void>;
-  /** The files of one export of a stored run (report, history, the student in one layout). */
-  runFiles(id: string, kind: RunFileKind): Promise<DownloadFile[]>;
-  /**
-   * "Continue in PyTorch": the run's handoff directory as one .zip (session/handoff.ts), with the Python
-   * sources the page bundles (tools/handoff/train.py, distill_losses.py).
-   */
-  handoffFile(id: string, sources: HandoffSources): Promise<DownloadFile>;
-  /** The stored student of a run (null when the run has no weights). */
-  runWeights(id: string): Promise<{ safetensors: Uint8Array; configJson: string } | null>;
-  deleteRun(id: string): Promise<void>;
-  /** Re-imports an exported report.json, optionally with its student.safetensors (+ config.json text). */
-  importRun(report: Blob, reportName: string, weights?: { safetensors: Blob; configJson?: string }): Promise<RunRecord>;
-  /** Puts a stored run's config back into the form (and the URL). */
-  useRunConfig(id: string): void;
-  /** Continues the current (failed) run from its last checkpoint. */
-  resumeFromCheckpoint(): Promise<void>;
-  /** Continues the interrupted run offered at start-up (resume slice). */
-  resumeInterrupted(): Promise<void>;
-  /** Forgets the interrupted run's checkpoint (and its stored data file). */
-  discardInterrupted(): Promise<void>;
-  /** Fault simulation (debug pages only). */
-  readonly debug: boolean;
-  injectFault(fault: DebugFault): Promise<void>;
-  dispose(): void;
-}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -189,7 +120,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
    * Reads a file into the training session; resolves true once it is the loaded set. Until then the set
    * loaded before stays — in the worker and on the card — and a file that fails leaves only its message.
    */
-  async function loadBlob(file: Blob, name: string): Promise<boolean> {
+  async function loadBlob(file: Blob, name: string, source: 'demo' | 'file' = 'file'): Promise<boolean> {
     const seq = ++loadSeq;
     act().dataLoading(name, file.size);
     try {
@@ -201,6 +132,7 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       act().runEvent({ type: 'reset' });
       loadedSet = { blob: file, name };
       act().dataLoaded(loaded.summary, loaded.vocab, loaded.labelNames);
+      act().dataSource(source);
       // A set longer than max_len cannot train: raise max_len to the set's length (the form shows it).
       if (act().config.values.max_len < loaded.summary.seqLen) act().setConfigValue('max_len', loaded.summary.seqLen);
       await interrupted.checkFile(loadedSet);
@@ -212,10 +144,25 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     }
   }
 
+  async function loadDemo() {
+    act().dataLoading('demo', 0);
+    try {
+      const { blob, name } = await demo.fetchDemo();
+      await loadBlob(blob, name, 'demo');
+    } catch (err) {
+      act().dataFailed('the demo set', message(err));
+    }
+  }
+
+  const sweeps = createSweepRunner({ store, archive: deps.archive, startRun: (config, backend) => controls.start(config, backend), saveRun: (r) => runs.save(r).then(() => undefined), resumeInterrupted: () => interrupted.resume() });
+  const stored = createStoredRuns({ store, training, runs });
+  disposers.push(() => sweeps.dispose());
+
   return {
     async init() {
       disposers.push(training.subscribe(onEvent));
-      disposers.push(createUrlSync(deps, { onRefused: (why) => act().runsFailed(`the link's config was refused: ${why}`) }).dispose);
+      const sync = createUrlSync(deps);
+      disposers.push(sync.dispose);
       const watch = deps.watchdog ?? WATCHDOG;
       disposers.push(recovery.watch(watch.intervalMs, watch.timeoutMs));
       disposers.push(() => metrics.dispose());
@@ -226,21 +173,15 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
       ]);
       if (capabilities.status === 'fulfilled') act().runEvent({ type: 'capabilities', capabilities: capabilities.value });
       if (checkpoints.status === 'fulfilled' && checkpoints.value[0]) interrupted.offer(checkpoints.value[0]);
+      await sweeps.init();
+      if (sync.data === 'demo' && act().data.status === 'empty') await loadDemo(); // the link names the demo set
     },
     async loadFile(file, name) {
-      await loadBlob(file, name);
+      await loadBlob(file, name, 'file');
     },
     attachTeacher: (files) => teacherWeights.attach(files),
     detachTeacher: () => teacherWeights.detach(),
-    async loadDemo() {
-      act().dataLoading('demo', 0);
-      try {
-        const { blob, name } = await demo.fetchDemo();
-        await loadBlob(blob, name);
-      } catch (err) {
-        act().dataFailed('the demo set', message(err));
-      }
-    },
+    loadDemo,
     train: () => controls.train(),
     pause: () => controls.pause(),
     resume: () => controls.resume(),
@@ -281,6 +222,8 @@ export function createPageSession(deps: PageSessionDeps): PageSession {
     },
     resumeInterrupted: () => interrupted.resume(),
     discardInterrupted: () => interrupted.discard(),
+    sweeps,
+    stored,
     debug: deps.debug === true,
     async injectFault(fault) {
       if (!deps.debug) throw new Error('fault simulation is for debug pages (?debug)');

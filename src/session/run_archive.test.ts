@@ -77,7 +77,7 @@ describe('runs in IndexedDB', () => {
     await db.putCheckpoint(checkpoint('run', 1), new Blob([new Uint8Array([1, 2, 3])]));
     await db.putCheckpoint(checkpoint('other', 2));
     // A record IndexedDB cannot store (a function does not clone): the write fails and the checkpoint stays.
-    const unstorable = { ...record('run', 3), note: () => 0 };
+    const unstorable = { ...record('run', 3), note: (() => 0) as unknown as string };
     await expect(db.put(unstorable, undefined, { dropCheckpoint: true })).rejects.toThrow();
     expect((await db.listCheckpoints()).map((c) => c.id).sort()).toEqual(['other', 'run']);
     expect(await db.list()).toEqual([]);

@@ -2,13 +2,15 @@
  * The run archive, in IndexedDB: `runs` holds RunRecords (small: config, history, metrics); `weights` holds each run's
  * student (safetensors bytes + config.json) under the same id, read only when exported. An unfinished run's
  * latest checkpoint lives in `checkpoints`, and the data file it trains on, when small enough, in `sets`
- * (checkpoint_record.ts), both under the run's id.
+ * (checkpoint_record.ts), both under the run's id. `sweeps` holds each sweep's plan and row states (sweep_slice.ts):
+ * an unfinished one is offered again after a reload.
  *
  * A finished run is never lost to a reload: its record (and weights) and the deletion of its checkpoint are one
  * transaction (`put(run, weights, { dropCheckpoint: true })`), so IndexedDB holds one or the other at every moment.
  */
 import type { RunRecord } from '../store/run_record.ts';
 import { isCheckpointRecord, type CheckpointRecord } from '../store/checkpoint_record.ts';
+import type { SweepRecord } from '../store/sweep_slice.ts';
 
 export interface StoredWeights {
   id: string;
@@ -40,16 +42,24 @@ export interface RunArchive {
   deleteCheckpoint(id: string): Promise<void>;
   /** Deletes every checkpoint and stored data file. */
   clearCheckpoints(): Promise<void>;
+  /** Writes (replaces) a sweep's record. */
+  putSweep(record: SweepRecord): Promise<void>;
+  /** Every stored sweep, newest first. */
+  listSweeps(): Promise<SweepRecord[]>;
+  deleteSweep(id: string): Promise<void>;
   close(): void;
 }
 
 const DB_NAME = 'distill-playground';
-const DB_VERSION = 2; // 2: checkpoints and sets
+const DB_VERSION = 3; // 2: checkpoints and sets; 3: sweeps
 const RUNS = 'runs';
 const WEIGHTS = 'weights';
 const CHECKPOINTS = 'checkpoints';
 const SETS = 'sets';
-const STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS];
+const SWEEPS = 'sweeps';
+const STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS, SWEEPS];
+/** What deleting a run removes (its sweep, if any, keeps its record: the row then shows the run as deleted). */
+const RUN_STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS];
 
 interface StoredSet {
   id: string;
@@ -98,8 +108,8 @@ export async function openRunArchive(factory: IDBFactory = indexedDB, name = DB_
       return found ?? null;
     },
     async delete(id) {
-      const tx = db.transaction(STORES, 'readwrite');
-      for (const name of STORES) tx.objectStore(name).delete(id);
+      const tx = db.transaction(RUN_STORES, 'readwrite');
+      for (const name of RUN_STORES) tx.objectStore(name).delete(id);
       await done(tx);
     },
     async putCheckpoint(record, set) {
@@ -128,11 +138,25 @@ export async function openRunArchive(factory: IDBFactory = indexedDB, name = DB_
       tx.objectStore(SETS).clear();
       await done(tx);
     },
+    async putSweep(record) {
+      const tx = db.transaction(SWEEPS, 'readwrite');
+      tx.objectStore(SWEEPS).put(record);
+      await done(tx);
+    },
+    async listSweeps() {
+      const all: SweepRecord[] = await promised(db.transaction(SWEEPS).objectStore(SWEEPS).getAll());
+      return all.filter((r) => typeof r?.id === 'string' && Array.isArray(r.rows)).sort((a, b) => b.createdAt - a.createdAt);
+    },
+    async deleteSweep(id) {
+      const tx = db.transaction(SWEEPS, 'readwrite');
+      tx.objectStore(SWEEPS).delete(id);
+      await done(tx);
+    },
     close: () => db.close(),
   };
 }
 
 /** A new run's id (the archive's key): `${prefix}-<time, base 36>-<random>`, e.g. run-m3x9k2-1a. */
-export function newRunId(prefix: 'run' | 'import'): string {
+export function newRunId(prefix: 'run' | 'import' | 'sweep'): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4).toString(36)}`;
 }

@@ -111,7 +111,7 @@ describe('a step that cannot fit is refused before anything is built', () => {
     let builds = 0;
     const h = makeHarness({
       set: { ...tinyMlmSet(), vocabSize: 6_000_000 },
-      hash: link('steps=10'),
+      hash: '#n_layers=1&d_model=128&n_heads=2&d_ff=16&max_len=12&report_every=5&eval_every=0&steps=10',
       tweak: (deps) => {
         const build = deps.createTrainer;
         deps.createTrainer = (...args) => {
@@ -121,7 +121,7 @@ describe('a step that cannot fit is refused before anything is built', () => {
       },
     });
     await loaded(h);
-    await expect(h.session.train()).rejects.toThrow(/^one step would make the logits \[192, 6000000\] of 4\.29 GiB, .*6,000,000-token vocabulary: lower batch_size \(now 16\)/);
+    await expect(h.session.train()).rejects.toThrow(/^one step would make the embedding \[6000000, 128\] of 2\.86 GiB, .*6,000,000-token vocabulary makes the embedding/);
     expect(state(h).run.status).toBe('idle');
     expect(builds).toBe(0);
   });

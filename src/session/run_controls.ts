@@ -9,7 +9,10 @@
  * (which puts the data file back into a fresh one); either way the run ends 'stopped' with nothing to save,
  * since it never trained a step.
  */
+import type { BackendChoice } from '../engine/backend.ts';
+import type { DistillConfig } from '../engine/config/config.ts';
 import type { ConfigureOptions } from '../engine/training/session.ts';
+import { configBlocked } from '../store/config_slice.ts';
 import type { AppStore } from '../store/store.ts';
 import type { TrainingClient } from '../worker/client.ts';
 import { newRunId } from './run_archive.ts';
@@ -36,7 +39,14 @@ export interface RunControlDeps {
 }
 
 export interface RunControls {
+  /** Train with the form's config (refused while the form is blocked). */
   train(): Promise<void>;
+  /**
+   * Starts a run with `config` (a sweep row's; the form's when absent) and, when given, a backend chosen
+   * earlier (a sweep's first row), skipping the selection. Throws (one line) when it cannot start; resolves
+   * with the run's id once it trains, or null when it was stopped or failed while being built.
+   */
+  start(config?: DistillConfig, backend?: BackendChoice): Promise<string | null>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -66,11 +76,12 @@ export function createRunControls(deps: RunControlDeps): RunControls {
   let restarting: Promise<void> | null = null;
 
   /** The run stopped before its first step: nothing trained, nothing to save. */
-  function abandon(build: Build) {
+  function abandon(build: Build): null {
     clearTimeout(build.timer);
     act().runEvent({ type: 'abandoned' });
     const how = build.restarted ? ': the student was still being built, so the training worker was restarted (the data set is loaded again)' : '';
     act().runEvent({ type: 'notice', notice: `Stopped before the first step${how}.` });
+    return null;
   }
 
   /** Stop pressed during a build that did not answer in time: a fresh worker ends it. */
@@ -85,43 +96,53 @@ export function createRunControls(deps: RunControlDeps): RunControls {
     restarting = null;
   }
 
+  async function start(given?: DistillConfig, backend?: BackendChoice): Promise<string | null> {
+    const s = act();
+    if (s.data.status !== 'loaded') throw new Error('load a data set first');
+    const blocked = given ? null : configBlocked(s.config);
+    if (blocked) throw new Error(blocked);
+    if (isActive(s.run.status)) throw new Error('a run is in progress: stop it first');
+    const config = { ...(given ?? s.config.values) };
+    const fit = checkRunFits(s.data.summary, config, s.run.capabilities);
+    if (fit?.refusal) throw new Error(fit.refusal);
+    const finishing = deps.finishing();
+    if (finishing) await finishing;
+    if (restarting) await restarting;
+    const runId = newRunId('run');
+    deps.beforeRun();
+    act().setStoredCompare(null); // the training session's student is this run's from now on
+    act().runEvent({ type: 'configure', runId, config });
+    const build: Build = { stopped: false, restarted: false };
+    building = build;
+    try {
+      const options = { ...deps.configureOptions(), ...(backend ? { backend } : {}) };
+      const configured = await training.configure(config, Object.keys(options).length > 0 ? options : undefined);
+      if (build.stopped) return abandon(build);
+      act().runEvent({ type: 'configured', ...configured });
+      // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
+      const baseline = await training.evaluate();
+      if (build.stopped) return abandon(build);
+      act().appendEval(baseline);
+      building = null;
+      await training.start();
+      // Stop pressed as the run was starting: the trainer exists now, and stops like any running one.
+      if (act().run.status === 'stopping') await training.stop();
+      return runId;
+    } catch (err) {
+      if (build.stopped) return abandon(build);
+      fail(err);
+      return null;
+    } finally {
+      clearTimeout(build.timer);
+      if (building === build) building = null;
+    }
+  }
+
   return {
     async train() {
-      const s = act();
-      if (s.data.status !== 'loaded') throw new Error('load a data set first');
-      if (s.config.error) throw new Error(s.config.error.message);
-      if (isActive(s.run.status)) throw new Error('a run is in progress: stop it first');
-      const fit = checkRunFits(s.data.summary, s.config.values, s.run.capabilities);
-      if (fit?.refusal) throw new Error(fit.refusal);
-      const finishing = deps.finishing();
-      if (finishing) await finishing;
-      if (restarting) await restarting;
-      const runId = newRunId('run');
-      const config = { ...s.config.values };
-      deps.beforeRun();
-      act().runEvent({ type: 'configure', runId, config });
-      const build: Build = { stopped: false, restarted: false };
-      building = build;
-      try {
-        const configured = await training.configure(config, deps.configureOptions());
-        if (build.stopped) return abandon(build);
-        act().runEvent({ type: 'configured', ...configured });
-        // Step 0 on the held-out split: the baseline every later figure is compared with (as the CLI does).
-        const baseline = await training.evaluate();
-        if (build.stopped) return abandon(build);
-        act().appendEval(baseline);
-        building = null;
-        await training.start();
-        // Stop pressed as the run was starting: the trainer exists now, and stops like any running one.
-        if (act().run.status === 'stopping') await training.stop();
-      } catch (err) {
-        if (build.stopped) abandon(build);
-        else fail(err);
-      } finally {
-        clearTimeout(build.timer);
-        if (building === build) building = null;
-      }
+      await start();
     },
+    start,
     async pause() {
       if (act().run.status !== 'running') return;
       act().runEvent({ type: 'requested', verb: 'pause' });

@@ -39,6 +39,9 @@ function cuttable(opened: Promise<RunArchive>, onWrite: () => void) {
       getSet: guard((id) => db.getSet(id)),
       deleteCheckpoint: guard((id) => db.deleteCheckpoint(id), () => 'delete checkpoint'),
       clearCheckpoints: guard(() => db.clearCheckpoints(), () => 'clear checkpoints'),
+      putSweep: guard((record) => db.putSweep(record)),
+      listSweeps: guard(() => db.listSweeps()),
+      deleteSweep: guard((id) => db.deleteSweep(id)),
       close: () => db.close(),
     };
   });

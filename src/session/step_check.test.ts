@@ -37,8 +37,8 @@ describe('checkRunFits', () => {
     const fit = checkRunFits(big, config(), caps());
     expect(() => checkStepFits(stepShapeOf(big), config(), 'wasm')).toThrow(fit?.refusal ?? 'no refusal');
     expect(fit?.refusal).toMatch(/6,000,000-token vocabulary/);
-    // ~41 M parameters, ~3.7 GiB a step (weights, AdamW, the update): too much for wasm's heap, within webgpu's stated 4 GiB
-    const mid = config({ batch_size: 2, d_model: 512, n_heads: 8, d_ff: 2048, n_layers: 13 });
+    // ~200 M parameters, ~3.7 GiB a step (weights, AdamW, the update): too much for wasm's heap, within webgpu's stated 4 GiB
+    const mid = config({ batch_size: 2, d_model: 512, n_heads: 8, d_ff: 2048, n_layers: 64 });
     const midSet = summary(20);
     expect(estimateStep(stepShapeOf(midSet), mid).totalBytes / 2 ** 30).toBeGreaterThan(3.5);
     expect(checkRunFits(midSet, mid, caps())?.refusal).toMatch(/more than the 3\.50 GiB a wasm heap can give/);

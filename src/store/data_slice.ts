@@ -22,6 +22,8 @@ export interface DataState {
   error: string | null;
   /** The file `error` is about. */
   errorFile: string | null;
+  /** Where the loaded set came from: the shipped demo (a link can name it: `#data=demo`) or a file of the person's. */
+  source: 'demo' | 'file' | null;
 }
 
 /** The teacher weights a student will start from (the arrays stay in their files until Train). */
@@ -50,6 +52,8 @@ export interface DataSlice {
   dataProgress(bytesRead: number, totalBytes: number): void;
   dataLoaded(summary: SetSummary, vocab?: string[], labelNames?: string[]): void;
   dataFailed(fileName: string, error: string): void;
+  /** Says where the set being loaded comes from (kept until the next load). */
+  dataSource(source: 'demo' | 'file'): void;
   /** Teacher weights attached (or the reason they cannot be used); null, null detaches. */
   teacherWeights: TeacherWeightsState | null;
   teacherWeightsError: string | null;
@@ -66,6 +70,7 @@ export const EMPTY_DATA: DataState = {
   labelNames: null,
   error: null,
   errorFile: null,
+  source: null,
 };
 
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) => ({
@@ -100,4 +105,5 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set) 
       if (!kept) return { data: { ...EMPTY_DATA, status: 'error', fileName, error, errorFile: fileName } };
       return { data: { ...s.data, status: 'loaded', fileName: kept.fileName, bytesRead: kept.fileBytes, totalBytes: kept.fileBytes, error, errorFile: fileName } };
     }),
+  dataSource: (source) => set((s) => ({ data: { ...s.data, source } })),
 });

@@ -45,6 +45,11 @@ export interface RunRecord {
   partial?: boolean;
   /** Backend changes after a lost device or a crashed worker (the run resumed from a checkpoint). */
   recoveries?: Recovery[];
+  /** The person's tags and note (the runs table; kept in this browser, not in report.json). */
+  tags?: string[];
+  note?: string;
+  /** The sweep this run is a row of. */
+  sweep?: { id: string; row: string; baseline: boolean };
 }
 
 /** The report's `data` block of a loaded set (computed with its summary, io/summary.ts). */

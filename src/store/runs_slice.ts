@@ -17,6 +17,8 @@ export interface RunsSlice {
   upsertRun(run: RunRecord): void;
   removeRun(id: string): void;
   toggleOverlay(id: string): void;
+  /** Overlays exactly these runs. */
+  setOverlay(ids: string[]): void;
   runsFailed(error: string | null): void;
 }
 
@@ -37,5 +39,6 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) 
       const overlay = s.runs.overlay.includes(id) ? s.runs.overlay.filter((o) => o !== id) : [...s.runs.overlay, id];
       return { runs: { ...s.runs, overlay } };
     }),
+  setOverlay: (overlay) => set((s) => ({ runs: { ...s.runs, overlay: [...overlay] } })),
   runsFailed: (error) => set((s) => ({ runs: { ...s.runs, error } })),
 });

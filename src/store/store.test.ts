@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './store.ts';
+import { configBlocked } from './config_slice.ts';
 import { DEFAULT_CONFIG } from '../engine/config/config.ts';
 import type { StepRecord } from '../engine/trainer_types.ts';
 import { summarizeSet } from '../io/summary.ts';
@@ -55,6 +56,22 @@ describe('config slice', () => {
     expect(s().config.preset).toBe('distilbert');
     s().setConfigValue('alpha_kd', 1);
     expect(s().config.preset).toBeNull();
+  });
+  it("blocks Train for a page rule (0 steps) and for a field whose text is not a value yet, naming each", () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    s().setConfigValue('steps', 0);
+    expect(s().config.error).toEqual({ key: 'steps', message: expect.stringMatching(/at least 1 to train/) });
+    expect(configBlocked(s().config)).toMatch(/at least 1 to train/);
+    s().setConfigValue('steps', 20);
+    expect(configBlocked(s().config)).toBeNull();
+    s().setFieldDraft('steps', '"1.5" is not a whole number');
+    expect(configBlocked(s().config)).toBe('steps: "1.5" is not a whole number');
+    const before = s().config;
+    s().setFieldDraft('steps', '"1.5" is not a whole number'); // the same message: no update
+    expect(s().config).toBe(before);
+    s().setFieldDraft('steps', null);
+    expect(configBlocked(s().config)).toBeNull();
   });
   it('holds plain, mutable copies (no frozen config leaks in)', () => {
     const store = createAppStore();

@@ -1,5 +1,8 @@
-/** The page: settings on the left (data, student, recipe), the run and its tabs on the right. */
-import { useState } from 'react';
+/**
+ * The page: settings on the left (data, student, recipe), the run and its tabs on the right; one column on
+ * narrow screens. Skip links lead straight to the training controls and to the data, past the form.
+ */
+import { useState, type MouseEvent } from 'react';
 import { useApp } from './app_context.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { StudentPanel } from './StudentPanel.tsx';
@@ -8,12 +11,15 @@ import { TrainPanel } from './TrainPanel.tsx';
 import { TrainView } from './TrainView.tsx';
 import { ComparePanel } from './compare/ComparePanel.tsx';
 import { RunsPanel } from './RunsPanel.tsx';
+import { SweepPanel } from './sweep/SweepPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { ChartControls, type ChartOptions } from './ChartControls.tsx';
 import { ResumeBanner } from './ResumeBanner.tsx';
 import { DebugPanel } from './DebugPanel.tsx';
+import { LinkNotice } from './LinkNotice.tsx';
+import { Tabs, panelId, tabId } from './Tabs.tsx';
 
-const TABS = ['Train', 'Compare', 'Runs', 'Export'] as const;
+const TABS = ['Train', 'Compare', 'Runs', 'Sweep', 'Export'] as const;
 type Tab = (typeof TABS)[number];
 
 function Header() {
@@ -35,34 +41,51 @@ function Header() {
   );
 }
 
+/** A skip link that moves focus to the first control inside `target` (the section itself when it has none). */
+function SkipLink({ target, children }: { target: string; children: string }) {
+  const go = (e: MouseEvent<HTMLAnchorElement>) => {
+    const section = document.getElementById(target);
+    if (!section) return;
+    e.preventDefault();
+    const control = section.querySelector<HTMLElement>('[data-train-button]:not(:disabled), button:not(:disabled), input:not(:disabled), select:not(:disabled)');
+    (control ?? section).focus();
+  };
+  return (
+    <a className="skip-link" href={`#${target}`} onClick={go}>
+      {children}
+    </a>
+  );
+}
+
 export function App() {
   const [tab, setTab] = useState<Tab>('Train');
   const [chart, setChart] = useState<ChartOptions>({ smoothing: 0.6, logScale: false });
   return (
     <div className="app">
+      <SkipLink target="train-panel">Skip to training</SkipLink>
+      <SkipLink target="data-section">Skip to the data</SkipLink>
       <Header />
       <div className="layout">
-        <aside className="sidebar">
-          <DataPanel />
+        <aside className="sidebar" aria-label="settings">
+          <LinkNotice />
+          <div id="data-section" tabIndex={-1}>
+            <DataPanel />
+          </div>
           <StudentPanel />
           <RecipePanel />
         </aside>
         <main className="main">
           <ResumeBanner />
-          <TrainPanel />
+          <div id="train-panel" tabIndex={-1}>
+            <TrainPanel />
+          </div>
           <DebugPanel />
-          <nav className="tabs" role="tablist">
-            {TABS.map((t) => (
-              <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab tab-on' : 'tab'} onClick={() => setTab(t)}>
-                {t}
-              </button>
-            ))}
-            <ChartControls value={chart} onChange={setChart} />
-          </nav>
-          <div role="tabpanel" aria-label={tab}>
+          <Tabs id="views" label="views" tabs={TABS} selected={tab} onSelect={setTab} extra={<ChartControls value={chart} onChange={setChart} />} />
+          <div role="tabpanel" id={panelId('views')} aria-labelledby={tabId('views', tab)} tabIndex={0}>
             {tab === 'Train' && <TrainView smoothing={chart.smoothing} logScale={chart.logScale} />}
             {tab === 'Compare' && <ComparePanel />}
-            {tab === 'Runs' && <RunsPanel smoothing={chart.smoothing} logScale={chart.logScale} />}
+            {tab === 'Runs' && <RunsPanel smoothing={chart.smoothing} onCompare={() => setTab('Compare')} />}
+            {tab === 'Sweep' && <SweepPanel />}
             {tab === 'Export' && <ExportPanel smoothing={chart.smoothing} logScale={chart.logScale} />}
           </div>
         </main>

@@ -3,6 +3,7 @@
  * each field drawn from its schema row (ConfigField).
  */
 import { PRESETS } from '../engine/config/presets.ts';
+import { isActive } from '../session/run_machine.ts';
 import { useActions, useApp } from './app_context.tsx';
 import { ConfigFields } from './ConfigField.tsx';
 import { BackendInfo } from './BackendInfo.tsx';
@@ -10,6 +11,7 @@ import { BackendInfo } from './BackendInfo.tsx';
 export function RecipePanel() {
   const preset = useApp((s) => s.config.preset);
   const error = useApp((s) => s.config.error);
+  const locked = useApp((s) => isActive(s.run.status));
   const { applyPreset } = useActions();
   return (
     <section className="panel" aria-labelledby="recipe-title">
@@ -22,12 +24,18 @@ export function RecipePanel() {
             className={preset === name ? 'chip chip-on' : 'chip'}
             title={p.description}
             aria-pressed={preset === name}
+            disabled={locked}
             onClick={() => applyPreset(name)}
           >
             {p.label}
           </button>
         ))}
       </div>
+      {locked && (
+        <p className="hint" data-testid="form-locked">
+          The form is locked while the run trains: it keeps the config it started with (and the link keeps naming it).
+        </p>
+      )}
       <h3>Losses</h3>
       <ConfigFields group="loss" />
       <h3>Optimiser</h3>

@@ -1,20 +1,29 @@
-/** Runs: every stored run, overlay several on the charts, reuse a config, delete, import a report. */
-import { useRef, useState } from 'react';
-import { useActions, useApp, useSession } from './app_context.tsx';
-import { LossChart } from './charts/LossChart.tsx';
-import { LoyaltyChart } from './charts/LoyaltyChart.tsx';
-import { formatCount, formatPct } from './format.ts';
+/**
+ * Runs: every stored run; overlay the ticked ones on one chart of any metric (held-out KL, a loss component
+ * unweighted, loyalty overall, on masked positions or per language — the weighted total is not comparable
+ * across recipes), the keys where their configs differ, edit / compare / reuse / delete, import a report.
+ */
+import { useMemo, useRef, useState } from 'react';
+import { useApp, useSession } from './app_context.tsx';
+import { RunMetricChart } from './charts/RunMetricChart.tsx';
+import { ConfigDiff } from './runs/ConfigDiff.tsx';
+import { RunsTable } from './runs/RunsTable.tsx';
+import { RUN_METRICS, runMetricsFor } from './runs/run_metrics.ts';
 
-export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale: boolean }) {
+export function RunsPanel({ smoothing, onCompare }: { smoothing: number; logScale?: boolean; onCompare?: () => void }) {
   const session = useSession();
   const runs = useApp((s) => s.runs.list);
   const overlay = useApp((s) => s.runs.overlay);
   const error = useApp((s) => s.runs.error);
-  const { toggleOverlay } = useActions();
   const reportInput = useRef<HTMLInputElement>(null);
   const weightsInput = useRef<HTMLInputElement>(null);
   const [importMessage, setImportMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const overlaid = runs.filter((r) => overlay.includes(r.id)).map((r) => ({ id: r.id, label: r.name, history: r.history, evals: r.evals }));
+  const [metricId, setMetricId] = useState('kl');
+  const [compareError, setCompareError] = useState<string | null>(null);
+  const selected = useMemo(() => runs.filter((r) => overlay.includes(r.id)), [runs, overlay]);
+  const overlaid = useMemo(() => selected.map((r) => ({ id: r.id, label: r.name, history: r.history, evals: r.evals })), [selected]);
+  const metrics = runMetricsFor(overlaid.length > 0 ? overlaid : runs);
+  const metric = metrics.find((m) => m.id === metricId) ?? metrics[0] ?? RUN_METRICS[0];
 
   const doImport = async () => {
     const report = reportInput.current?.files?.[0];
@@ -32,60 +41,19 @@ export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale
       setImportMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
     }
   };
+  const compare = (id: string) => {
+    setCompareError(null);
+    onCompare?.();
+    session.stored.compare(id).catch((err: unknown) => setCompareError(err instanceof Error ? err.message : String(err)));
+  };
 
   return (
     <div className="runs">
-      <section className="panel wide">
-        <h2>Runs</h2>
+      <section className="panel wide" aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
         {error && <p className="error">{error}</p>}
-        {runs.length === 0 ? (
-          <p className="hint">Finished runs are stored in this browser (IndexedDB) and listed here.</p>
-        ) : (
-          <table className="table runs-table" data-testid="runs-table">
-            <thead>
-              <tr>
-                <th title="overlay on the charts below">overlay</th>
-                <th>run</th>
-                <th>data</th>
-                <th>steps</th>
-                <th>backend</th>
-                <th>student</th>
-                <th>label loyalty</th>
-                <th>prob loyalty</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id} data-run-id={r.id}>
-                  <td>
-                    <input type="checkbox" checked={overlay.includes(r.id)} onChange={() => toggleOverlay(r.id)} aria-label={`overlay ${r.name}`} />
-                  </td>
-                  <td>
-                    {r.name}
-                    {r.imported && <span className="tag">imported</span>}
-                    {r.status !== 'done' && <span className="tag">{r.status}</span>}
-                    <div className="muted small-text">{new Date(r.createdAt).toLocaleString()}</div>
-                  </td>
-                  <td>{r.dataset ? `${r.dataset.file} (${r.dataset.task})` : '—'}</td>
-                  <td className="num">{r.history.at(-1)?.step ?? 0}/{r.config.steps}</td>
-                  <td>{r.backend?.name ?? '—'}</td>
-                  <td className="num">{formatCount(r.paramCount)}</td>
-                  <td className="num">{formatPct(r.final?.label_loyalty)}</td>
-                  <td className="num">{formatPct(r.final?.prob_loyalty)}</td>
-                  <td className="actions">
-                    <button type="button" className="small" onClick={() => session.useRunConfig(r.id)} title="put this run's config in the form and the URL">
-                      Use config
-                    </button>
-                    <button type="button" className="small danger" onClick={() => void session.deleteRun(r.id)}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {compareError && <p className="error">{compareError}</p>}
+        {runs.length === 0 ? <p className="hint">Finished runs are stored in this browser (IndexedDB) and listed here.</p> : <RunsTable runs={runs} onCompare={compare} />}
         <div className="import">
           <h3>Import a run</h3>
           <div className="row">
@@ -106,10 +74,23 @@ export function RunsPanel({ smoothing, logScale }: { smoothing: number; logScale
           )}
         </div>
       </section>
-      <div className="chart-grid">
-        <LossChart history={[]} evals={[]} overlays={overlaid} smoothing={smoothing} logScale={logScale} title="Total train loss — overlaid runs" name="runs-loss" />
-        <LoyaltyChart evals={[]} overlays={overlaid} />
-      </div>
+      <section className="panel wide" aria-labelledby="runs-compare-title">
+        <div className="row spread">
+          <h2 id="runs-compare-title">Compare the ticked runs</h2>
+          <label className="inline">
+            metric
+            <select value={metric.id} onChange={(e) => setMetricId(e.target.value)} data-testid="runs-metric" aria-label="metric to overlay">
+              {metrics.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <RunMetricChart runs={overlaid} metric={metric} smoothing={smoothing} />
+        <ConfigDiff runs={selected} />
+      </section>
     </div>
   );
 }

@@ -6,6 +6,7 @@
  * with the numbers and what to change, before anything is built.
  */
 import { canStartRun, canStop, type RunStatus } from '../session/run_machine.ts';
+import { configBlocked } from '../store/config_slice.ts';
 import { useApp, useSession } from './app_context.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { etaSeconds } from './eta.ts';
@@ -31,15 +32,15 @@ export function TrainPanel() {
   const run = useApp((s) => s.run);
   const history = useApp((s) => s.metrics.history);
   const dataReady = useApp((s) => s.data.status === 'loaded');
-  const configError = useApp((s) => s.config.error);
+  const blocked = useApp((s) => configBlocked(s.config));
   const formSeed = useApp((s) => s.config.values.seed);
   const fit = useStepFit();
   const refusal = dataReady ? (fit?.refusal ?? null) : null;
   const canResumeCheckpoint = run.status === 'error' && run.checkpointStep !== null;
   const last = history.at(-1);
   const eta = run.status === 'running' ? etaSeconds(history, run.step, run.totalSteps) : null;
-  const canTrain = dataReady && !configError && !refusal && canStartRun(run.status);
-  const why = !dataReady ? 'load a data set first' : (configError?.message ?? refusal ?? (run.status === 'saving' ? 'the last run is being saved' : undefined));
+  const canTrain = dataReady && !blocked && !refusal && canStartRun(run.status);
+  const why = !dataReady ? 'load a data set first' : (blocked ?? refusal ?? (run.status === 'saving' ? 'the last run is being saved' : undefined));
 
   return (
     <section className="panel train-panel" aria-labelledby="train-title">
@@ -49,6 +50,7 @@ export function TrainPanel() {
           <button
             type="button"
             className="primary"
+            data-train-button=""
             disabled={!canTrain}
             title={why}
             onClick={() => void session.train().catch(() => undefined)}
@@ -79,7 +81,7 @@ export function TrainPanel() {
             {run.status === 'stopping' ? 'Stopping…' : 'Stop'}
           </button>
         </div>
-        <div className="train-status" data-testid="run-status" data-status={run.status}>
+        <div className="train-status" data-testid="run-status" data-status={run.status} aria-live="polite" aria-atomic="true">
           <strong>{STATUS_TEXT[run.status]}</strong>
           {run.totalSteps > 0 && (
             <span>

@@ -9,7 +9,9 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { selectBackend } from '../engine/backend.ts';
+import { tryBackend, type ConcreteBackend } from '../engine/backend.ts';
+import { calibrateStudent } from '../engine/calibrate.ts';
+import { selectBrowserBackend } from './browser_backend.ts';
 import { installPatches } from '../engine/patches/index.ts';
 import { prepareWasmThreads, withThreadCap } from '../engine/patches/browser_wasm_threads.ts';
 import { createLocalSession, type LocalSession } from '../engine/training/local_session.ts';
@@ -47,14 +49,20 @@ export function createBrowserSession(wasmThreads: number): BrowserSession {
     openCheckpoint: openHfCheckpoint,
     readCheckpoint: (ckpt, names, opts) => readHfTensors(ckpt as HfCheckpoint, names, { ...opts }),
     createTrainer,
-    async selectBackend(preference) {
-      const picked = await withThreadCap(threads.threads, () => selectBackend(preference));
+    async selectBackend(preference, run) {
+      const init = (name: ConcreteBackend) => withThreadCap(threads.threads, () => tryBackend(name, {}));
+      const picked = await withThreadCap(threads.threads, () => selectBrowserBackend(preference, { ...run, init }));
       const choice = picked.name === 'wasm' ? { ...picked, threads: getThreadsCount() } : picked;
       const selected = choice.name === 'webgpu' ? gpuDeviceOf(currentBackend()) : null;
       device = selected;
       // Only the device of the current run matters (an earlier run's webgpu backend may linger unused).
       if (selected) watchDevice(selected, (message) => device === selected && session.deviceLost(message));
       return choice;
+    },
+    calibrate: (set, config) => calibrateStudent(set, config),
+    async ensureBackend(name) {
+      const failure = await withThreadCap(threads.threads, () => tryBackend(name, {}));
+      if (failure !== null) throw new Error(`${name} is no longer available: ${failure}`);
     },
     probe: () => probeCapabilities({ wasmThreads: threads.threads }),
     // A lost device usually surfaces first as a failed buffer read: give `device.lost` a moment to settle,

@@ -151,7 +151,8 @@ describe('the playground page', () => {
     await table.waitFor();
     const text = await table.innerText();
     expect(text).toMatch(/parameters\s+110 M/);
-    expect(text).toMatch(/ms per example\s+12\.5 ms\s+\d/); // student latency measured in the page
+    // each latency says where it comes from: the file's (the exporter's hardware), the student's from this browser
+    expect(text).toMatch(/ms per example\s+12\.5 ms \(the file's, measured on the exporter's hardware\)\s+\d[\d.]* ms \(this browser, webgpu\)/);
     expect(text).toMatch(/label loyalty\s+100 % \(reference\)\s+\d+\.\d %/);
     expect(await points('loyalty-per-language')).toBe(3);
     const tokens = page.locator('[data-testid=example-tokens]');
@@ -246,8 +247,9 @@ describe('the playground page', () => {
     expect(await rows.count()).toBe(2);
     expect(await rows.first().innerText()).toMatch(/imported/);
     for (const box of await page.locator('[data-testid=runs-table] input[type=checkbox]').all()) await box.check();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-runs-loss]')?.getAttribute('data-points')) > 0);
-    expect(await page.locator('[data-testid=chart-runs-loss] path.recharts-curve').count()).toBe(2);
+    await page.locator('[data-testid=runs-metric]').selectOption('train_kd'); // a loss component, unweighted
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-runs-metric]')?.getAttribute('data-points')) > 0);
+    expect(await page.locator('[data-testid=chart-runs-metric] path.recharts-curve').count()).toBe(2);
     await screenshot(page, 'runs');
   });
 

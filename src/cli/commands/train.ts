@@ -121,7 +121,8 @@ export async function trainToDir(options: TrainToDirOptions): Promise<RunReport 
     } else if (event.type === 'eval') {
       evals.push(event.record);
       const m = event.record.metrics;
-      if (verbose) log(`eval @${event.record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
+      const masked = m.masked_label_loyalty !== undefined ? `  masked_label_loyalty ${m.masked_label_loyalty.toFixed(4)}` : '';
+      if (verbose) log(`eval @${event.record.step}: label_loyalty ${m.label_loyalty.toFixed(4)}${masked}  prob_loyalty ${m.prob_loyalty.toFixed(4)}  kl ${m.kl.toFixed(4)}`);
     }
   });
   try {

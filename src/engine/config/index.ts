@@ -3,3 +3,4 @@ export * from './config.ts';
 export * from './validate.ts';
 export * from './merge.ts';
 export * from './presets.ts';
+export * from './auto.ts';

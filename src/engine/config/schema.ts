@@ -6,7 +6,9 @@
  * are in that written order.
  *
  * To add a key: add a row. `integer` / `number` take bounds (`gt` / `ge` below, `lt` / `le` above);
- * `choice` takes its values, strings or booleans (e.g. 'auto' | true | false), with a form label for each.
+ * `integerOrAuto` is an integer that may also be 'auto' (derived from other keys when the run starts:
+ * config/auto.ts); `choice` takes its values, strings or booleans (e.g. 'auto' | true | false), with a form
+ * label for each.
  */
 import { BACKEND_ORDER } from '../backend_order.ts';
 import { DIVERGENCE_NAMES } from '../losses/names.ts';
@@ -39,6 +41,18 @@ export interface NumberField extends FieldText, Bounds {
   step: number;
 }
 
+/**
+ * An integer that may also be 'auto': the trainer derives the number from other keys when the run starts
+ * (config/auto.ts resolveAuto), and the resolved number is what the run's config.json / report.json hold.
+ */
+export interface AutoIntegerField extends FieldText, Bounds {
+  kind: 'integer';
+  default: number | 'auto';
+  step: number;
+  /** What 'auto' means, in words (the form's hint). */
+  auto: string;
+}
+
 export type ChoiceValue = string | boolean;
 
 export interface ChoiceField<V extends ChoiceValue = ChoiceValue> extends FieldText {
@@ -49,10 +63,19 @@ export interface ChoiceField<V extends ChoiceValue = ChoiceValue> extends FieldT
   labels: Readonly<Record<string, string>>;
 }
 
-export type ConfigField = NumberField | ChoiceField;
+export type ConfigField = NumberField | AutoIntegerField | ChoiceField;
 
 export function integer(value: number, bounds: Bounds, text: FieldText): NumberField {
   return { kind: 'integer', default: value, step: 1, ...bounds, ...text };
+}
+
+export function integerOrAuto(value: number | 'auto', bounds: Bounds, text: FieldText, auto: string): AutoIntegerField {
+  return { kind: 'integer', default: value, step: 1, ...bounds, ...text, auto };
+}
+
+/** The row takes 'auto' besides its numbers. */
+export function takesAuto(field: ConfigField): field is AutoIntegerField {
+  return 'auto' in field;
 }
 
 export function number(value: number, step: number, bounds: Bounds, text: FieldText): NumberField {
@@ -110,7 +133,8 @@ export const CONFIG_SCHEMA = Object.freeze({
   seed: integer(0, { ge: 0 }, run('seed', 'init, dropout, batching and the held-out split all derive from it')),
 
   // ---- evaluation and reporting ----
-  eval_every: integer(50, { ge: 0 }, run('eval every', 'steps between held-out evaluations (0: only at the end)', 'steps')),
+  eval_every: integerOrAuto('auto', { ge: 0 }, run('eval every', 'steps between held-out evaluations (0: only at the end)', 'steps'),
+    'every ⌈steps / 20⌉ steps, at most 50: about 20 points however short the run'),
   eval_fraction: number(0.1, 0.05, { ge: 0, lt: 1 }, run('held-out share', 'held-out share when the file has no split metadata')),
   eval_max_examples: integer(256, { gt: 0 }, run('eval examples', 'cap on held-out examples evaluated', 'examples')),
   report_every: integer(10, { gt: 0 }, run('report every', 'steps between asynchronous reads of the loss values (one chart batch; no per-step GPU sync)', 'steps')),
@@ -129,8 +153,8 @@ export const CONFIG_SCHEMA = Object.freeze({
 export type ConfigSchema = typeof CONFIG_SCHEMA;
 export type ConfigKey = keyof ConfigSchema;
 
-/** The value type of a row: number for numbers, the union of its values for a choice. */
-type ValueOf<F> = F extends ChoiceField<infer V> ? V : number;
+/** The value type of a row: number for numbers (or 'auto' where the row takes it), the union of its values for a choice. */
+type ValueOf<F> = F extends ChoiceField<infer V> ? V : F extends AutoIntegerField ? number | 'auto' : number;
 
 /** DistillConfig: every knob of a run (see CONFIG_SCHEMA for each one's default, bounds and meaning). */
 export type DistillConfig = { -readonly [K in ConfigKey]: ValueOf<ConfigSchema[K]> };
@@ -164,6 +188,7 @@ export function parseConfigText(key: ConfigKey, text: string): unknown {
 }
 
 export function parseFieldText(field: ConfigField, text: string): unknown {
+  if (takesAuto(field) && text === 'auto') return 'auto';
   if (field.kind !== 'choice') {
     const n = Number(text);
     return text.trim() === '' || Number.isNaN(n) ? text : n;

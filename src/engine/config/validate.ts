@@ -3,7 +3,7 @@
  * (checkConfigValue, which the page's fields use as they are typed), then the rules that tie keys together.
  */
 import { LOSS_NAMES, LOSS_WEIGHT_KEYS } from '../losses/names.ts';
-import { CONFIG_KEYS, fieldOf, type Bounds, type ConfigField, type ConfigKey, type DistillConfig } from './schema.ts';
+import { CONFIG_KEYS, fieldOf, takesAuto, type Bounds, type ConfigField, type ConfigKey, type DistillConfig } from './schema.ts';
 
 /** Error for a config that names an unknown key or holds an invalid value; `key` names the culprit. */
 export class ConfigError extends Error {
@@ -45,7 +45,8 @@ export function checkFieldValue(key: string, field: ConfigField, value: unknown)
     if (field.values.includes(value as never)) return null;
     return `config "${key}" must be one of ${field.values.join(', ')}, found ${JSON.stringify(value)}`;
   }
-  if (typeof value !== 'number') return `config "${key}" must be a number, found ${JSON.stringify(value)}`;
+  if (takesAuto(field) && value === 'auto') return null;
+  if (typeof value !== 'number') return `config "${key}" must be a number${takesAuto(field) ? " or 'auto'" : ''}, found ${JSON.stringify(value)}`;
   if (!Number.isFinite(value)) return `config "${key}" must be finite, found ${value}`;
   if (field.kind === 'integer' && !Number.isInteger(value)) return `config "${key}" must be an integer, found ${value}`;
   if (!withinBounds(value, field)) return `config "${key}" must be ${describeBounds(field)}, found ${value}`;

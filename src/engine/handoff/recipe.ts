@@ -6,6 +6,7 @@
  * dropout off (for `train.py --check-parity`). Plain data: built by the CLI and the page alike.
  */
 import type { DistillConfig } from '../config/config.ts';
+import { resolveAuto } from '../config/auto.ts';
 import type { LossComponents } from '../trainer_types.ts';
 import type { Task } from '../types.ts';
 
@@ -55,7 +56,7 @@ export interface RecipeInputs {
 }
 
 export function buildRecipe(x: RecipeInputs): HandoffRecipe {
-  const c = x.config;
+  const c = resolveAuto(x.config); // tools/handoff/train.py reads numbers (eval_every 'auto' resolved)
   return {
     format: RECIPE_FORMAT,
     version: 1,

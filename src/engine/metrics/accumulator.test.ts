@@ -74,4 +74,27 @@ describe('createMetricsAccumulator', () => {
     expect(() => acc.add(batch([1, 1], [1, 1], [1]), f32([1, 1]))).toThrow(/"kl" has 1 positions/);
     expect(() => acc.add(batch([1], [1], [1]), f32([1]), ['en', 'fr'])).toThrow(/langs/);
   });
+  it('with `masked`, also averages loyalty over the labelled positions alone (weighted), per language too', () => {
+    const acc = createMetricsAccumulator({ masked: true });
+    const correct = { teacher: [1, 1, 1, 1, 1], student: [1, 1, 0, 1, 1] };
+    // positions 0-1 copied through (agree), 2-3 masked (labelled): one agrees; position 4 is padding (w = 0)
+    acc.add(batch([1, 1, 0, 1, 1], [0.9, 0.9, 0.2, 0.6, 1], [0, 0, 0, 0, 0], correct), f32([1, 1, 1, 1, 0]), ['en', 'en', 'en', 'fr', 'fr'], f32([0, 0, 1, 1, 1]));
+    const m = acc.summarize();
+    expect(m.label_loyalty).toBeCloseTo(0.75, 6); // 3 of 4 weighted positions
+    expect(m.masked_label_loyalty).toBeCloseTo(0.5, 6); // 1 of the 2 labelled ones
+    expect(m.masked_prob_loyalty).toBeCloseTo(0.4, 6); // (0.2 + 0.6) / 2
+    expect(m.per_lang?.en.masked_label_loyalty).toBe(0);
+    expect(m.per_lang?.fr.masked_prob_loyalty).toBeCloseTo(0.6, 6);
+  });
+  it('leaves the masked loyalties out without `masked`, without a labelled mask, or with no labelled position', () => {
+    const plain = createMetricsAccumulator();
+    plain.add(batch([1], [1], [0], { teacher: [1], student: [1] }), f32([1]), undefined, f32([1]));
+    expect(plain.summarize()).not.toHaveProperty('masked_label_loyalty');
+    const noMask = createMetricsAccumulator({ masked: true });
+    noMask.add(batch([1], [1], [0]), f32([1]));
+    expect(noMask.summarize()).not.toHaveProperty('masked_label_loyalty');
+    const none = createMetricsAccumulator({ masked: true });
+    none.add(batch([1], [1], [0], { teacher: [1], student: [1] }), f32([1]), undefined, f32([0]));
+    expect(none.summarize()).not.toHaveProperty('masked_prob_loyalty');
+  });
 });

@@ -1,6 +1,10 @@
 /**
  * Plain-JS aggregation of per-position metrics into EvalMetrics (no tensors: feed it what positionMetrics
  * produced, read back). Sums are float64; every mean is weighted by the position weights.
+ *
+ * With `masked` (masked LM), loyalty is also averaged over the labelled positions alone — the masked tokens the
+ * teacher had to predict. The other positions show the input token, which teacher and student both copy
+ * through almost at once, so loyalty over all positions starts high and mostly measures copying.
  */
 import type { EvalMetrics } from '../trainer_types.ts';
 
@@ -14,6 +18,14 @@ export interface PositionMetricArrays {
 }
 
 export type LangMetrics = Omit<EvalMetrics, 'per_lang' | 'loss'>;
+
+export interface AccumulatorOptions {
+  /**
+   * Also summarise loyalty over the labelled positions (`masked_label_loyalty`, `masked_prob_loyalty`):
+   * Σ w·labelled·agree / Σ w·labelled. Needs the `labelled` mask in add(); absent when no position was labelled.
+   */
+  masked?: boolean;
+}
 
 export interface MetricsAccumulator {
   /**
@@ -41,16 +53,21 @@ interface Totals {
   labelledWeight: number;
   teacherCorrect: number;
   studentCorrect: number;
+  /** Σ w over labelled positions, and the loyalty sums there (options.masked). */
+  maskedWeight: number;
+  maskedAgree: number;
+  maskedLoyalty: number;
 }
 
 const emptyTotals = (): Totals => ({
   positions: 0, weight: 0, agree: 0, loyalty: 0, kl: 0, labelledWeight: 0, teacherCorrect: 0, studentCorrect: 0,
+  maskedWeight: 0, maskedAgree: 0, maskedLoyalty: 0,
 });
 
-function summarizeTotals(t: Totals): LangMetrics {
+function summarizeTotals(t: Totals, masked: boolean): LangMetrics {
   const mean = (sum: number): number => (t.weight > 0 ? sum / t.weight : 0);
   const accuracy = (sum: number): number | null => (t.labelledWeight > 0 ? sum / t.labelledWeight : null);
-  return {
+  const out: LangMetrics = {
     label_loyalty: mean(t.agree),
     prob_loyalty: mean(t.loyalty),
     kl: mean(t.kl),
@@ -58,9 +75,15 @@ function summarizeTotals(t: Totals): LangMetrics {
     student_accuracy: accuracy(t.studentCorrect),
     n_positions: t.positions,
   };
+  if (masked && t.maskedWeight > 0) {
+    out.masked_label_loyalty = t.maskedAgree / t.maskedWeight;
+    out.masked_prob_loyalty = t.maskedLoyalty / t.maskedWeight;
+  }
+  return out;
 }
 
-export function createMetricsAccumulator(): MetricsAccumulator {
+export function createMetricsAccumulator(options: AccumulatorOptions = {}): MetricsAccumulator {
+  const masked = options.masked === true;
   let total = emptyTotals();
   let perLang = new Map<string, Totals>();
   let sawLangs = false;
@@ -87,6 +110,7 @@ export function createMetricsAccumulator(): MetricsAccumulator {
           targets.push(t);
         }
         const wl = correct ? w * (labelled ? labelled[i] : 1) : 0;
+        const wm = masked && labelled ? w * labelled[i] : 0;
         for (const t of targets) {
           t.positions += 1;
           t.weight += w;
@@ -98,14 +122,19 @@ export function createMetricsAccumulator(): MetricsAccumulator {
             t.teacherCorrect += wl * correct.teacher[i];
             t.studentCorrect += wl * correct.student[i];
           }
+          if (wm > 0) {
+            t.maskedWeight += wm;
+            t.maskedAgree += wm * agree[i];
+            t.maskedLoyalty += wm * probLoyalty[i];
+          }
         }
       }
     },
     summarize() {
-      const summary: EvalMetrics = summarizeTotals(total);
+      const summary: EvalMetrics = summarizeTotals(total, masked);
       if (sawLangs) {
         summary.per_lang = Object.fromEntries(
-          [...perLang.keys()].sort().map((lang) => [lang, summarizeTotals(perLang.get(lang) ?? emptyTotals())]),
+          [...perLang.keys()].sort().map((lang) => [lang, summarizeTotals(perLang.get(lang) ?? emptyTotals(), masked)]),
         );
       }
       return summary;

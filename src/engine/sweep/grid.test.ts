@@ -9,6 +9,7 @@ describe('parseGridSpec', () => {
     expect(parseGridSpec('temperature=1,2,4.5', base)).toEqual({ key: 'temperature', values: [1, 2, 4.5] });
     expect(parseGridSpec('divergence=kl, jsd', base)).toEqual({ key: 'divergence', values: ['kl', 'jsd'] });
     expect(parseGridSpec('alpha_ce=0.5,1e-1', base)).toEqual({ key: 'alpha_kd', values: [0.5, 0.1] });
+    expect(parseGridSpec('eval_every=auto,10', base)).toEqual({ key: 'eval_every', values: ['auto', 10] });
   });
 
   it.each([

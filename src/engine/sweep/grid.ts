@@ -7,6 +7,7 @@
 import { DEFAULT_CONFIG, type DistillConfig } from '../config/config.ts';
 import { canonicalKey, ConfigError, mergeConfig } from '../config/merge.ts';
 import { presetOverrides } from '../config/presets.ts';
+import { fieldOf, takesAuto } from '../config/schema.ts';
 
 /** One grid axis: a config key and the values it takes, in the order given. */
 export interface GridAxis {
@@ -36,9 +37,11 @@ const NOT_IN_GRID: Readonly<Partial<Record<keyof DistillConfig, string>>> = { ba
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A value's text as the type of the key's default: a number, true/false, or the string itself. */
+/** A value's text as the type of the key's row: a number ('auto' where the row takes it), true/false, or the string itself. */
 function typedValue(key: keyof DistillConfig, text: string, spec: string): number | string | boolean {
-  const kind = typeof DEFAULT_CONFIG[key];
+  const field = fieldOf(key);
+  if (takesAuto(field) && text === 'auto') return text;
+  const kind = field.kind === 'choice' ? typeof DEFAULT_CONFIG[key] : 'number';
   if (kind === 'number') {
     if (!NUMBER.test(text)) throw new Error(`grid "${spec}": "${text}" is not a number (${key} is a number)`);
     return Number(text);

@@ -17,6 +17,8 @@ export interface EvalContext {
   activeTerms: readonly LossName[];
   /** Positions per example row in the flattened logits: L for token tasks, 1 for classification. */
   positionsPerRow: number;
+  /** Masked LM: also loyalty over the labelled (masked) positions (metrics/accumulator.ts). */
+  maskedLoyalty?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface EvalContext {
  * One asynchronous read-back per batch; no gradients.
  */
 export async function evaluateBatches(ctx: EvalContext, batches: Iterable<Batch>): Promise<EvalMetrics> {
-  const acc = createMetricsAccumulator();
+  const acc = createMetricsAccumulator({ masked: ctx.maskedLoyalty });
   const sums = new Float64Array(2 * LOSS_NAMES.length); // per term: Σ w·ℓ, Σ w
   for (const batch of batches) {
     const packed = tf.tidy(() => {

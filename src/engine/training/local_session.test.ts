@@ -88,4 +88,34 @@ describe('local training session (in-thread)', () => {
     await session.load(new Blob(['x']), 'tiny.safetensors');
     await expect(session.evaluate()).rejects.toThrow(/no run is configured/);
   });
+  it("auto hands the backend selection a calibration of the run's student; a given choice is made current again", async () => {
+    const deps = fakeDeps(tinyMlmSet());
+    const asked: { preference: string; calibrates: boolean; steps?: number }[] = [];
+    const ensured: string[] = [];
+    const calibrated: number[] = [];
+    const session = createLocalSession({
+      ...deps,
+      selectBackend: async (preference, run) => {
+        asked.push({ preference, calibrates: run?.calibrate !== undefined, steps: run?.steps });
+        const record = await run?.calibrate?.();
+        return { name: 'wasm', reason: 'wasm: test', skipped: [], calibration: record ? [record] : undefined };
+      },
+      calibrate: async (_set, c) => {
+        calibrated.push(c.steps);
+        return { name: 'wasm', ms_per_step: 12, steps: 3 };
+      },
+      ensureBackend: async (name) => void ensured.push(name),
+    });
+    await session.load(new Blob([new Uint8Array(8)]), 'tiny.safetensors');
+    const auto = await session.configure({ ...config, backend: 'auto' });
+    expect(asked).toEqual([{ preference: 'auto', calibrates: true, steps: 12 }]);
+    expect(calibrated).toEqual([12]);
+    expect(auto.backend.calibration?.[0].ms_per_step).toBe(12);
+    await session.configure({ ...config, backend: 'cpu' });
+    expect(asked[1]).toEqual({ preference: 'cpu', calibrates: false, steps: 12 }); // a named backend is not timed
+    await session.configure(config, { backend: auto.backend });
+    expect(ensured).toEqual(['wasm']);
+    expect(asked).toHaveLength(2);
+    session.dispose();
+  });
 });

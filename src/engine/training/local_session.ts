@@ -7,6 +7,7 @@
  * backend selection and capability probe.
  */
 import type { BackendChoice } from '../backend.ts';
+import type { CalibrationRecord } from '../backend_rule.ts';
 import type { BackendName, DistillConfig } from '../config/config.ts';
 import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
@@ -40,7 +41,15 @@ export interface LocalSessionDeps {
   readCheckpoint?(ckpt: TeacherCheckpoint, names: readonly string[], opts: ReadOptions): Promise<ReadonlyMap<string, { shape: number[]; data: Float32Array }>>;
   /** io's encodeStudentFiles: the model directory, with the set's tokenizer and the AdamW state. */
   encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }): StudentFiles;
-  selectBackend(preference: BackendName): Promise<BackendChoice>;
+  /**
+   * Makes a backend current. For `auto`, `run.calibrate` (present when deps.calibrate is) times the run's
+   * student on the current backend, and `run.steps` is what a projection covers (engine/backend_rule.ts).
+   */
+  selectBackend(preference: BackendName, run?: { calibrate?: () => Promise<CalibrationRecord>; steps?: number }): Promise<BackendChoice>;
+  /** Times the run's student on the current backend (engine/calibrate.ts); the page's auto uses it, the CLI calibrates itself. */
+  calibrate?(set: DistillSet, config: Readonly<DistillConfig>): Promise<CalibrationRecord>;
+  /** Makes backend `name` current again for a choice made earlier (configure's options.backend, e.g. a sweep's later rows). */
+  ensureBackend?(name: BackendChoice['name']): Promise<void>;
   createTrainer(
     set: DistillSet,
     config: Readonly<DistillConfig>,
@@ -150,7 +159,14 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       }
       architecture = options.architecture ?? resolveArchitecture(config.architecture, data.task);
       disposeTrainer();
-      const backend = options.backend ?? (await deps.selectBackend(config.backend));
+      let backend: BackendChoice;
+      if (options.backend) {
+        await deps.ensureBackend?.(options.backend.name);
+        backend = options.backend;
+      } else {
+        const calibrate = deps.calibrate && config.backend === 'auto' ? deps.calibrate.bind(null, data, config) : undefined;
+        backend = await deps.selectBackend(config.backend, { calibrate, steps: config.steps });
+      }
       emit({ type: 'backend', choice: backend });
       const driver = createRunDriver(emit, { now: deps.now, settleFailure: deps.settleFailure, checkpoints: deps.checkpoints });
       const created = await deps.createTrainer(data, config, driver.callbacks, {

@@ -4,6 +4,7 @@
  */
 import type { BackendChoice } from '../backend.ts';
 import type { DistillConfig } from '../config/config.ts';
+import { resolveAuto } from '../config/auto.ts';
 import type { EvalRecord, StepRecord, Trainer, TrainerCallbacks, TrainerStatus } from '../trainer_types.ts';
 import { IGNORE_INDEX, type DistillSet } from '../types.ts';
 import type { LocalSessionDeps } from './local_session.ts';
@@ -34,11 +35,12 @@ export function fakeEval(step: number, loyalty = Math.min(1, step / 100)): EvalR
  */
 export function fakeTrainer(
   set: DistillSet,
-  config: Readonly<DistillConfig>,
+  requested: Readonly<DistillConfig>,
   callbacks: TrainerCallbacks,
   failure: { atStep?: number; runtime?: boolean } = {},
   backend: BackendChoice = FAKE_BACKEND,
 ): Trainer {
+  const config = resolveAuto(requested); // as the real trainer: the run's config holds numbers
   let step = 0;
   let status: TrainerStatus = 'idle';
   let pending: StepRecord[] = [];

@@ -1,6 +1,7 @@
 /**
- * Held-out label loyalty (argmax agreement) and probability loyalty (1 − √JSD) over steps, with student
- * accuracy when the set has labels; other runs' loyalty can be overlaid. Pure and memoised.
+ * Held-out label loyalty (argmax agreement) and probability loyalty (1 − √JSD) over steps — for masked LM also
+ * on the masked positions alone — with student accuracy when the set has labels; other runs' loyalty can be
+ * overlaid. Pure and memoised.
  */
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
@@ -42,7 +43,9 @@ export const LoyaltyChart = memo(function LoyaltyChart({ evals, overlays = NO_OV
       lines.push({ key, name, colour: PALETTE[lines.length % PALETTE.length], dashed });
     };
     add('label loyalty', 'label loyalty', pointsOf(evals, (e) => e.metrics.label_loyalty));
+    add('masked label loyalty', 'label loyalty, masked positions', pointsOf(evals, (e) => e.metrics.masked_label_loyalty));
     add('prob loyalty', 'prob loyalty', pointsOf(evals, (e) => e.metrics.prob_loyalty));
+    add('masked prob loyalty', 'prob loyalty, masked positions', pointsOf(evals, (e) => e.metrics.masked_prob_loyalty));
     add('student accuracy', 'student accuracy', pointsOf(evals, (e) => e.metrics.student_accuracy), true);
     // keyed by id: two runs may share a label
     overlays.forEach((run) => add(`run:${run.id}`, `${run.label} · label loyalty`, pointsOf(run.evals, (e) => e.metrics.label_loyalty)));

@@ -13,18 +13,28 @@ import { tinyClassificationSet, tinyMlmSet } from '../../engine/testing/tiny_set
 afterEach(cleanup);
 
 describe('SummaryTable', () => {
-  it('puts teacher and student side by side with ratios', () => {
-    render(<SummaryTable teacherName="bert" teacherParams={100e6} teacherMsPerExample={10} studentParams={1e6} studentMsPerExample={0.5} metrics={fakeEval(50).metrics} />);
+  it('puts teacher and student side by side with ratios, and says where each latency comes from', () => {
+    render(<SummaryTable teacherName="bert" teacherParams={100e6} teacherMsPerExample={10} studentParams={1e6} studentMsPerExample={0.5} studentBackend="wasm" metrics={fakeEval(50).metrics} />);
     const rows = Array.from(screen.getByTestId('summary-table').querySelectorAll('tbody tr')).map((tr) => tr.textContent);
     expect(rows[0]).toBe('parameters100 M1.00 M (100× smaller)');
     expect(rows[1]).toBe('size (fp32)400.00 MB4.00 MB');
-    expect(rows[2]).toBe('ms per example10.0 ms0.500 ms (20.0× faster)');
+    // measured on different machines: no ratio
+    expect(rows[2]).toBe("ms per example10.0 ms (the file's, measured on the exporter's hardware)0.500 ms (this browser, wasm)");
     expect(rows[3]).toContain('50.0 %');
     expect(rows[6]).toBe('accuracy vs labels90.0 %40.0 %');
+    expect(screen.getByTestId('summary-table').querySelector('caption')?.textContent).toMatch(/no speed-up ratio is given/);
   });
-  it('says slower when the student is slower (e.g. a software GPU)', () => {
-    render(<SummaryTable teacherMsPerExample={10} studentParams={1} studentMsPerExample={12.5} metrics={null} />);
-    expect(screen.getByTestId('summary-table').textContent).toContain('12.5 ms (1.3× slower)');
+  it('gives the ratio, slower too, when the teacher was measured in this browser', () => {
+    render(<SummaryTable teacherMsPerExample={10} teacherMeasuredHere studentParams={1} studentMsPerExample={12.5} metrics={null} />);
+    expect(screen.getByTestId('summary-table').textContent).toContain('10.0 ms (this browser)12.5 ms (1.3× slower), same browser');
+  });
+  it('adds loyalty on the masked positions for masked LM, and says why it differs', () => {
+    const metrics = { ...fakeEval(50).metrics, masked_label_loyalty: 0.2, masked_prob_loyalty: 0.3 };
+    render(<SummaryTable studentParams={1} studentMsPerExample={null} metrics={metrics} />);
+    const table = screen.getByTestId('summary-table');
+    expect(table.textContent).toContain('label loyalty, masked positions100 % (reference)20.0 %');
+    expect(table.textContent).toContain('prob loyalty, masked positions100 % (reference)30.0 %');
+    expect(table.querySelector('caption')?.textContent).toMatch(/copy through/);
   });
   it('shows dashes before any evaluation', () => {
     render(<SummaryTable studentParams={null} studentMsPerExample={null} metrics={null} />);

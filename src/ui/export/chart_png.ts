@@ -13,7 +13,9 @@ export function standaloneSvg(
   title?: string,
   legend: readonly LegendItem[] = [],
 ): { markup: string; width: number; height: number } {
-  const box = svg.getBoundingClientRect();
+  // A chart drawn in its own viewBox (scaled to its card) is exported at that size, in those coordinates.
+  const view = svg.viewBox?.baseVal;
+  const box = view && view.width > 0 ? { width: view.width, height: view.height } : svg.getBoundingClientRect();
   const width = Math.max(1, Math.round(box.width || Number(svg.getAttribute('width')) || 600));
   const height = Math.max(1, Math.round(box.height || Number(svg.getAttribute('height')) || 300));
   const titleHeight = title ? 22 : 0;
