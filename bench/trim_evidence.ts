@@ -11,6 +11,7 @@ import { openAsBlob } from 'node:fs';
 import { nodeWasmPaths } from '../src/cli/node_runtime.ts';
 import { selectBackend } from '../src/engine/backend.ts';
 import { mergeConfig } from '../src/engine/config/merge.ts';
+import { installPatches } from '../src/engine/patches/index.ts';
 import { prepareVocabulary } from '../src/engine/data/trim_vocab.ts';
 import { scatterVocabulary } from './scatter_vocab.ts';
 import { createTrainer } from '../src/engine/trainer.ts';
@@ -23,6 +24,7 @@ const arg = (name: string, fallback: string) => {
 };
 const steps = Number(arg('steps', '300'));
 const backend = arg('backend', 'wasm') as 'wasm' | 'cpu';
+installPatches(); // the tfjs workarounds, before any backend starts (as the CLI does)
 await selectBackend(backend, { wasmPaths: nodeWasmPaths() });
 const file = 'public/demo/udhr-brown-mlm.safetensors';
 const demo = await readDistillSet(await openAsBlob(file), file);
