@@ -27,14 +27,18 @@ const tab = (name: string) => page.getByRole('tab', { name }).click();
 const train = () => page.locator('[data-train-button]').click();
 /** How far the page scrolls sideways (0: it does not). */
 const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-/** The outermost elements that stick out past the right edge (for the failure message). */
+/** The outermost elements that stick out past the right edge, outside any scroll box (for the failure message). */
 const stickingOut = () =>
   page.evaluate(() => {
     const edge = document.documentElement.clientWidth;
+    const inScrollBox = (el: Element) => {
+      for (let p = el.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true;
+      return false;
+    };
     const out: string[] = [];
     for (const el of document.querySelectorAll<HTMLElement>('body *')) {
       const r = el.getBoundingClientRect();
-      if (r.right > edge + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > edge + 1)) out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.width)}px`);
+      if (r.right > edge + 1 && !inScrollBox(el) && !(el.parentElement && el.parentElement.getBoundingClientRect().right > edge + 1)) out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.width)}px`);
     }
     return out.slice(0, 5).join('; ');
   });

@@ -5,7 +5,7 @@
  * vocabulary. For each: the tab does not crash, the refusal appears in place as one message — the CLI's own
  * words — within the case's time bound, and the set loaded before stays loaded (and trains).
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -28,6 +28,14 @@ const caseOf = (id: string): HostileCase => {
   const found = [...READ_CASES, ...TRAIN_CASES].find((c) => c.id === id);
   if (!found) throw new Error(`no hostile case ${id}`);
   return found;
+};
+/** The trim_vocab a train case gives `distill train` (its cfg.json), so the page runs the same configuration. */
+const trimVocabOf = (c: HostileCase, file: string): string => {
+  const dir = path.join(DIR, `${c.id}-cfg`);
+  mkdirSync(dir, { recursive: true });
+  c.args(file, dir);
+  const config = JSON.parse(readFileSync(path.join(dir, 'cfg.json'), 'utf8')) as { trim_vocab?: unknown };
+  return String(config.trim_vocab ?? 'auto');
 };
 const upload = (file: string) => page.locator('[data-testid=file-input]').setInputFiles(file);
 const summaryNames = (name: string, timeout = 60_000) =>
@@ -56,6 +64,8 @@ describe('hostile files in the page', () => {
     it(`${c.id}: ${c.klass}`, async () => {
       const file = path.join(DIR, c.file);
       await c.write(file);
+      // a train case's configuration as the CLI gets it (train-vocab-6m: the full vocabulary, trim_vocab false)
+      if (c.kind === 'train') await page.locator('select[name=trim_vocab]').selectOption(trimVocabOf(c, file));
       const t0 = Date.now();
       await upload(file);
       // Wait for the read to settle: a message, or the new set's card.
@@ -94,6 +104,7 @@ describe('hostile files in the page', () => {
         }
         await upload(files.mlm);
         await summaryNames('tiny-mlm.safetensors');
+        if (c.kind === 'train') await page.locator('select[name=trim_vocab]').selectOption('auto');
       }
       await screenshot(page, `hostile-${c.id}`);
       rmSync(file, { force: true });

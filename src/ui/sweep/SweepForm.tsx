@@ -115,7 +115,9 @@ export function SweepForm() {
         </button>
         <label className="inline">
           <input type="checkbox" checked={baseline} onChange={(e) => setBaseline(e.target.checked)} />
-          hard-label baseline (the <code>{BASELINE_PRESET}</code> preset, same student and steps)
+          <span>
+            hard-label baseline (the <code>{BASELINE_PRESET}</code> preset, same student and steps)
+          </span>
         </label>
       </div>
       <p className="hint" data-testid="sweep-plan">
