@@ -130,7 +130,7 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
     const step = plan.record?.step ?? 0;
     const configured = await client.configure({ ...plan.config, backend: plan.backend });
     const backend = plan.reason ? { ...configured.backend, reason: plan.reason } : configured.backend;
-    act().runEvent({ type: 'configured', paramCount: configured.paramCount, config: configured.config, backend });
+    act().runEvent({ type: 'configured', paramCount: configured.paramCount, config: configured.config, backend, vocabulary: configured.vocabulary });
     if (plan.record) await client.restore(plan.record.checkpoint);
     deps.dropMetrics();
     act().truncateMetrics(step);
