@@ -78,3 +78,12 @@ export function trimmedHandoffRefusal(map: VocabMap): string {
     'and cannot continue it; train with trim_vocab false to hand off'
   );
 }
+
+/**
+ * A stored run's config as a rebuild of it configures (a resume, a stored run reopened or handed off): trim_vocab
+ * as the run was trained. A run frozen before the session resolved trim_vocab still says `auto` and was trained
+ * on the full vocabulary; every later one says true or false (prepareRunVocabulary).
+ */
+export function asTrained<C extends Pick<DistillConfig, 'trim_vocab'>>(config: C): C {
+  return config.trim_vocab === 'auto' ? { ...config, trim_vocab: false } : config;
+}
