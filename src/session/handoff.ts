@@ -37,11 +37,12 @@ async function tensorsOf(bytes: Uint8Array): Promise<NamedArray[]> {
 
 export async function handoffDownload(deps: HandoffDeps, run: RunRecord, weights: StoredWeights | null, sources: HandoffSources): Promise<DownloadFile> {
   if (!weights) throw new Error('this run has no stored weights to continue from');
+  // a trimmed student (vocab_map.json): train.py reads the set in the teacher's ids (`distill handoff` refuses it too)
+  const vocabMap = weights.extra?.find((f) => f.name === VOCAB_MAP_FILE);
+  if (vocabMap) throw new Error(trimmedHandoffRefusal(decodeVocabMap(new TextDecoder().decode(vocabMap.bytes))));
   const config = JSON.parse(weights.configJson) as Record<string, unknown>;
   const architecture = architectureOfConfig(config);
   if (architecture === 'legacy') throw new Error('a Distill Playground 0.1 student has no transformers class to continue in: train a new one first');
-  const vocabMap = weights.extra?.find((f) => f.name === VOCAB_MAP_FILE);
-  if (vocabMap) throw new Error(trimmedHandoffRefusal(decodeVocabMap(new TextDecoder().decode(vocabMap.bytes))));
   let recipe: HandoffRecipe;
   if (deps.liveRunId === run.id && !deps.active) {
     recipe = await deps.training.handoffRecipe({ name: run.name });
