@@ -8,10 +8,12 @@ import type { HandoffRecipe } from '../engine/handoff/recipe.ts';
 import { architectureOfConfig } from '../engine/model/hf_format.ts';
 import type { NamedArray } from '../engine/trainer_types.ts';
 import type { TrainingSession } from '../engine/training/session.ts';
+import { asTrained, trimmedHandoffRefusal } from '../engine/training/session_vocabulary.ts';
 import { handoffFiles, type HandoffSources } from '../io/handoff_files.ts';
 import { readSafetensors } from '../io/safetensors_read.ts';
 import { toFloat32 } from '../io/dtype_convert.ts';
 import { PROJECTION_FILE, STUDENT_CONFIG, STUDENT_WEIGHTS, type NamedFile } from '../io/student_files.ts';
+import { decodeVocabMap, VOCAB_MAP_FILE } from '../io/vocab_map.ts';
 import { zipBlob } from '../io/zip_write.ts';
 import type { RunRecord } from '../store/run_record.ts';
 import type { AppStore } from '../store/store.ts';
@@ -35,6 +37,9 @@ async function tensorsOf(bytes: Uint8Array): Promise<NamedArray[]> {
 
 export async function handoffDownload(deps: HandoffDeps, run: RunRecord, weights: StoredWeights | null, sources: HandoffSources): Promise<DownloadFile> {
   if (!weights) throw new Error('this run has no stored weights to continue from');
+  // a trimmed student (vocab_map.json): train.py reads the set in the teacher's ids (`distill handoff` refuses it too)
+  const vocabMap = weights.extra?.find((f) => f.name === VOCAB_MAP_FILE);
+  if (vocabMap) throw new Error(trimmedHandoffRefusal(decodeVocabMap(new TextDecoder().decode(vocabMap.bytes))));
   const config = JSON.parse(weights.configJson) as Record<string, unknown>;
   const architecture = architectureOfConfig(config);
   if (architecture === 'legacy') throw new Error('a Distill Playground 0.1 student has no transformers class to continue in: train a new one first');
@@ -47,7 +52,7 @@ export async function handoffDownload(deps: HandoffDeps, run: RunRecord, weights
     if (!deps.loaded || (dataFile && deps.loaded.file !== dataFile) || (run.dataset && deps.loaded.examples !== run.dataset.n)) {
       throw new Error(`load the run's data set (${dataFile ?? 'the file it trained on'}) first: the parity check needs its batches`);
     }
-    await deps.training.configure(run.config, { architecture });
+    await deps.training.configure(asTrained(run.config), { architecture });
     const projection = weights.extra?.find((f) => f.name === PROJECTION_FILE);
     await deps.training.loadStudent([...(await tensorsOf(weights.safetensors)), ...(projection ? await tensorsOf(projection.bytes) : [])]);
     recipe = await deps.training.handoffRecipe({ name: run.name, stepsDone: Number(config.steps_trained ?? 0) });

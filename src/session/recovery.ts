@@ -16,6 +16,7 @@ import type { AppStore } from '../store/store.ts';
 import type { RunStatus } from './run_machine.ts';
 import type { CheckpointRecord, Recovery } from '../store/checkpoint_record.ts';
 import type { Capabilities } from '../engine/training/session.ts';
+import { asTrained } from '../engine/training/session_vocabulary.ts';
 import type { TrainingClient } from '../worker/client.ts';
 import type { CheckpointKeeper, LoadedSet } from './checkpoints.ts';
 
@@ -128,9 +129,9 @@ export function createRecovery(deps: RecoveryDeps): RecoveryApi {
   async function resume(plan: ResumePlan): Promise<void> {
     if (plan.restart) await freshWorker();
     const step = plan.record?.step ?? 0;
-    const configured = await client.configure({ ...plan.config, backend: plan.backend });
+    const configured = await client.configure(asTrained({ ...plan.config, backend: plan.backend }));
     const backend = plan.reason ? { ...configured.backend, reason: plan.reason } : configured.backend;
-    act().runEvent({ type: 'configured', paramCount: configured.paramCount, config: configured.config, backend });
+    act().runEvent({ type: 'configured', paramCount: configured.paramCount, config: configured.config, backend, vocabulary: configured.vocabulary });
     if (plan.record) await client.restore(plan.record.checkpoint);
     deps.dropMetrics();
     act().truncateMetrics(step);

@@ -70,6 +70,7 @@ function recordOf(s: AppState, reason: EndReason, files: StudentFiles | null, pa
     imported: false,
     ...(partial ? { partial: true } : {}),
     ...(run.recoveries.length > 0 ? { recoveries: run.recoveries } : {}),
+    ...(run.vocabulary ? { vocabulary: run.vocabulary } : {}),
   };
 }
 

@@ -10,6 +10,7 @@
  */
 import type { BackendChoice } from '../engine/backend.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
+import type { TrimDecision } from '../engine/data/trim_vocab.ts';
 import type { Capabilities } from '../engine/training/session.ts';
 import type { Recovery } from '../io/report.ts';
 
@@ -48,6 +49,8 @@ export interface RunState {
   notice: string | null;
   /** Backend changes after faults, in order. */
   recoveries: Recovery[];
+  /** The session's trim_vocab decision (with its numbers), once configured; null for a classifier or before. */
+  vocabulary: TrimDecision | null;
 }
 
 export const IDLE_RUN: RunState = Object.freeze({
@@ -68,6 +71,7 @@ export const IDLE_RUN: RunState = Object.freeze({
   checkpointStep: null,
   notice: null,
   recoveries: [],
+  vocabulary: null,
 });
 
 /** The run an interrupted page load left (its checkpoint), put back before it is rebuilt. */
@@ -101,7 +105,7 @@ export type RunEvent =
   | { type: 'restore'; run: RestoredRun }
   // facts about the run, taken in any status
   | { type: 'backend'; backend: BackendChoice }
-  | { type: 'configured'; paramCount: number; config: DistillConfig; backend: BackendChoice }
+  | { type: 'configured'; paramCount: number; config: DistillConfig; backend: BackendChoice; vocabulary?: TrimDecision }
   | { type: 'step'; step: number }
   | { type: 'latency'; msPerExample: number }
   | { type: 'capabilities'; capabilities: Capabilities }
@@ -216,7 +220,8 @@ export function reduceRun(run: RunState, event: RunEvent, now: number = Date.now
     case 'backend':
       return { ...run, backend: event.backend };
     case 'configured':
-      return { ...run, paramCount: event.paramCount, config: event.config, backend: event.backend, totalSteps: event.config.steps };
+      // a rebuild after a fault reconfigures with the decided trim_vocab: the decision stands
+      return { ...run, paramCount: event.paramCount, config: event.config, backend: event.backend, totalSteps: event.config.steps, vocabulary: event.vocabulary ?? run.vocabulary };
     case 'step':
       return { ...run, step: Math.max(event.step, run.step) };
     case 'latency':

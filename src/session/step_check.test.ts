@@ -24,7 +24,7 @@ describe('expectedBackend', () => {
 describe('checkRunFits', () => {
   it("reads the set's shape from its summary, hidden size included", () => {
     const s = fakeSummary(tinyMlmSet(), 'a', 1);
-    expect(stepShapeOf(s)).toEqual({ task: 'mlm', seqLen: 12, vocabSize: 20, numClasses: undefined, teacher: { kind: 'topk' }, teacherHidden: { size: 8 } });
+    expect(stepShapeOf(s)).toEqual({ task: 'mlm', seqLen: 12, vocabSize: 20, numClasses: undefined, teacher: { kind: 'topk', k: 4 }, teacherHidden: { size: 8 } });
   });
   it("gives the trainer's own estimate and, for a step that fits, no refusal", () => {
     const fit = checkRunFits(summary(20), config(), caps());

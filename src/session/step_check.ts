@@ -6,10 +6,16 @@
  * and the student card shows the same figures. The worker's own check stays as the backstop (a fallback to
  * another backend after a fault is checked there).
  *
+ * The step estimated is the one the run will hold: when the session will trim the vocabulary (trim_vocab, decided
+ * as the session decides it at configure: engine/training/session_vocabulary.ts, from the ids the set uses), the
+ * trimmed student's; so a 250k-token set that fits only trimmed is let through under `auto`.
+ *
  * The page calls this one function (checkRunFits); how the estimate is made is the engine's.
  */
 import { BACKEND_ORDER, type ConcreteBackend } from '../engine/backend_order.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
+import { decideTrim, type TrimDecision } from '../engine/data/trim_vocab.ts';
+import { trimBackend } from '../engine/training/session_vocabulary.ts';
 import { checkStepFits, estimateStep, trainingBudget, type StepEstimate, type StepShape } from '../engine/memory/step_estimate.ts';
 import type { Capabilities, SetSummary } from '../engine/training/session.ts';
 
@@ -21,6 +27,8 @@ export interface StepFit {
   budget: { bytes: number; what: string };
   /** Why the run is refused (the trainer's own message: numbers and what to change), or null when it fits. */
   refusal: string | null;
+  /** The trim_vocab decision the session will take (its reason has the numbers); null for a classifier. */
+  vocabulary: TrimDecision | null;
 }
 
 /** What the estimate reads of a set, from the data card's summary (the arrays stay in the worker). */
@@ -30,7 +38,7 @@ export function stepShapeOf(summary: SetSummary): StepShape {
     seqLen: summary.seqLen,
     vocabSize: summary.vocabSize,
     numClasses: summary.numClasses,
-    teacher: { kind: summary.teacherKind },
+    teacher: { kind: summary.teacherKind, ...(summary.topk !== undefined ? { k: summary.topk } : {}) },
     ...(summary.hiddenSize !== undefined ? { teacherHidden: { size: summary.hiddenSize } } : {}),
   };
 }
@@ -53,9 +61,15 @@ export function expectedBackend(preference: DistillConfig['backend'], caps: Capa
  */
 export function checkRunFits(summary: SetSummary | null, config: Readonly<DistillConfig>, caps: Capabilities | null): StepFit | null {
   if (!summary || config.d_model % config.n_heads !== 0) return null;
-  const shape = stepShapeOf(summary);
+  const full = stepShapeOf(summary);
   let estimate: StepEstimate;
+  let vocabulary: TrimDecision | null = null;
+  let shape = full;
   try {
+    if (summary.usedVocabulary !== undefined && summary.task !== 'classification') {
+      vocabulary = decideTrim(full, summary.usedVocabulary, config, trimBackend(config.backend));
+      if (vocabulary.trim) shape = { ...full, vocabSize: vocabulary.trimmedVocab };
+    }
     estimate = estimateStep(shape, config);
   } catch {
     return null;
@@ -64,8 +78,8 @@ export function checkRunFits(summary: SetSummary | null, config: Readonly<Distil
   const budget = trainingBudget(backend);
   try {
     checkStepFits(shape, config, backend);
-    return { estimate, backend, budget, refusal: null };
+    return { estimate, backend, budget, refusal: null, vocabulary };
   } catch (err) {
-    return { estimate, backend, budget, refusal: err instanceof Error ? err.message : String(err) };
+    return { estimate, backend, budget, refusal: err instanceof Error ? err.message : String(err), vocabulary };
   }
 }

@@ -5,6 +5,7 @@
  * set's held-out split and timed in this browser, so per-language loyalty and the example browser show it.
  */
 import type { NamedArray } from '../engine/trainer_types.ts';
+import { asTrained } from '../engine/training/session_vocabulary.ts';
 import { namedArraysFromSafetensors } from '../io/tfjs_weights.ts';
 import type { RunRecord } from '../store/run_record.ts';
 import type { AppStore } from '../store/store.ts';
@@ -75,7 +76,8 @@ export function createStoredRuns(deps: StoredRunsDeps): StoredRuns {
       act().compareBusy('timing the teacher');
       try {
         const shape = { n_layers: teacher.teacherLayers, d_model: teacher.dModel, n_heads: teacher.nHeads, d_ff: teacher.dFf };
-        const configured = await deps.training.configure({ ...s.config.values, ...shape, backend: s.run.backend?.name ?? s.config.values.backend });
+        // the teacher's vocabulary is whole: never trimmed
+        const configured = await deps.training.configure({ ...s.config.values, ...shape, trim_vocab: false, backend: s.run.backend?.name ?? s.config.values.backend });
         const { ms_per_example } = await deps.training.measureLatency();
         act().setTeacherLatency({ msPerExample: ms_per_example, backend: configured.backend.name, shape: `${teacher.teacherLayers} layers × ${teacher.dModel}` });
         act().compareBusy(null);
@@ -102,7 +104,7 @@ export function createStoredRuns(deps: StoredRunsDeps): StoredRuns {
         if (!weights) throw new Error(`${run.name}'s weights are gone from this browser's storage`);
         // The worker's current backend when there is one (no new calibration just to compare), else the run's own.
         const backend = s.run.backend?.name ?? run.backend?.name ?? 'auto';
-        const configured = await deps.training.configure({ ...run.config, backend });
+        const configured = await deps.training.configure(asTrained({ ...run.config, backend }));
         await deps.training.loadStudent(await decode(weights.safetensors));
         const { metrics } = await deps.training.evaluate();
         const latency = await deps.training.measureLatency().catch(() => null);

@@ -5,6 +5,7 @@
 import type { DistillConfig } from '../engine/config/config.ts';
 import type { BackendChoice } from '../engine/backend.ts';
 import type { DatasetSummary, SetSummary } from '../engine/training/session.ts';
+import type { TrimDecision } from '../engine/data/trim_vocab.ts';
 import type { EvalMetrics, EvalRecord, StepRecord } from '../engine/trainer_types.ts';
 import { mergeConfig } from '../engine/config/merge.ts';
 import { buildReport, readReport, type Recovery, type RunReport, type RunStatus } from '../io/report.ts';
@@ -50,6 +51,8 @@ export interface RunRecord {
   note?: string;
   /** The sweep this run is a row of. */
   sweep?: { id: string; row: string; baseline: boolean };
+  /** The trim_vocab decision the training session took (report.json `vocabulary`, as `distill train` writes it). */
+  vocabulary?: TrimDecision;
 }
 
 /** The report's `data` block of a loaded set (computed with its summary, io/summary.ts). */
@@ -73,6 +76,7 @@ export function reportOf(run: RunRecord): RunReport {
     status: run.status,
     student_ms_per_example: run.studentMsPerExample,
     recoveries: run.recoveries,
+    ...(run.vocabulary ? { vocabulary: { ...run.vocabulary } } : {}),
   });
 }
 

@@ -16,7 +16,7 @@ export function DataSummary({ summary, labelNames }: { summary: SetSummary; labe
     ['length', `${summary.seqLen} positions · ${formatCount(summary.realTokens)} real tokens`],
     summary.task === 'classification'
       ? ['classes', `${summary.numClasses ?? '?'}${labelNames ? `: ${labelNames.slice(0, 6).join(', ')}${labelNames.length > 6 ? ', …' : ''}` : ''}`]
-      : ['vocabulary', formatCount(summary.vocabSize)],
+      : ['vocabulary', `${formatCount(summary.vocabSize)}${summary.usedVocabulary !== undefined ? ` · the set uses ${formatCount(summary.usedVocabulary)}` : ''}`],
     [
       'teacher output',
       summary.teacherKind === 'dense'

@@ -5,6 +5,7 @@
 import { describeStepEstimate } from '../engine/memory/step_estimate.ts';
 import { studentParamCount, studentSpec } from '../engine/model/spec.ts';
 import type { DistillConfig } from '../engine/config/config.ts';
+import { isActive } from '../session/run_machine.ts';
 import { useApp } from './app_context.tsx';
 import { ConfigFields } from './ConfigField.tsx';
 import { formatBinaryBytes, formatBytes, formatCount } from './format.ts';
@@ -23,9 +24,14 @@ export function countStudent(config: DistillConfig, task: 'mlm' | 'clm' | 'class
 export function StudentPanel() {
   const config = useApp((s) => s.config.values);
   const summary = useApp((s) => s.data.summary);
-  const params = summary ? countStudent(config, summary.task, summary.vocabSize, summary.numClasses) : null;
-  const ratio = params && summary?.teacherParams ? summary.teacherParams / params : null;
   const fit = useStepFit();
+  // the student the run will build: with the trimmed vocabulary when the session will trim (step_check.ts)
+  const vocabSize = fit?.vocabulary?.trim ? fit.vocabulary.trimmedVocab : summary?.vocabSize;
+  const params = summary && vocabSize !== undefined ? countStudent(config, summary.task, vocabSize, summary.numClasses) : null;
+  const ratio = params && summary?.teacherParams ? summary.teacherParams / params : null;
+  // while a run goes, the session's own decision for it (the same function, same numbers); else the form's
+  const decided = useApp((s) => (isActive(s.run.status) ? s.run.vocabulary : null));
+  const vocabulary = decided?.reason ?? fit?.vocabulary?.reason;
   return (
     <section className="panel" aria-labelledby="student-title">
       <h2 id="student-title">Student</h2>
@@ -54,6 +60,11 @@ export function StudentPanel() {
           One training step needs about <strong>{formatBinaryBytes(fit.estimate.totalBytes)}</strong> of the{' '}
           {formatBinaryBytes(fit.budget.bytes)} {fit.backend} allows
           {fit.refusal ? ': too much, see Train.' : '.'}
+        </p>
+      )}
+      {summary && vocabulary && (
+        <p className="hint" data-testid="vocab-trim">
+          {vocabulary.charAt(0).toUpperCase() + vocabulary.slice(1)}.
         </p>
       )}
       {!summary && <p className="hint">Load a set to count parameters (the vocabulary sets the embedding size).</p>}

@@ -51,7 +51,8 @@ describe('TrainPanel', () => {
   });
 
   it('refuses a config whose step cannot fit, next to Train, with the numbers; the size card shows the same estimate', async () => {
-    const h = makeHarness({ set: { ...tinyMlmSet(), vocabSize: 6_000_000 } });
+    // trim_vocab false: under auto the ~20 ids the set uses would be trimmed to, and fit
+    const h = makeHarness({ set: { ...tinyMlmSet(), vocabSize: 6_000_000 }, hash: '#trim_vocab=false' });
     await h.session.init();
     await h.session.loadFile(new Blob(['x']), 'huge-vocab.safetensors');
     renderWith(h, (
@@ -66,6 +67,7 @@ describe('TrainPanel', () => {
     const card = screen.getByTestId('step-memory');
     expect(card.className).toContain('step-memory-over');
     expect(card.textContent).toMatch(/One training step needs about [\d.]+ GiB of the 3\.50 GiB wasm allows: too much/);
+    expect(screen.getByTestId('vocab-trim').textContent).toMatch(/^Vocabulary kept whole \(trim_vocab false\): the set uses \d+ of 6,000,000 ids/);
   });
 
   it('a config that fits: the size card shows its step against the budget, and Train is offered', async () => {

@@ -65,6 +65,8 @@ export function createBrowserSession(wasmThreads: number): BrowserSession {
       if (failure !== null) throw new Error(`${name} is no longer available: ${failure}`);
     },
     probe: () => probeCapabilities({ wasmThreads: threads.threads }),
+    // the page decides trim_vocab here, at configure (the CLI before it calibrates): engine/training/session_vocabulary.ts
+    trimVocabulary: true,
     // A lost device usually surfaces first as a failed buffer read: give `device.lost` a moment to settle,
     // so the page hears "device lost" (and falls back) rather than "the run failed".
     settleFailure: async () => {

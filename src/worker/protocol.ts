@@ -8,11 +8,11 @@
  * status, done, progress, …) carry no id.
  */
 import type { DistillConfig } from '../engine/config/config.ts';
-import type { BackendChoice } from '../engine/backend.ts';
 import type { HandoffRecipe } from '../engine/handoff/recipe.ts';
 import type { EvalRecord, ExamplePrediction, LogitsPrediction, NamedArray, TrainerCheckpoint } from '../engine/trainer_types.ts';
 import type {
   Capabilities,
+  Configured,
   ConfigureOptions,
   ConfusionData,
   ExampleView,
@@ -78,7 +78,7 @@ export type WorkerEvent =
   | SessionEvent
   | { type: 'probed'; id: number; capabilities: Capabilities }
   | ({ type: 'loaded'; id: number } & LoadedSet)
-  | { type: 'configured'; id: number; paramCount: number; config: DistillConfig; backend: BackendChoice }
+  | ({ type: 'configured'; id: number } & Configured)
   /** Acknowledges start / pause / resume / stop once the trainer took it. */
   | { type: 'ack'; id: number; request: 'start' | 'pause' | 'resume' | 'stop' }
   | { type: 'evaluated'; id: number; record: EvalRecord }

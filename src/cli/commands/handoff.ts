@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trimmedHandoffRefusal } from '../../engine/training/session_vocabulary.ts';
 import { handoffFiles } from '../../io/handoff_files.ts';
 import { checkKnown, intOption, requiredOption, stringOption, UsageError, type ParsedArgs } from '../args.ts';
 import { loadSet } from '../load.ts';
@@ -30,6 +31,8 @@ export async function handoffCommand(args: ParsedArgs): Promise<void> {
   if (parityCount < 1) throw new UsageError('--parity-batches must be ≥ 1');
   const student = await readStudentDir(studentDir);
   if (student.architecture === 'legacy') throw new Error(`${studentDir}: a Distill Playground 0.1 student has no transformers class to continue in; retrain it (distill train) first`);
+  // train.py reads the set in the teacher's ids: a trimmed student is refused, as the page refuses it
+  if (student.vocabMap) throw new Error(`${studentDir}: ${trimmedHandoffRefusal(student.vocabMap)}`);
   const set = await loadSet(dataFile);
   const config = configForSet(student.config, set, { backend: stringOption(args, 'backend') ?? 'auto' });
   const session = createNodeSession();

@@ -47,7 +47,7 @@ export function keptIds(set: DistillSet, extra: readonly number[] = []): Int32Ar
 }
 
 /** The student's vocabulary size after trimming to `kept` (one more row for a dense teacher's tail). */
-export function trimmedVocabSize(set: Pick<DistillSet, 'teacher' | 'task'>, kept: number): number {
+export function trimmedVocabSize(set: Pick<StepShape, 'teacher' | 'task'>, kept: number): number {
   return set.task !== 'classification' && set.teacher.kind === 'dense' ? kept + 1 : kept;
 }
 
@@ -128,10 +128,10 @@ export interface TrimDecision {
  * Whether to trim: `true` / `false` as configured; `auto` trims when it saves at least AUTO_TRIM_MIN_SAVING of the
  * step's memory estimate, or when only the trimmed student fits the backend's budget.
  */
-export function decideTrim(set: DistillSet, kept: number, config: Readonly<DistillConfig>, backend: string, budgetBytes?: number): TrimDecision {
+export function decideTrim(set: StepShape, kept: number, config: Readonly<DistillConfig>, backend: string, budgetBytes?: number): TrimDecision {
   const mode = config.trim_vocab;
   const trimmedVocab = trimmedVocabSize(set, kept);
-  const shape = (vocabSize: number): StepShape => ({ ...set, vocabSize, teacher: { kind: set.teacher.kind, k: set.teacher.kind === 'topk' ? set.teacher.k : undefined } });
+  const shape = (vocabSize: number): StepShape => ({ ...set, vocabSize, teacher: { kind: set.teacher.kind, k: set.teacher.k } });
   const fullBytes = estimateStep(shape(set.vocabSize), config).totalBytes;
   const trimmedBytes = estimateStep(shape(trimmedVocab), config).totalBytes;
   const budget = trainingBudget(backend, budgetBytes);

@@ -12,12 +12,14 @@ import type { BackendName, DistillConfig } from '../config/config.ts';
 import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { DistillMetadata, DistillSet } from '../types.ts';
+import type { VocabMap } from '../data/trim_vocab.ts';
 import { mergeConfig } from '../config/merge.ts';
 import { handoffRecipeFor } from '../handoff/from_trainer.ts';
 import { planTeacherInit } from '../model/teacher_init.ts';
 import { resolveArchitecture } from '../model/architectures/index.ts';
 import { confusionCounts, exampleView } from './example_view.ts';
 import { createRunDriver, type RunDriver } from './run_driver.ts';
+import { logitsInTeacherIds, predictionsInTeacherIds, prepareRunVocabulary, trimmedHandoffRefusal, usedVocabulary } from './session_vocabulary.ts';
 import type { Capabilities, ConfigureOptions, LoadedSet, SessionEvent, SessionListener, SetSummary, StudentFiles, TrainingSession } from './session.ts';
 
 /** What a teacher checkpoint tells before any tensor is read (io/hf_checkpoint.ts HfCheckpoint). */
@@ -39,8 +41,8 @@ export interface LocalSessionDeps {
   /** io's openHfCheckpoint and readHfTensors: a teacher's weights, for ConfigureOptions.teacher. */
   openCheckpoint?(files: ReadonlyMap<string, Blob>): Promise<TeacherCheckpoint>;
   readCheckpoint?(ckpt: TeacherCheckpoint, names: readonly string[], opts: ReadOptions): Promise<ReadonlyMap<string, { shape: number[]; data: Float32Array }>>;
-  /** io's encodeStudentFiles: the model directory, with the set's tokenizer and the AdamW state. */
-  encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }): StudentFiles;
+  /** io's encodeStudentFiles: the model directory, with the set's tokenizer, the AdamW state and a trimmed run's vocab_map.json. */
+  encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }, vocabMap?: VocabMap): StudentFiles;
   /**
    * Makes a backend current. For `auto`, `run.calibrate` (present when deps.calibrate is) times the run's
    * student on the current backend, and `run.steps` is what a projection covers (engine/backend_rule.ts).
@@ -63,6 +65,11 @@ export interface LocalSessionDeps {
   settleFailure?: () => Promise<void>;
   /** Periodic checkpoints (the page resumes from them); false for the CLI. Default true. */
   checkpoints?: boolean;
+  /**
+   * Decide `trim_vocab` at configure and train on the trimmed set (session_vocabulary.ts): the page. False for
+   * the CLI, which decides before it calibrates and adopts the set it decided on. Default false.
+   */
+  trimVocabulary?: boolean;
 }
 
 /** The local session's extras over TrainingSession: for the worker that wraps it, and the CLI. */
@@ -77,6 +84,8 @@ export interface LocalSession extends TrainingSession {
 
 export function createLocalSession(deps: LocalSessionDeps): LocalSession {
   let set: DistillSet | null = null;
+  /** What the configured trainer trains on: the loaded set, or its trimmed copy with the map back to it. */
+  let trained: { set: DistillSet; map?: VocabMap } | null = null;
   let run: RunDriver | null = null;
   let loadAbort: AbortController | null = null;
   /** The configured trainer's family (a stored 0.1 directory's is legacy). */
@@ -95,8 +104,11 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     return run;
   };
   const trainer = (): Trainer => requireRun().trainer;
+  /** The set the configured trainer trains on (the loaded one, or its trimmed copy), and its map to the teacher's ids. */
+  const trainedSet = (): DistillSet => trained?.set ?? requireSet();
+  const vocabMap = (): VocabMap | undefined => trained?.map;
   const loadedSet = (loaded: DistillSet, name: string, fileBytes: number): LoadedSet => ({
-    summary: deps.summarizeSet(loaded, name, fileBytes),
+    summary: { ...deps.summarizeSet(loaded, name, fileBytes), usedVocabulary: usedVocabulary(loaded) },
     vocab: loaded.metadata.vocab,
     labelNames: loaded.metadata.labelNames,
   });
@@ -106,6 +118,7 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     run.trainer.stop();
     run.trainer.dispose();
     run = null;
+    trained = null;
   };
 
   /** The student's config and starting weights from a teacher's files (progress events while reading). */
@@ -159,17 +172,21 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       }
       architecture = options.architecture ?? resolveArchitecture(config.architecture, data.task);
       disposeTrainer();
+      // trimmed (or not) before the backend is calibrated: calibration times the student the run will train
+      const vocabulary = deps.trimVocabulary ? prepareRunVocabulary(data, config, options.backend?.name ?? config.backend, initialWeights) : null;
+      if (vocabulary) ({ config, initialWeights } = vocabulary);
+      const trainSet = vocabulary?.prepared.set ?? data;
       let backend: BackendChoice;
       if (options.backend) {
         await deps.ensureBackend?.(options.backend.name);
         backend = options.backend;
       } else {
-        const calibrate = deps.calibrate && config.backend === 'auto' ? deps.calibrate.bind(null, data, config) : undefined;
+        const calibrate = deps.calibrate && config.backend === 'auto' ? deps.calibrate.bind(null, trainSet, config) : undefined;
         backend = await deps.selectBackend(config.backend, { calibrate, steps: config.steps });
       }
       emit({ type: 'backend', choice: backend });
       const driver = createRunDriver(emit, { now: deps.now, settleFailure: deps.settleFailure, checkpoints: deps.checkpoints });
-      const created = await deps.createTrainer(data, config, driver.callbacks, {
+      const created = await deps.createTrainer(trainSet, config, driver.callbacks, {
         backend,
         evalIndices: options.evalIndices,
         architecture: options.architecture,
@@ -177,7 +194,9 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       });
       driver.attach(created);
       run = driver;
-      return { paramCount: created.paramCount, config: { ...created.config }, backend: created.backend };
+      trained = { set: trainSet, map: vocabulary?.prepared.map };
+      const decision = vocabulary && data.task !== 'classification' ? { vocabulary: { ...vocabulary.prepared.decision } } : {};
+      return { paramCount: created.paramCount, config: { ...created.config }, backend: created.backend, ...decision };
     },
     async start() {
       const r = requireRun();
@@ -194,21 +213,25 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       requireRun().stop();
     },
     evaluate: async (indices) => trainer().evaluate(indices),
-    predictExamples: async (indices, topk) => trainer().predictExamples(indices, topk),
-    predictLogits: async (indices, topk) => trainer().predictLogits(indices, topk),
+    // the student's ids are mapped back to the teacher's: the page shows tokens of the loaded set's vocabulary
+    predictExamples: async (indices, topk) => predictionsInTeacherIds(await trainer().predictExamples(indices, topk), vocabMap()),
+    predictLogits: async (indices, topk) => logitsInTeacherIds(await trainer().predictLogits(indices, topk), vocabMap()),
     async example(index, topk) {
       const data = requireSet();
-      const student = run ? (await run.trainer.predictExamples([index], topk))[0] : undefined;
+      const student = run ? predictionsInTeacherIds(await run.trainer.predictExamples([index], topk), vocabMap())[0] : undefined;
       return exampleView(data, index, topk, student);
     },
     confusion: async (maxExamples) => confusionCounts(requireSet(), trainer(), maxExamples),
     measureLatency: async () => trainer().measureLatency(),
     async exportStudent() {
       const t = trainer();
-      return deps.encodeStudentFiles(await t.exportStudent(), t.paramCount, requireSet().metadata, await t.exportOptimizer());
+      // a trimmed run: the trimmed tokenizer (the set's metadata) and vocab_map.json, as `distill train` writes them
+      return deps.encodeStudentFiles(await t.exportStudent(), t.paramCount, trainedSet().metadata, await t.exportOptimizer(), vocabMap());
     },
     async handoffRecipe(request) {
-      return handoffRecipeFor(trainer(), requireSet(), { ...request, architecture, hasOptimizerState: true });
+      const map = vocabMap();
+      if (map) throw new Error(trimmedHandoffRefusal(map));
+      return handoffRecipeFor(trainer(), trainedSet(), { ...request, architecture, hasOptimizerState: true });
     },
     async loadStudent(tensors: NamedArray[]) {
       trainer().loadStudent(tensors);

@@ -20,6 +20,7 @@ import type {
 import type { HandoffRecipe } from '../handoff/recipe.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { Task } from '../types.ts';
+import type { TrimDecision } from '../data/trim_vocab.ts';
 
 /** The report.json `data` block: the file and its inspect summary (io's inspectDistillSet) + teacher facts. */
 export interface DatasetSummary {
@@ -72,6 +73,12 @@ export interface SetSummary {
   langs?: Record<string, number>;
   /** Examples tagged "eval" by the exporter, when the set has a fixed split. */
   evalExamples?: number;
+  /**
+   * Ids a trimmed student would keep (data/trim_vocab.ts keptIds: inputs ∪ labels ∪ teacher top-k ∪ specials ∪ the
+   * tokenizer's required ids); set by the training session on load, absent for a classifier. The page's step
+   * check decides trim_vocab from it before the run, as the session does at configure.
+   */
+  usedVocabulary?: number;
   formatVersion: string;
   /** The same set as report.json's `data` block. */
   dataset: DatasetSummary;
@@ -104,6 +111,8 @@ export interface Configured {
   paramCount: number;
   config: DistillConfig;
   backend: BackendChoice;
+  /** The vocabulary decision, when the session decided trim_vocab (the page's sessions; its reason has the numbers). */
+  vocabulary?: TrimDecision;
 }
 
 export interface HandoffRequest {
