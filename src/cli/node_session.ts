@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { createLocalSession, type LocalSession } from '../engine/training/local_session.ts';
 import { createTrainer } from '../engine/trainer.ts';
 import { openHfCheckpoint, readHfTensors, type HfCheckpoint } from '../io/hf_checkpoint.ts';
-import { encodeStudentFiles } from '../io/student_files.ts';
+import { encodeStudentFiles, encodeStudentFilesStreamed } from '../io/student_files.ts';
 import { summarizeSet } from '../io/summary.ts';
 import { cliMemoryBudget, readWithBudget } from './load.ts';
 import { selectNodeBackend } from './node_runtime.ts';
@@ -17,6 +17,7 @@ export function createNodeSession(): LocalSession {
     readDistillSet: readWithBudget,
     summarizeSet,
     encodeStudentFiles,
+    encodeStudentFilesStreamed,
     openCheckpoint: openHfCheckpoint,
     readCheckpoint: (ckpt, names, opts) => readHfTensors(ckpt as HfCheckpoint, names, { ...opts, memoryBudgetBytes: cliMemoryBudget() }),
     selectBackend: selectNodeBackend,

@@ -21,7 +21,7 @@ import { restoreCheckpoint, takeCheckpoint } from './train/checkpoint.ts';
 import { activeTerms, objective } from './train/objective.ts';
 import { NonFiniteError } from './train/non_finite.ts';
 import { stepRecords } from './train/step_records.ts';
-import { assignInitialWeights, exportOptimizerOf, exportStudentOf, loadStudentInto, PROJECTION_NAME } from './train/student_io.ts';
+import { assignInitialWeights, exportOptimizerOf, exportStudentOf, loadStudentInto, PROJECTION_NAME, studentSourcesOf } from './train/student_io.ts';
 import type { DistillSet } from './types.ts';
 import { checkStepFits } from './memory/step_estimate.ts';
 import { explainWasmOutOfMemory } from './wasm_memory.ts';
@@ -233,6 +233,10 @@ export async function createTrainer(
     if (running) throw new Error('pause the run before exporting the optimiser state');
     return exportOptimizerOf(io);
   }
+  function exportSources() {
+    if (running) throw new Error('pause the run before exporting the student');
+    return studentSourcesOf(io, { backend: backend.name, step, split });
+  }
 
   const checkpointParts = { trainable, optimizer, stream, dropoutRng };
 
@@ -276,6 +280,7 @@ export async function createTrainer(
     evaluate,
     exportStudent,
     exportOptimizer,
+    exportSources,
     loadStudent,
     saveCheckpoint,
     loadCheckpoint,

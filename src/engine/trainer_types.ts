@@ -91,6 +91,8 @@ export interface Trainer {
    * and the step count (what a PyTorch continuation resumes from: tools/handoff/train.py).
    */
   exportOptimizer(): Promise<{ step: number; tensors: NamedArray[] }>;
+  /** exportStudent + exportOptimizer as sources read one at a time by a streamed writer (keep the run paused meanwhile). */
+  exportSources(): StudentSources;
   /** Student predictions for a few examples, for the compare view (top-k per position, T = 1). */
   predictExamples(indices: readonly number[], topk: number): Promise<ExamplePrediction[]>;
   /**
@@ -110,6 +112,20 @@ export interface NamedArray {
   dtype: 'F32' | 'I32';
   shape: number[];
   data: Float32Array | Int32Array;
+}
+
+/** A NamedArray read only when asked: a streamed writer copies each out and lets it go before the next. */
+export interface NamedSource {
+  name: string;
+  dtype: 'F32';
+  shape: number[];
+  read(): Promise<Float32Array>;
+}
+
+/** What a student directory is written from, read tensor by tensor (io's encodeStudentFilesStreamed). */
+export interface StudentSources {
+  student: Omit<StudentExport, 'tensors' | 'projection'> & { tensors: NamedSource[]; projection?: NamedSource };
+  optimizer: { step: number; tensors: NamedSource[] };
 }
 
 export interface StudentExport {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from './safetensors_read.ts';
-import { encodeSafetensors } from './safetensors_write.ts';
+import { encodeSafetensors, encodeSafetensorsStreamed } from './safetensors_write.ts';
 import { blobOf } from './test_helpers.ts';
 
 function header(bytes: Uint8Array): { len: number; json: string } {
@@ -49,5 +49,10 @@ describe('encodeSafetensors', () => {
     expect(() => encodeSafetensors([tensors[0], tensors[0]])).toThrow(expect.objectContaining({ code: 'duplicate_tensor' }));
     // @ts-expect-error: not a safetensors dtype
     expect(() => encodeSafetensors([{ name: 'x', dtype: 'F8', shape: [1], data: Uint8Array.of(1) }])).toThrow(expect.objectContaining({ code: 'unknown_dtype' }));
+  });
+  it('streamed, writes the same bytes and refuses a source whose data does not fit its shape', async () => {
+    const sources = tensors.map(({ data, ...t }) => ({ ...t, read: async () => data }));
+    expect(await encodeSafetensorsStreamed(sources, { format: 'pt' })).toEqual(encodeSafetensors(tensors, { format: 'pt' }));
+    await expect(encodeSafetensorsStreamed([{ name: 'x', dtype: 'F32', shape: [3], read: () => Float32Array.of(1) }])).rejects.toMatchObject({ code: 'size_mismatch', tensor: 'x' });
   });
 });

@@ -10,9 +10,9 @@
  * Pure over bytes: the CLI writes them to disk, the page to downloads.
  */
 import type { DistillMetadata } from './distill_set.ts';
-import { encodeSafetensors } from './safetensors_write.ts';
+import { encodeSafetensors, encodeSafetensorsStreamed, type SafetensorsEntry, type SafetensorsSource } from './safetensors_write.ts';
 import type { VocabMap } from '../engine/data/trim_vocab.ts';
-import type { NamedArray, StudentExport } from '../engine/trainer_types.ts';
+import type { NamedArray, StudentExport, StudentSources } from '../engine/trainer_types.ts';
 import type { StudentFiles } from '../engine/training/session.ts';
 import { encodeVocabMap, VOCAB_MAP_FILE } from './vocab_map.ts';
 
@@ -51,6 +51,31 @@ function tokenizerConfig(meta: Pick<DistillMetadata, 'tokenizerConfig'>, maxLen:
   return { tokenizer_class: 'PreTrainedTokenizerFast', model_max_length: maxLen };
 }
 
+/** A file of the directory: its bytes, or the tensors (and header metadata) of a safetensors file still to encode. */
+type FilePart<T> = { name: string; bytes: Uint8Array } | { name: string; tensors: T[]; metadata: Record<string, string> };
+
+/** The directory's files in a fixed order, over in-memory arrays (T = NamedArray) or sources (streamed). */
+function dirParts<T>(
+  student: { tensors: T[]; projection?: T; config: Record<string, unknown> },
+  meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'>,
+  optimizer?: { step: number; tensors: T[] },
+  vocabMap?: VocabMap,
+): FilePart<T>[] {
+  const parts: FilePart<T>[] = [
+    { name: MODEL_CONFIG, bytes: json(student.config) },
+    { name: MODEL_WEIGHTS, tensors: student.tensors, metadata: { format: 'pt' } },
+  ];
+  if (student.projection) parts.push({ name: PROJECTION_FILE, tensors: [student.projection], metadata: { format: 'pt' } });
+  if (optimizer) parts.push({ name: OPTIMIZER_FILE, tensors: optimizer.tensors, metadata: { format: 'pt', optimizer: 'adamw', step: String(optimizer.step) } });
+  if (meta.tokenizerJson) {
+    const maxLen = Number(student.config.max_position_embeddings ?? student.config.n_positions ?? 512);
+    parts.push({ name: 'tokenizer.json', bytes: new TextEncoder().encode(meta.tokenizerJson) });
+    parts.push({ name: 'tokenizer_config.json', bytes: json(tokenizerConfig(meta, maxLen)) });
+  }
+  if (vocabMap) parts.push({ name: VOCAB_MAP_FILE, bytes: encodeVocabMap(vocabMap) });
+  return parts;
+}
+
 /** Every file of the directory, in a fixed order. */
 export function studentDirFiles(
   student: StudentExport,
@@ -58,21 +83,12 @@ export function studentDirFiles(
   optimizer?: OptimizerState,
   vocabMap?: VocabMap,
 ): NamedFile[] {
-  const files: NamedFile[] = [
-    { name: MODEL_CONFIG, bytes: json(student.config) },
-    { name: MODEL_WEIGHTS, bytes: encodeSafetensors(student.tensors, { format: 'pt' }) },
-  ];
-  if (student.projection) files.push({ name: PROJECTION_FILE, bytes: encodeSafetensors([student.projection], { format: 'pt' }) });
-  if (optimizer) {
-    files.push({ name: OPTIMIZER_FILE, bytes: encodeSafetensors(optimizer.tensors, { format: 'pt', optimizer: 'adamw', step: String(optimizer.step) }) });
-  }
-  if (meta.tokenizerJson) {
-    const maxLen = Number(student.config.max_position_embeddings ?? student.config.n_positions ?? 512);
-    files.push({ name: 'tokenizer.json', bytes: new TextEncoder().encode(meta.tokenizerJson) });
-    files.push({ name: 'tokenizer_config.json', bytes: json(tokenizerConfig(meta, maxLen)) });
-  }
-  if (vocabMap) files.push({ name: VOCAB_MAP_FILE, bytes: encodeVocabMap(vocabMap) });
-  return files;
+  return dirParts<SafetensorsEntry>(student, meta, optimizer, vocabMap).map((p) => ('bytes' in p ? p : { name: p.name, bytes: encodeSafetensors(p.tensors, p.metadata) }));
+}
+
+function studentFilesOf(files: NamedFile[], paramCount: number): StudentFiles {
+  const bytesOf = (name: string) => (files.find((f) => f.name === name) as NamedFile).bytes;
+  return { files, safetensors: bytesOf(MODEL_WEIGHTS), configJson: new TextDecoder().decode(bytesOf(MODEL_CONFIG)), paramCount };
 }
 
 /**
@@ -87,12 +103,24 @@ export function encodeStudentFiles(
   optimizer?: OptimizerState,
   vocabMap?: VocabMap,
 ): StudentFiles {
-  const files = studentDirFiles(student, meta, optimizer, vocabMap);
-  const bytesOf = (name: string) => (files.find((f) => f.name === name) as NamedFile).bytes;
-  return {
-    files,
-    safetensors: bytesOf(MODEL_WEIGHTS),
-    configJson: new TextDecoder().decode(bytesOf(MODEL_CONFIG)),
-    paramCount,
-  };
+  return studentFilesOf(studentDirFiles(student, meta, optimizer, vocabMap), paramCount);
+}
+
+/**
+ * encodeStudentFiles' bytes, written from sources (Trainer.exportSources): each safetensors file is allocated
+ * once and every tensor is read into it and let go before the next, so the export holds the files plus one
+ * tensor rather than every tensor twice (the page saves a 250k-vocabulary student and its AdamW moments on top
+ * of a wasm heap that never shrinks).
+ */
+export async function encodeStudentFilesStreamed(
+  sources: StudentSources,
+  paramCount: number,
+  meta: Pick<DistillMetadata, 'tokenizerJson' | 'tokenizerConfig'> = {},
+  vocabMap?: VocabMap,
+): Promise<StudentFiles> {
+  const files: NamedFile[] = [];
+  for (const p of dirParts<SafetensorsSource>(sources.student, meta, sources.optimizer, vocabMap)) {
+    files.push('bytes' in p ? p : { name: p.name, bytes: await encodeSafetensorsStreamed(p.tensors, p.metadata) });
+  }
+  return studentFilesOf(files, paramCount);
 }

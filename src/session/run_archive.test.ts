@@ -45,6 +45,34 @@ describe('runs in IndexedDB', () => {
     expect(await db.getWeights('new')).toBeNull();
     db.close();
   });
+  it('stores the weight files as Blobs (no serialised copy in the page) and still reads rows written as Uint8Arrays', async () => {
+    const name = `test-${Math.random()}`;
+    const db = await openRunArchive(indexedDB, name);
+    const extra = [{ name: 'optimizer.safetensors', bytes: new Uint8Array([7, 8]) }];
+    await db.put(record('blob', 1), { id: 'blob', safetensors: new Uint8Array([1, 2, 3]), configJson: '{"a": 1}', extra });
+    const raw = await new Promise<{ safetensors: unknown; extra: { bytes: unknown }[] }>((resolve) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => {
+        const get = req.result.transaction('weights').objectStore('weights').get('blob');
+        get.onsuccess = () => (resolve(get.result), req.result.close());
+      };
+    });
+    expect(raw.safetensors).toBeInstanceOf(Blob);
+    expect(raw.extra[0].bytes).toBeInstanceOf(Blob);
+    const back = await db.getWeights('blob');
+    expect(back).toEqual({ id: 'blob', safetensors: new Uint8Array([1, 2, 3]), configJson: '{"a": 1}', extra });
+    // a row of an older version: the files as Uint8Arrays
+    await new Promise<void>((resolve) => {
+      const req = indexedDB.open(name);
+      req.onsuccess = () => {
+        const tx = req.result.transaction('weights', 'readwrite');
+        tx.objectStore('weights').put({ id: 'old', safetensors: new Uint8Array([4]), configJson: '{}', extra });
+        tx.oncomplete = () => (req.result.close(), resolve());
+      };
+    });
+    expect(await db.getWeights('old')).toEqual({ id: 'old', safetensors: new Uint8Array([4]), configJson: '{}', extra });
+    db.close();
+  });
   it('keeps runs across reopening', async () => {
     const name = `test-${Math.random()}`;
     const a = await openRunArchive(indexedDB, name);

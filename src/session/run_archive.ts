@@ -61,6 +61,34 @@ const STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS, SWEEPS];
 /** What deleting a run removes (its sweep, if any, keeps its record: the row then shows the run as deleted). */
 const RUN_STORES = [RUNS, WEIGHTS, CHECKPOINTS, SETS];
 
+/**
+ * Weights as they lie in the `weights` store: each file a Blob. Chromium serialises a put Uint8Array in the page's
+ * own process (a copy, and another into the value's wrapping Blob when it is large); a Blob's bytes go to the
+ * browser's blob store, so storing a 250k-vocabulary student (~384 MB with its AdamW state) costs the page one
+ * transient copy instead of two. Records written before hold Uint8Arrays; both are read.
+ */
+interface WeightsRow {
+  id: string;
+  safetensors: Blob | Uint8Array;
+  configJson: string;
+  extra?: { name: string; bytes: Blob | Uint8Array }[];
+}
+
+const blobOf = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
+const bytesOf = async (b: Blob | Uint8Array) => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
+
+function rowOf(id: string, w: StoredWeights): WeightsRow {
+  const row: WeightsRow = { id, safetensors: blobOf(w.safetensors), configJson: w.configJson };
+  if (w.extra) row.extra = w.extra.map((f) => ({ name: f.name, bytes: blobOf(f.bytes) }));
+  return row;
+}
+
+async function weightsOf(row: WeightsRow): Promise<StoredWeights> {
+  const w: StoredWeights = { id: row.id, safetensors: await bytesOf(row.safetensors), configJson: row.configJson };
+  if (row.extra) w.extra = await Promise.all(row.extra.map(async (f) => ({ name: f.name, bytes: await bytesOf(f.bytes) })));
+  return w;
+}
+
 interface StoredSet {
   id: string;
   blob: Blob;
@@ -94,9 +122,10 @@ export async function openRunArchive(factory: IDBFactory = indexedDB, name = DB_
       return runs.sort((a, b) => b.createdAt - a.createdAt);
     },
     async put(run, weights, opts = {}) {
+      const row = weights ? rowOf(run.id, weights) : undefined; // the Blobs are made before the transaction opens
       const tx = db.transaction(opts.dropCheckpoint ? STORES : [RUNS, WEIGHTS], 'readwrite');
       tx.objectStore(RUNS).put({ ...run, hasWeights: run.hasWeights || weights !== undefined });
-      if (weights) tx.objectStore(WEIGHTS).put({ ...weights, id: run.id });
+      if (row) tx.objectStore(WEIGHTS).put(row);
       if (opts.dropCheckpoint) {
         tx.objectStore(CHECKPOINTS).delete(run.id);
         tx.objectStore(SETS).delete(run.id);
@@ -104,8 +133,8 @@ export async function openRunArchive(factory: IDBFactory = indexedDB, name = DB_
       await done(tx);
     },
     async getWeights(id) {
-      const found: StoredWeights | undefined = await promised(db.transaction(WEIGHTS).objectStore(WEIGHTS).get(id));
-      return found ?? null;
+      const found: WeightsRow | undefined = await promised(db.transaction(WEIGHTS).objectStore(WEIGHTS).get(id));
+      return found ? weightsOf(found) : null;
     },
     async delete(id) {
       const tx = db.transaction(RUN_STORES, 'readwrite');

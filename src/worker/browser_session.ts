@@ -18,7 +18,7 @@ import { createLocalSession, type LocalSession } from '../engine/training/local_
 import { createTrainer } from '../engine/trainer.ts';
 import { readDistillSet } from '../io/read.ts';
 import { openHfCheckpoint, readHfTensors, type HfCheckpoint } from '../io/hf_checkpoint.ts';
-import { encodeStudentFiles } from '../io/student_files.ts';
+import { encodeStudentFiles, encodeStudentFilesStreamed } from '../io/student_files.ts';
 import { summarizeSet } from '../io/summary.ts';
 import { gpuDeviceOf, watchDevice, type LosableDevice } from './gpu_device.ts';
 import { probeCapabilities } from './probe.ts';
@@ -46,6 +46,7 @@ export function createBrowserSession(wasmThreads: number): BrowserSession {
     readDistillSet,
     summarizeSet,
     encodeStudentFiles,
+    encodeStudentFilesStreamed,
     openCheckpoint: openHfCheckpoint,
     readCheckpoint: (ckpt, names, opts) => readHfTensors(ckpt as HfCheckpoint, names, { ...opts }),
     createTrainer,

@@ -133,7 +133,8 @@ export function transferablesOf(event: WorkerEvent): ArrayBuffer[] {
   const add = (a: ArrayBufferView | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
   };
-  if (event.type === 'exported') add(event.files.safetensors);
+  // every file's buffer (model.safetensors is one of them; the AdamW state is the largest): moved, not copied
+  if (event.type === 'exported') for (const f of event.files.files) add(f.bytes);
   if (event.type === 'logits') {
     add(event.prediction.logits);
     if (event.prediction.kind === 'topk') {

@@ -38,6 +38,26 @@ export function toDiskTensors(spec: StudentSpec, engine: readonly WeightArray[])
   });
 }
 
+/** A WeightArray read only when asked (streamed export: one tensor's copy alive at a time, not the model's). */
+export interface WeightSource {
+  name: string;
+  dtype: 'F32';
+  shape: number[];
+  read(): Promise<Float32Array>;
+}
+
+/** toDiskTensors over sources: the disk names and shapes now, each tensor's bytes (torch layout) at its read(). */
+export function toDiskSources(spec: StudentSpec, engine: readonly WeightSource[]): WeightSource[] {
+  const byName = new Map(engine.map((a) => [a.name, a]));
+  return parameterDefs(spec).map((def) => {
+    const a = byName.get(def.name);
+    if (!a) throw new Error(`student export lacks "${def.name}"`);
+    if (!def.transposeOnDisk) return { ...a, shape: [...a.shape] };
+    const [rows, cols] = a.shape;
+    return { name: def.name, dtype: 'F32', shape: [cols, rows], read: async () => transpose(await a.read(), rows, cols) };
+  });
+}
+
 /**
  * The tensors of model.safetensors → engine-layout parameters in parameterDefs order. Tied names are accepted
  * and ignored (transformers re-ties them too); missing or misshapen tensors are refused by name; `extra`

@@ -9,7 +9,7 @@
 import type { BackendChoice } from '../backend.ts';
 import type { CalibrationRecord } from '../backend_rule.ts';
 import type { BackendName, DistillConfig } from '../config/config.ts';
-import type { NamedArray, StudentExport, Trainer, TrainerCallbacks } from '../trainer_types.ts';
+import type { NamedArray, StudentExport, StudentSources, Trainer, TrainerCallbacks } from '../trainer_types.ts';
 import type { ArchitectureName } from '../model/architectures/types.ts';
 import type { DistillMetadata, DistillSet } from '../types.ts';
 import type { VocabMap } from '../data/trim_vocab.ts';
@@ -43,6 +43,8 @@ export interface LocalSessionDeps {
   readCheckpoint?(ckpt: TeacherCheckpoint, names: readonly string[], opts: ReadOptions): Promise<ReadonlyMap<string, { shape: number[]; data: Float32Array }>>;
   /** io's encodeStudentFiles: the model directory, with the set's tokenizer, the AdamW state and a trimmed run's vocab_map.json. */
   encodeStudentFiles(student: StudentExport, paramCount: number, meta: DistillMetadata, optimizer: { step: number; tensors: NamedArray[] }, vocabMap?: VocabMap): StudentFiles;
+  /** io's encodeStudentFilesStreamed: the same files, each tensor read into its file's buffer and let go (used when given). */
+  encodeStudentFilesStreamed?(sources: StudentSources, paramCount: number, meta: DistillMetadata, vocabMap?: VocabMap): Promise<StudentFiles>;
   /**
    * Makes a backend current. For `auto`, `run.calibrate` (present when deps.calibrate is) times the run's
    * student on the current backend, and `run.steps` is what a projection covers (engine/backend_rule.ts).
@@ -226,6 +228,9 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
     async exportStudent() {
       const t = trainer();
       // a trimmed run: the trimmed tokenizer (the set's metadata) and vocab_map.json, as `distill train` writes them
+      // streamed where the deps can: a 250k-vocabulary student's weights + AdamW moments are ~384 MB, read all
+      // first they would be held twice (reads + files) on top of a wasm heap that never shrinks
+      if (deps.encodeStudentFilesStreamed) return deps.encodeStudentFilesStreamed(t.exportSources(), t.paramCount, trainedSet().metadata, vocabMap());
       return deps.encodeStudentFiles(await t.exportStudent(), t.paramCount, trainedSet().metadata, await t.exportOptimizer(), vocabMap());
     },
     async handoffRecipe(request) {

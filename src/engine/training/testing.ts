@@ -61,6 +61,14 @@ export function fakeTrainer(
     if (config.eval_every > 0 && step % config.eval_every === 0) callbacks.onEval?.(fakeEval(step));
     await new Promise((r) => setTimeout(r, 0));
   };
+  const optimizerArrays = () => ({ step, tensors: [{ name: 'exp_avg.lm_head.bias', dtype: 'F32' as const, shape: [2], data: new Float32Array([0.1, 0.2]) }] });
+  const studentArrays = () => ({
+    tensors: [
+      { name: 'embeddings.word_embeddings.weight', dtype: 'F32' as const, shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) },
+      { name: 'lm_head.bias', dtype: 'F32' as const, shape: [2], data: new Float32Array([0.5, -0.5]) },
+    ],
+    config: { hidden_size: 3, vocab_size: 2, distill: { ...config } },
+  });
   return {
     config,
     backend,
@@ -112,17 +120,13 @@ export function fakeTrainer(
       pending = [];
       if (status === 'done' && step < config.steps) status = 'paused';
     },
-    async exportOptimizer() {
-      return { step, tensors: [{ name: 'exp_avg.lm_head.bias', dtype: 'F32' as const, shape: [2], data: new Float32Array([0.1, 0.2]) }] };
-    },
-    async exportStudent() {
-      return {
-        tensors: [
-          { name: 'embeddings.word_embeddings.weight', dtype: 'F32' as const, shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) },
-          { name: 'lm_head.bias', dtype: 'F32' as const, shape: [2], data: new Float32Array([0.5, -0.5]) },
-        ],
-        config: { hidden_size: 3, vocab_size: 2, distill: { ...config } },
-      };
+    exportOptimizer: async () => optimizerArrays(),
+    exportStudent: async () => studentArrays(),
+    exportSources() {
+      const source = ({ data, ...a }: { name: string; dtype: 'F32'; shape: number[]; data: Float32Array }) => ({ ...a, read: async () => data });
+      const { tensors, config: hf } = studentArrays();
+      const optimizer = optimizerArrays();
+      return { student: { tensors: tensors.map(source), config: hf }, optimizer: { step: optimizer.step, tensors: optimizer.tensors.map(source) } };
     },
     async predictExamples(indices, topk) {
       return indices.map((index) => {
