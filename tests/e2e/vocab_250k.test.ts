@@ -3,8 +3,8 @@
  * vocabulary and a top-k teacher trains at batch 16 × 64 positions on wasm in headless Chromium, within 3 GiB peak
  * RSS — sampled from /proc every 200 ms over Chromium's process tree under this test: the largest process's own
  * VmHWM (the renderer, where the worker's wasm heap lives) is asserted; the VmRSS summed over every process (which
- * counts shared pages more than once) is logged beside it. The training is measured up to its last step, without
- * periodic checkpoints; saving the student (weights + AdamW state into IndexedDB) costs more on top, logged too.
+ * counts shared pages more than once) is logged beside it. Asserted both up to the last step and for the whole run
+ * with the student saved (weights + AdamW state into IndexedDB), without periodic checkpoints (they do not fit yet).
  * And the same set under trim_vocab auto: the student card says the decision with its numbers and the run trains.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -124,9 +124,10 @@ afterAll(async () => {
 });
 
 describe('a 250,002-token vocabulary in the page, on wasm', () => {
-  it('trains untrimmed (trim_vocab false) at batch 16 × 64, the training within 3 GiB peak RSS', async () => {
+  it('trains untrimmed (trim_vocab false) at batch 16 × 64 and saves the student, within 3 GiB peak RSS', async () => {
     const rss = sampleRss();
-    // no periodic checkpoint: its copy of the weights and AdamW moments (384 MB here) is the run's safety, not its training
+    // no periodic checkpoint: its copy of the weights and AdamW moments (384 MB here) is cloned worker → page and
+    // serialised into IndexedDB (a run with checkpoints at their default peaked at 3,569 MiB, over the target)
     await open('trim_vocab=false&checkpoint_every=0&checkpoint_seconds=0');
     expect(await card()).toMatch(/^Vocabulary kept whole \(trim_vocab false\): the set uses [\d,]+ of 250,002 ids/);
     let trained = { sum: 0, largest: 0 };
@@ -143,6 +144,9 @@ describe('a 250,002-token vocabulary in the page, on wasm', () => {
     await screenshot(page, 'vocab-250k-untrimmed');
     expect(trained.sum).toBeGreaterThan(100 * MiB); // the sampler saw the browser
     expect(trained.largest).toBeLessThan(3 * GiB);
+    // and the whole run, the save included: the student's files are streamed tensor by tensor, moved to the page
+    // and stored as Blobs (before that, the save alone took the renderer to 3,678 MiB)
+    expect(whole.largest).toBeLessThan(3 * GiB);
     expect(session.errors).toEqual([]);
   }, 480_000);
 
