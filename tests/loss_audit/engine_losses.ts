@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { nodeWasmPaths } from '../../src/cli/node_runtime.ts';
 import { selectBackend } from '../../src/engine/backend.ts';
 import { DEFAULT_CONFIG, type Divergence } from '../../src/engine/config/config.ts';
+import { installPatches } from '../../src/engine/patches/index.ts';
 import { computeLosses, type LossConfig } from '../../src/engine/losses/combine.ts';
 import { topKTeacherBatch, type TeacherBatch } from '../../src/engine/losses/teacher.ts';
 import { createRng } from '../../src/engine/rng.ts';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: engine_losses.ts OUT.json');
   const teachers = Object.fromEntries(Object.entries(TEACHERS).map(([name, make]) => [name, teacherData(make())]));
   const runs: Record<string, unknown[]> = {};
+  installPatches(); // the tfjs workarounds, before any backend starts (as the CLI does)
   for (const backend of ['cpu', 'wasm'] as const) {
     await selectBackend(backend, { wasmPaths: nodeWasmPaths() });
     const cases: unknown[] = [];
