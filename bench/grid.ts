@@ -46,9 +46,19 @@ export const HEADLINE = Object.freeze({ dModel: 128, nLayers: 2, vocabSize: 8192
 /** The smallest student of the grid (cpu and the SwiftShader webgpu run only this one). */
 export const SMALLEST = Object.freeze({ dModel: 64, nLayers: 2, vocabSize: 8192, seqLen: 64, batchSize: 16 });
 
+/** The vocabulary as the ids and tables say it: 8k for 8192, 250k for 250,002. */
+export function vocabLabel(vocabSize: number): string {
+  return vocabSize % 1024 === 0 ? `${vocabSize / 1024}k` : `${Math.round(vocabSize / 1000)}k`;
+}
+
+/** '-trimmed' / '-full' for a cell that forces trim_vocab; '' under the CLI's auto. */
+export function trimLabel(c: Cell): string {
+  return c.trimVocab === undefined || c.trimVocab === 'auto' ? '' : c.trimVocab ? '-trimmed' : '-full';
+}
+
 export function cellId(c: Cell): string {
-  const v = c.vocabSize % 1024 === 0 ? `${c.vocabSize / 1024}k` : `${Math.round(c.vocabSize / 1000)}k`;
-  const trim = c.trimVocab === undefined || c.trimVocab === 'auto' ? '' : c.trimVocab ? '-trimmed' : '-full';
+  const v = vocabLabel(c.vocabSize);
+  const trim = trimLabel(c);
   return `${c.backend}/d${c.dModel}-l${c.nLayers}-v${v}-t${c.seqLen}-b${c.batchSize}-${c.teacher}${trim}`;
 }
 

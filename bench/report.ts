@@ -1,5 +1,6 @@
 /** Markdown for a SuiteResult (suite.ts): the tables BENCHMARKS.md quotes. Pure. */
 import type { CellResult, PeerResult, SuiteResult } from './suite.ts';
+import { trimLabel, vocabLabel } from './grid.ts';
 
 const fmt = (x: number | undefined | null, digits = 0): string => (x === undefined || x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 const ratio = (x: number | undefined, range?: [number, number]): string =>
@@ -14,7 +15,7 @@ function tokS(p: PeerResult | undefined): string {
 
 function cellRow(r: CellResult, baseline: boolean, threads: boolean): string {
   const c = r.cell;
-  const shape = `d${c.dModel} L${c.nLayers} V${c.vocabSize / 1024}k T${c.seqLen} B${c.batchSize} ${c.teacher}`;
+  const shape = `d${c.dModel} L${c.nLayers} V${vocabLabel(c.vocabSize)} T${c.seqLen} B${c.batchSize} ${c.teacher}${trimLabel(c).replace('-', ' ')}`;
   if (r.skipped) return `| ${c.backend} | ${shape} | skipped: ${r.skipped} |${' |'.repeat(8 + (baseline ? 2 : 0) + (threads ? 2 : 0))}`;
   const ours = r.peers.ours;
   const cols = [
