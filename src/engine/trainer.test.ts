@@ -101,6 +101,28 @@ describe('trainer', () => {
     trainer.dispose();
   });
 
+  it('exports its student from the done callback (the CLI and the page export there), and refuses while stepping', async () => {
+    let trainer: Awaited<ReturnType<typeof createTrainer>> | null = null;
+    let names: string[] = [];
+    let midRun: unknown = null;
+    trainer = await createTrainer(syntheticSet(), mergeConfig(tiny, { steps: 4, report_every: 2 }), {
+      onStep: () => {
+        try {
+          trainer?.exportSources();
+        } catch (err) {
+          midRun = err;
+        }
+      },
+      onDone: () => {
+        names = trainer?.exportSources().student.tensors.map((t) => t.name) ?? [];
+      },
+    });
+    await trainer.start();
+    expect(String(midRun)).toMatch(/pause the run before exporting the student/);
+    expect(names.length).toBeGreaterThan(0);
+    trainer.dispose();
+  });
+
   it('reports every loss component of the distilbert triple loss', async () => {
     const records: StepRecord[] = [];
     const set = syntheticSet({ hiddenSize: 12 });

@@ -234,7 +234,8 @@ export async function createTrainer(
     return exportOptimizerOf(io);
   }
   function exportSources() {
-    if (running) throw new Error('pause the run before exporting the student');
+    // status, not `running`: at onDone the loop has taken its last step but its promise has not settled yet
+    if (status === 'running') throw new Error('pause the run before exporting the student');
     return studentSourcesOf(io, { backend: backend.name, step, split });
   }
 
