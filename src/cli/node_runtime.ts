@@ -10,9 +10,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NODE_AUTO_ORDER, probeWebGpuAdapter, selectBackend, tryBackend, type BackendChoice } from '../engine/backend.ts';
 import {
-  calibrationCandidates,
-  decideBackend,
-  describeAdapterInfo,
+  settleAuto,
   softwareAdapterReason,
   type BackendProbe,
   type CalibrationRecord,
@@ -118,26 +116,8 @@ export async function selectNodeBackend(preference: BackendName, options: NodeBa
     const failure = await init(name);
     probes.push(failure === null ? { name, ok: true } : { name, ok: false, reason: failure });
   }
-  const calibration: CalibrationRecord[] = [];
-  if (options.calibrate) {
-    for (const name of calibrationCandidates(probes)) {
-      const failure = await init(name);
-      calibration.push(failure === null ? await options.calibrate() : { name, steps: 0, error: failure });
-    }
-  }
-  // A backend that fails to initialise at the end (e.g. tfjs's webgpu on a driver Dawn lists but cannot
-  // use) is marked unavailable and the rule runs again on what is left.
-  for (;;) {
-    const decision = decideBackend(probes, calibration);
-    const failure = await init(decision.name);
-    if (failure === null) {
-      const adapterInfo = probes.find((p) => p.name === decision.name && p.ok && p.adapter);
-      const adapter = adapterInfo?.ok && adapterInfo.adapter ? describeAdapterInfo(adapterInfo.adapter) : undefined;
-      return { ...decision, adapter, ...(calibration.length > 0 ? { calibration } : {}) };
-    }
-    const at = probes.findIndex((p) => p.name === decision.name);
-    probes[at] = { name: decision.name, ok: false, reason: failure };
-  }
+  const { decision, adapter, calibration } = await settleAuto(probes, init, options.calibrate);
+  return { ...decision, adapter, ...(calibration.length > 0 ? { calibration } : {}) };
 }
 
 /** webgpu for 'auto': Dawn on a hardware driver (or the one VK_ICD_FILENAMES names), with its adapter's info. */

@@ -5,6 +5,7 @@ import {
   describeAdapterInfo,
   longRunWarning,
   projectedSeconds,
+  settleAuto,
   softwareAdapterReason,
   type BackendProbe,
 } from './backend_rule.ts';
@@ -125,5 +126,23 @@ describe('projection', () => {
     expect(longRunWarning(37_700, 300, 'webgpu')).toMatch(/~3\.1 h/);
     expect(longRunWarning(Number.NaN, 300, 'wasm')).toBeNull();
     expect(longRunWarning(1000, 1200, 'wasm', 'sweep')).toMatch(/^this sweep is projected to take ~20 min \(1200 steps at 1.00 s\/step on wasm\)/);
+  });
+});
+
+describe('settleAuto', () => {
+  it('calibrates the candidates, keeps the fastest, and on a winner that will not start runs the rule again on the rest', async () => {
+    const probes: BackendProbe[] = [gpu(NVIDIA), wasm, cpu];
+    const inits: string[] = [];
+    let calls = 0;
+    const init = async (name: string) => {
+      inits.push(name);
+      return name === 'webgpu' && inits.filter((n) => n === 'webgpu').length > 1 ? 'device lost' : null;
+    };
+    const timings = [{ name: 'webgpu' as const, steps: 3, ms_per_step: 10 }, { name: 'wasm' as const, steps: 3, ms_per_step: 50 }];
+    const settled = await settleAuto(probes, init, async () => timings[calls++]);
+    expect(settled.calibration.map((c) => c.name)).toEqual(['webgpu', 'wasm']);
+    expect(settled.decision.name).toBe('wasm'); // webgpu won the calibration, then failed to start
+    expect(probes[0]).toEqual({ name: 'webgpu', ok: false, reason: 'device lost' });
+    expect(settled.adapter).toBeUndefined();
   });
 });

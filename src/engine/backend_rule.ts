@@ -128,6 +128,44 @@ export function decideBackend(probes: readonly BackendProbe[], calibrations: rea
   return { name, reason: `${name}: ${why}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`, skipped };
 }
 
+/** What auto settled on (settleAuto): the rule's decision, the winner's adapter in words, every calibration. */
+export interface SettledAuto {
+  decision: BackendDecision;
+  adapter?: string;
+  calibration: CalibrationRecord[];
+}
+
+/**
+ * Auto's procedure after the probes, the same in the page and the CLI: calibrate each candidate (when asked),
+ * decide (decideBackend), and initialise the winner; a backend that fails to initialise at the end (e.g. tfjs's
+ * webgpu on a driver that lists an adapter it cannot use) is marked unavailable and the rule runs again on the
+ * rest. `init` resolves null on success or why it failed. `probes` is updated in place.
+ */
+export async function settleAuto(
+  probes: BackendProbe[],
+  init: (name: ConcreteBackend) => Promise<string | null>,
+  calibrate?: () => Promise<CalibrationRecord>,
+): Promise<SettledAuto> {
+  const calibration: CalibrationRecord[] = [];
+  if (calibrate) {
+    for (const name of calibrationCandidates(probes)) {
+      const failure = await init(name);
+      calibration.push(failure === null ? await calibrate() : { name, steps: 0, error: failure });
+    }
+  }
+  for (;;) {
+    const decision = decideBackend(probes, calibration);
+    const failure = await init(decision.name);
+    if (failure === null) {
+      const probe = probes.find((p) => p.name === decision.name);
+      const adapter = probe?.ok && probe.adapter ? describeAdapterInfo(probe.adapter) : undefined;
+      return { decision, adapter, calibration };
+    }
+    const at = probes.findIndex((p) => p.name === decision.name);
+    probes[at] = { name: decision.name, ok: false, reason: failure };
+  }
+}
+
 /** Seconds a run of `steps` optimiser steps is projected to take at `msPerStep` (evaluations not counted). */
 export function projectedSeconds(msPerStep: number, steps: number): number {
   return (msPerStep * steps) / 1000;

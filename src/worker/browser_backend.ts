@@ -7,9 +7,7 @@
  * why each other backend was not taken, and the projected time of the run's steps.
  */
 import {
-  calibrationCandidates,
-  decideBackend,
-  describeAdapterInfo,
+  settleAuto,
   projectedSeconds,
   softwareAdapterReason,
   type AdapterInfo,
@@ -87,29 +85,12 @@ export async function selectBrowserBackend(preference: BackendName, options: Bro
     return choice;
   }
   const probes = await probeAll({ init, webgpuAdapter, webglRenderer: options.webglRenderer ?? probeWebGlRenderer });
-  const calibration: CalibrationRecord[] = [];
-  if (options.calibrate) {
-    for (const name of calibrationCandidates(probes)) {
-      const failure = await init(name);
-      calibration.push(failure === null ? await options.calibrate() : { name, steps: 0, error: failure });
-    }
-  }
-  // A backend that fails to initialise at the end is marked unavailable and the rule runs again on the rest.
-  for (;;) {
-    const decision = decideBackend(probes, calibration);
-    const failure = await init(decision.name);
-    if (failure === null) {
-      const probe = probes.find((p) => p.name === decision.name);
-      const adapter = probe?.ok && probe.adapter ? describeAdapterInfo(probe.adapter) : undefined;
-      const ms = calibration.find((c) => c.name === decision.name)?.ms_per_step;
-      return {
-        ...decision,
-        adapter,
-        ...(calibration.length > 0 ? { calibration } : {}),
-        ...(ms !== undefined && options.steps !== undefined ? { projected_seconds: projectedSeconds(ms, options.steps) } : {}),
-      };
-    }
-    const at = probes.findIndex((p) => p.name === decision.name);
-    probes[at] = { name: decision.name, ok: false, reason: failure };
-  }
+  const { decision, adapter, calibration } = await settleAuto(probes, init, options.calibrate);
+  const ms = calibration.find((c) => c.name === decision.name)?.ms_per_step;
+  return {
+    ...decision,
+    adapter,
+    ...(calibration.length > 0 ? { calibration } : {}),
+    ...(ms !== undefined && options.steps !== undefined ? { projected_seconds: projectedSeconds(ms, options.steps) } : {}),
+  };
 }
