@@ -54,6 +54,7 @@ beforeAll(async () => {
   [bert, gpt2] = await Promise.all([teacher('bert-mlm', 'mlm', ['--layers', '4', '--max-shard-size', '60KB']), teacher('gpt2-clm', 'clm')]);
   await writeFile(path.join(dir, 'all4.json'), JSON.stringify({ n_layers: 4, dropout: 0 }));
   await writeFile(path.join(dir, 'all2.json'), JSON.stringify({ n_layers: 2, dropout: 0 }));
+  await writeFile(path.join(dir, 'all4-trim.json'), JSON.stringify({ n_layers: 4, dropout: 0, trim_vocab: true }));
 }, 240_000);
 
 describe('distill train --init-from', () => {
@@ -63,6 +64,13 @@ describe('distill train --init-from', () => {
     expect(stderr).toMatch(/teacher bert \(4 layers, d 32\) → distilbert student with layers 0, 1, 2, 3/);
     expect(stderr).toMatch(/eval @0: label_loyalty 1\.0000/);
     expect(await maxDiffToTeacher(bert.data, student)).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it('trimmed (trim_vocab true, dense teacher) still starts where the teacher is: label loyalty 1 at step 0', async () => {
+    const student = path.join(dir, 'bert-all-trimmed');
+    const { stderr } = await distill('train', '--data', bert.data, '--init-from', bert.model, '--config', path.join(dir, 'all4-trim.json'), '--steps', '0', '--backend', 'wasm', '--out', student);
+    expect(stderr).toMatch(/vocabulary trimmed \(trim_vocab true\)/);
+    expect(stderr).toMatch(/eval @0: label_loyalty 1\.0000 {2}masked_label_loyalty 1\.0000 {2}prob_loyalty 0\.9\d+ {2}kl 0\.0\d+/); // the pooled bucket: near, not exact
   }, 120_000);
 
   it('with all of a GPT-2 teacher\'s layers reproduces its logits at step 0', async () => {

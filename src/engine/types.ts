@@ -15,6 +15,11 @@ export interface DenseTeacher {
   logits: Float32Array;
   /** V for token tasks, C for classification. */
   width: number;
+  /**
+   * A trimmed set's (data/trim_vocab.ts): the last column is log Σ exp over the teacher ids the student dropped,
+   * one outcome for the divergences; label loyalty's argmax leaves it out on both sides (it is not a token).
+   */
+  droppedColumn?: boolean;
 }
 
 /** Teacher output truncated to its k most probable entries per position (token tasks only). */

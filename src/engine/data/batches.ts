@@ -86,7 +86,7 @@ export function createBatcher(set: DistillSet, labels: Int32Array | undefined, p
     if (set.teacher.kind === 'dense') {
       const w = set.teacher.width;
       const rowWidth = isClassification ? w : l * w;
-      teacher = { kind: 'dense', logits: tf.tensor2d(gatherRows(set.teacher.logits, rowWidth, indices), [p, w]) };
+      teacher = { kind: 'dense', logits: tf.tensor2d(gatherRows(set.teacher.logits, rowWidth, indices), [p, w]), droppedColumn: set.teacher.droppedColumn };
     } else {
       const k = set.teacher.k;
       const lse = set.teacher.logsumexp ? gatherRows(set.teacher.logsumexp, l, indices) : undefined;

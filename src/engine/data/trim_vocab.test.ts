@@ -16,6 +16,21 @@ describe('keptIds', () => {
   });
 });
 
+describe('keptIds of a dense teacher', () => {
+  it('keeps every real position\'s teacher top-1 (label loyalty then equals the full vocabulary\'s)', () => {
+    const set = syntheticSet({ vocabSize: 40, n: 3, seqLen: 4 }); // dense [12, 40]
+    if (set.teacher.kind !== 'dense') throw new Error('dense expected');
+    const logits = set.teacher.logits.slice();
+    logits[5 * 40 + 37] = 100; // position 5's top-1: id 37, used nowhere else
+    const mask = set.attentionMask.slice();
+    logits[6 * 40 + 38] = 100; // position 6 is padding: its top-1 is not kept
+    mask[6] = 0;
+    const kept = keptIds({ ...set, inputIds: set.inputIds.map((x) => x % 30), labels: undefined, attentionMask: mask, teacher: { ...set.teacher, logits } });
+    expect(Array.from(kept)).toContain(37);
+    expect(Array.from(kept)).not.toContain(38);
+  });
+});
+
 describe('trimSet', () => {
   it('renumbers a top-k set in the teacher order and keeps its logsumexp (the tail still counts dropped ids)', () => {
     const set = big();
@@ -73,6 +88,13 @@ describe('decideTrim and prepareVocabulary', () => {
     expect(emb.shape).toEqual([3, 2]);
     expect(Array.from(emb.data)).toEqual([1, 1, 3, 3, 1, 2]);
     expect(other.shape).toEqual([2, 2]);
+  });
+  it('starts a dense teacher\'s dropped-token bias at log Σ exp over the dropped biases (the bucket\'s mass)', () => {
+    const map = { teacherVocabSize: 4, teacherIds: Int32Array.from([1, 3]), tailId: 2 };
+    const [bias] = trimVocabularyRows([{ name: 'b', shape: [4], data: Float32Array.from([0.5, 1, -2, 7]) }], map);
+    expect(bias.data[0]).toBe(1);
+    expect(bias.data[1]).toBe(7);
+    expect(bias.data[2]).toBeCloseTo(Math.log(Math.exp(0.5) + Math.exp(-2)), 6);
   });
   it('maps predictions back to teacher ids; dense logits get −∞ at dropped ids', () => {
     const map = { teacherVocabSize: 5, teacherIds: Int32Array.from([0, 3]), tailId: 2 };

@@ -1,6 +1,6 @@
 /**
  * Vocabulary trimming (Abdaoui et al. 2020, "Load What You Need"): the student's vocabulary is the ids the set
- * can ever ask for — input ids ∪ labels ∪ teacher top-k ids ∪ pad / mask / bos / eos ∪ the ids its tokenizer
+ * can ever ask for — input ids ∪ labels ∪ teacher top-k ids (a dense teacher's top-1) ∪ pad / mask / bos / eos ∪ the ids its tokenizer
  * cannot do without (tokenizer_trim.ts) — renumbered in the teacher's order (student id i ↔ teacher id
  * teacherIds[i]). Pure JS over the set's arrays: the CLI and the page trim before building the trainer.
  *
@@ -14,7 +14,8 @@
  *     of docs/losses.md, the tail column tempered like every other (its logit is its T = 1 log-mass: the same
  *     bucket rule as the top-k tail).
  * Metrics of a trimmed student equal those over the full vocabulary with the student's dropped ids at −∞ (a
- * top-k teacher), or with the dropped ids pooled into one outcome on both sides (a dense teacher).
+ * top-k teacher), or with the dropped ids pooled into one outcome on both sides (a dense teacher's KL and prob
+ * loyalty; its label loyalty is over tokens, the bucket left out on both sides: DenseTeacher.droppedColumn).
  */
 import type { DistillConfig } from '../config/config.ts';
 import { estimateStep, trainingBudget, type StepShape } from '../memory/step_estimate.ts';
@@ -39,11 +40,26 @@ export function keptIds(set: DistillSet, extra: readonly number[] = []): Int32Ar
   set.inputIds.forEach(mark);
   if (set.task !== 'classification') set.labels?.forEach((y) => y !== IGNORE_INDEX && mark(y));
   if (set.teacher.kind === 'topk') set.teacher.ids.forEach(mark);
+  else markDenseArgmax(set.teacher.logits, set.vocabSize, set.attentionMask, mark);
   const m = set.metadata;
   for (const id of [m.padId, m.maskId, m.bosId, m.eosId, ...extra]) if (id !== undefined) mark(id);
   const out: number[] = [];
   seen.forEach((s, id) => s && out.push(id));
   return Int32Array.from(out);
+}
+
+/**
+ * A dense teacher's top-1 id at every real position: kept, so that label loyalty over the trimmed vocabulary
+ * (dropped ids at −∞ for the student) is the full vocabulary's exactly — the teacher's argmax is always a token
+ * the student has.
+ */
+function markDenseArgmax(logits: Float32Array, v: number, mask: Uint8Array, mark: (id: number) => void): void {
+  for (let r = 0; r < mask.length; r++) {
+    if (!mask[r]) continue;
+    let best = 0;
+    for (let j = 1, o = r * v; j < v; j++) if (logits[o + j] > logits[o + best]) best = j;
+    mark(best);
+  }
 }
 
 /** The student's vocabulary size after trimming to `kept` (one more row for a dense teacher's tail). */
@@ -83,7 +99,7 @@ export function trimSet(set: DistillSet, teacherIds: Int32Array): { set: Distill
       for (let t = 0; t < v; t++) if (toStudent[t] < 0) sum += Math.exp(src[t] - m);
       dst[kept] = sum > 0 ? m + Math.log(sum) : -1e30;
     }
-    teacher = { kind: 'dense', logits: out, width: size };
+    teacher = { kind: 'dense', logits: out, width: size, droppedColumn: true };
   }
   const meta = set.metadata;
   const opt = (id: number | undefined) => (id === undefined ? undefined : remap(id, 'special'));
@@ -198,8 +214,10 @@ export function applyVocabMap(set: DistillSet, map: VocabMap): DistillSet {
 
 /**
  * Starting weights (e.g. copied from the teacher) cut to a trimmed vocabulary: every tensor whose first axis is
- * the teacher's vocabulary (word embeddings [V, D], an output bias [V]) keeps the kept rows in the student's order;
- * a dense teacher's dropped-token row starts as the mean of the dropped rows.
+ * the teacher's vocabulary (word embeddings [V, D], an output bias [V]) keeps the kept rows in the student's order.
+ * A dense teacher's dropped-token row starts as the mean of the dropped rows, and its output bias as
+ * log Σ_dropped exp(b_v): the row's logit is then log Σ_dropped exp(s_v) — the bucket's mass — exactly when the
+ * dropped rows are equal, and the copied student starts near the teacher's pooled distribution.
  */
 export function trimVocabularyRows<T extends { name: string; shape: number[]; data: Float32Array | Int32Array }>(tensors: readonly T[], map: VocabMap): T[] {
   const v = map.teacherVocabSize;
@@ -217,7 +235,17 @@ export function trimVocabularyRows<T extends { name: string; shape: number[]; da
         if (kept[id]) continue;
         for (let j = 0; j < width; j++) out[map.tailId * width + j] += t.data[id * width + j] / dropped;
       }
+      if (t.shape.length === 1 && dropped > 0) out[map.tailId] = logSumExpOf(t.data, kept);
     }
     return { ...t, shape: [rows, ...t.shape.slice(1)], data: out };
   });
+}
+
+/** log Σ_{v not kept} exp(x_v) in float64. */
+function logSumExpOf(x: Float32Array | Int32Array, kept: Uint8Array): number {
+  let m = -Infinity;
+  x.forEach((value, id) => !kept[id] && value > m && (m = value));
+  let sum = 0;
+  x.forEach((value, id) => !kept[id] && (sum += Math.exp(value - m)));
+  return m + Math.log(sum);
 }

@@ -26,6 +26,8 @@ export interface DenseRequest {
   /** int32 [P] ids in [0, V) (callers map "no label" to any valid id and mask the result). */
   labels?: Tensor1D;
   argmax?: boolean;
+  /** The argmax ranges over ids [0, argmaxColumns) only (default V): a trimmed set's dropped-token bucket is not a token. */
+  argmaxColumns?: number;
 }
 
 export interface DenseStats {
@@ -70,6 +72,14 @@ function labelIndex(labels: Tensor1D, c: ChunkRange) {
   return { idx: tf.stack([tf.range(0, p, 1, 'int32'), target], 1) as Tensor2D, inChunk: tf.cast(inChunk, 'float32') as Tensor1D };
 }
 
+/** A chunk's logits with the ids ≥ `columns` at −∞, so that no argmax lands on them (the chunk as is when none are). */
+function argmaxCandidates(sExt: Tensor2D, c: ChunkRange, columns: number): Tensor2D {
+  const width = sExt.shape[1];
+  if (c.start + width <= columns) return sExt;
+  const outside = tf.greaterEqual(tf.range(c.start, c.start + width, 1, 'int32'), columns); // [width]
+  return tf.where(tf.broadcastTo(outside, sExt.shape), tf.fill(sExt.shape, -Infinity), sExt) as Tensor2D;
+}
+
 /** See the file comment. Differentiable with respect to the head. Call inside tf.tidy. */
 export function denseHeadStats(head: HeadInput, request: DenseRequest, options: HeadOptions = {}): DenseStats {
   const { teacher, temperature: t, divergences } = request;
@@ -110,9 +120,10 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
         } else out.push(lab);
         out.push(request.mse ? tf.add(sse, tf.sum(tf.squaredDifference(sExt, tExt), 1)) : sse);
         if (!request.argmax) return [...out, bestV, bestI];
-        const chunkMax = tf.max(sExt, 1);
+        const sArg = argmaxCandidates(sExt, c, request.argmaxColumns ?? v);
+        const chunkMax = tf.max(sArg, 1);
         const better = tf.greater(chunkMax, bestV); // strict: the earlier chunk keeps a tie
-        return [...out, tf.where(better, chunkMax, bestV), tf.where(better, tf.add(tf.argMax(sExt, 1), tf.scalar(c.start, 'int32')), bestI)];
+        return [...out, tf.where(better, chunkMax, bestV), tf.where(better, tf.add(tf.argMax(sArg, 1), tf.scalar(c.start, 'int32')), bestI)];
       });
       // pass 2: D_i and Σ_v g_i for every divergence
       const zeros = Array.from({ length: 2 * n }, () => tf.zeros([p]) as Tensor);

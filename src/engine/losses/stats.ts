@@ -67,12 +67,13 @@ export function studentStats(head: HeadInput, teacher: TeacherBatch, needs: Stat
   const metricDivergences = [{ name: 'kl', params: JSD_HALF }, { name: 'jsd', params: JSD_HALF }] as const;
   const temperature = needs.kd?.temperature ?? 1;
   const oneCall = needs.metrics && temperature === 1;
+  const argmaxColumns = teacher.droppedColumn ? teacher.logits.shape[1] - 1 : undefined; // the bucket is no token
   const main = divergence.length > 0 || needs.mse || labels || oneCall
-    ? denseHeadStats(head, { teacher: teacher.logits, temperature, divergences: oneCall ? [...divergence, ...metricDivergences] : divergence, mse: needs.mse, labels, argmax: oneCall }, options)
+    ? denseHeadStats(head, { teacher: teacher.logits, temperature, divergences: oneCall ? [...divergence, ...metricDivergences] : divergence, mse: needs.mse, labels, argmax: oneCall, argmaxColumns }, options)
     : undefined;
   const out: StudentStats = { kd: needs.kd ? main?.divergences[0] : undefined, mse: main?.mse, lse: main?.lse, labelLogit: main?.labelLogit };
   if (needs.metrics) {
-    const m = oneCall ? main : denseHeadStats(head, { teacher: teacher.logits, temperature: 1, divergences: metricDivergences, argmax: true }, options);
+    const m = oneCall ? main : denseHeadStats(head, { teacher: teacher.logits, temperature: 1, divergences: metricDivergences, argmax: true, argmaxColumns }, options);
     const at = oneCall ? divergence.length : 0;
     out.klAt1 = m?.divergences[at];
     out.jsdAt1 = m?.divergences[at + 1];

@@ -10,6 +10,8 @@ import { teacherTail } from './teacher_tail.ts';
 export interface DenseTeacherBatch {
   kind: 'dense';
   logits: Tensor2D; // [P, V] float32
+  /** The last column is a trimmed set's dropped-token bucket (DenseTeacher.droppedColumn): no argmax lands there. */
+  droppedColumn?: boolean;
 }
 
 /**

@@ -9,11 +9,16 @@ export function studentArgmax(studentLogits /* [P, V] */: Tensor2D): Tensor1D {
 }
 
 /**
- * The teacher's top-1 id per position, int32 [P]: argmax_v t_p,v for a dense teacher; for a top-k teacher the id
+ * The teacher's top-1 id per position, int32 [P]: argmax_v t_p,v for a dense teacher (over its tokens: not a
+ * trimmed set's dropped-token bucket); for a top-k teacher the id
  * whose logit is largest among the K (ids need not be sorted), i.e. ids[p, argmax_k z_p,k].
  */
 export function teacherArgmax(teacher: TeacherBatch): Tensor1D {
-  if (teacher.kind === 'dense') return tf.argMax(teacher.logits, 1);
+  if (teacher.kind === 'dense') {
+    const [rows, width] = teacher.logits.shape;
+    // a trimmed set's dropped-token bucket (the last column) is not a token: the argmax leaves it out
+    return tf.argMax(teacher.droppedColumn ? tf.slice(teacher.logits, [0, 0], [rows, width - 1]) : teacher.logits, 1);
+  }
   const rows = teacher.ids.shape[0];
   const best: Tensor2D = tf.reshape(tf.argMax(teacher.logits, 1), [rows, 1]); // [P, 1] index into K
   return tf.reshape(gatherRows(teacher.ids, best), [rows]);

@@ -53,6 +53,16 @@ describe('positionMetrics', () => {
     expect(m.labelled).toBeUndefined();
     expect(m.teacherCorrect).toBeUndefined();
   });
+  it('a trimmed set\'s dropped-token bucket is an outcome for KL but no token for the argmax (both sides)', async () => {
+    // the bucket (last column) is each side's most probable outcome; agree compares the best tokens
+    const teacher = [[0, 1, 0.5, 9], [1, 0, 3, 9]];
+    const student = [[2, 1, 0, 9], [0, 0, 4, 9]];
+    const bucketed = (): TeacherBatch => ({ kind: 'dense', logits: tf.tensor2d(teacher), droppedColumn: true });
+    const m = await metrics(student, bucketed); // chunks [0, 2) and [2, 4): the bucket shares a chunk
+    expect(m.agree).toEqual([0, 1]);
+    expectAllClose(m.kl ?? [], teacher.map((t, i) => klRef(softmaxRef(t), softmaxRef(student[i]))));
+    expect((await metrics(student, dense(teacher))).agree).toEqual([1, 1]); // as plain tokens the bucket agrees
+  });
   it('with labels: labelled mask and per-position correctness of both models (0 where unlabelled)', async () => {
     const m = await metrics(STUDENT, dense(), [0, 1, -100]);
     expect(m.labelled).toEqual([1, 1, 0]);

@@ -175,8 +175,6 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       architecture = options.architecture ?? resolveArchitecture(config.architecture, data.task);
       disposeTrainer();
       // trimmed (or not) before the backend is calibrated: calibration times the student the run will train
-      // From a teacher's weights, auto keeps the teacher's vocabulary (the copied model starts at its logits).
-      if (options.teacher && config.trim_vocab === 'auto') config = { ...config, trim_vocab: false };
       const vocabulary = deps.trimVocabulary ? prepareRunVocabulary(data, config, options.backend?.name ?? config.backend, initialWeights) : null;
       if (vocabulary) ({ config, initialWeights } = vocabulary);
       const trainSet = vocabulary?.prepared.set ?? data;
