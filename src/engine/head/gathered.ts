@@ -36,25 +36,32 @@ export interface GatheredStats {
   argmax?: Tensor1D; // [P] int32, first index on ties
 }
 
-/** Per-chunk indices of the requested ids: out-of-chunk entries point at the −BIG column C. */
-function chunkIndices(ids: Tensor2D, c: ChunkRange): { idx: Tensor2D; inChunk: Tensor2D } {
+/**
+ * Per-chunk indices of the requested ids into the flattened chunk [P·(C + 1)]: row·(C + 1) + column, entries
+ * outside the chunk pointing at their row's −BIG column C; `flat` is the [P·J, 1] index list of a 1-D gather /
+ * scatter, in row-major order of ids. Built from same-shape [P·J] ops only: on tfjs-wasm, stacking (row, column)
+ * pairs (Pack), tiling the rows (Tile), a 3-D Slice and broadcast int32 arithmetic each ran a slow generic loop
+ * (≈ 60 ms a headline step together).
+ */
+function chunkIndices(ids: Tensor2D, c: ChunkRange): { flat: Tensor2D; inChunk: Tensor2D } {
   const [p, j] = ids.shape;
-  const local = tf.sub(ids, tf.scalar(c.start, 'int32'));
-  const inChunk = tf.logicalAnd(tf.greaterEqual(local, 0), tf.less(local, c.size)) as Tensor2D; // [P, J] bool
-  const target = tf.where(inChunk, local, tf.fill([p, j], c.size, 'int32'));
-  const rows = tf.tile(tf.reshape(tf.range(0, p, 1, 'int32'), [p, 1]), [1, j]);
-  return { idx: tf.reshape(tf.stack([rows, target], 2), [p * j, 2]) as Tensor2D, inChunk };
+  const local = tf.sub(tf.reshape(ids, [p * j]), tf.scalar(c.start, 'int32'));
+  const inside = tf.logicalAnd(tf.greaterEqual(local, 0), tf.less(local, c.size)); // [P·J] bool
+  const target = tf.where(inside, local, tf.fill([p * j], c.size, 'int32'));
+  const row = tf.floorDiv(tf.range(0, p * j, 1, 'int32'), tf.scalar(j, 'int32'));
+  const flat = tf.add(target, tf.mul(row, tf.scalar(c.size + 1, 'int32')));
+  return { flat: tf.reshape(flat, [p * j, 1]) as Tensor2D, inChunk: tf.reshape(inside, [p, j]) as Tensor2D };
 }
 
 /** The chunk's logits with the first `exclude` ids set to −BIG (and the indices, for the gathers). */
 function maskedChunk(sExt: Tensor2D, ids: Tensor2D, exclude: number, c: ChunkRange) {
-  const { idx, inChunk } = chunkIndices(ids, c);
-  if (exclude === 0) return { xm: sExt, idx, inChunk };
+  const { flat, inChunk } = chunkIndices(ids, c);
+  if (exclude === 0) return { xm: sExt, flat, inChunk };
   const [p, j] = ids.shape;
-  const excluded: Tensor2D = exclude === j ? idx : tf.reshape(tf.slice(tf.reshape(idx, [p, j, 2]), [0, 0, 0], [p, exclude, 2]), [p * exclude, 2]);
+  const excluded = exclude === j ? flat : tf.reshape(tf.slice(tf.reshape(flat, [p, j]), [0, 0], [p, exclude]), [p * exclude, 1]);
   // every write is −BIG, so the duplicates aimed at the spare column cannot conflict
-  const xm = scatterUpdate(sExt, excluded, tf.fill([p * exclude], -BIG));
-  return { xm, idx, inChunk };
+  const xm = tf.reshape(scatterUpdate(tf.reshape(sExt, [-1]), excluded as Tensor2D, tf.fill([p * exclude], -BIG)), sExt.shape) as Tensor2D;
+  return { xm, flat, inChunk };
 }
 
 /** log(exp(a) + exp(b)) for [P] vectors (finite stand-ins for −∞ stay finite). */
@@ -83,8 +90,8 @@ export function gatheredHeadStats(head: HeadInput, request: GatherRequest, optio
       const init: Tensor[] = [tf.zeros([p, j]), tf.fill([p], -BIG), tf.fill([p], -Infinity), tf.zeros([p], 'int32')];
       const [gathered, tail, , best] = foldChunks(chunks, init, ([g, t, bestValue, bestIndex], c) => {
         const sExt = logitsOf(c);
-        const { xm, idx, inChunk } = maskedChunk(sExt, ids, exclude, c);
-        const picked = tf.mul(tf.reshape(tf.gatherND(sExt, idx), [p, j]), tf.cast(inChunk, 'float32'));
+        const { xm, flat, inChunk } = maskedChunk(sExt, ids, exclude, c);
+        const picked = tf.mul(tf.reshape(tf.gatherND(tf.reshape(sExt, [-1]), flat), [p, j]), tf.cast(inChunk, 'float32'));
         const sm = tf.softmax(xm) as Tensor2D;
         const lse = tf.sub(tf.max(xm, 1), tf.log(tf.max(sm, 1))) as Tensor1D;
         if (cache) softmaxes.push(tf.keep(sm));
@@ -108,13 +115,14 @@ export function gatheredHeadStats(head: HeadInput, request: GatherRequest, optio
       const grad = dy as Tensor2D;
       const dGathered = tf.slice(grad, [0, 0], [p, j]);
       const dTail = tf.reshape(tf.slice(grad, [0, j], [p, 1]), [p]);
-      const { xm, idx, inChunk } = cache ? { xm: null, ...chunkIndices(sIds, c) } : maskedChunk(logitsOf(c), sIds, exclude, c);
+      const { xm, flat, inChunk } = cache ? { xm: null, ...chunkIndices(sIds, c) } : maskedChunk(logitsOf(c), sIds, exclude, c);
       const sm = cache ? (saved[2 + nChunks + c.index] as Tensor2D) : (tf.softmax(xm as Tensor2D) as Tensor2D);
       // a tail that is empty (≈ −BIG) has no gradient: every entry of its chunk softmax is a masked one
       const live = tf.greater(tail, -BIG / 2);
       const factor = tf.where(live, tf.mul(dTail, tf.exp(tf.sub(lse, tail))), tf.zerosLike(dTail));
       const fromTail = tf.mul(sm, tf.reshape(factor, [p, 1]));
-      const fromIds = tf.scatterND(idx, tf.reshape(tf.mul(dGathered, tf.cast(inChunk, 'float32')), [p * j]), [p, c.size + 1]);
+      // scatterND sums duplicates (a label that is also a top-k id gets both terms)
+      const fromIds = tf.reshape(tf.scatterND(flat, tf.reshape(tf.mul(dGathered, tf.cast(inChunk, 'float32')), [p * j]), [p * (c.size + 1)]), [p, c.size + 1]);
       return tf.add(fromTail, fromIds) as Tensor2D;
     },
   ) as Tensor2D;
