@@ -17,6 +17,7 @@ import {
   type ConcreteBackend,
 } from '../engine/backend_rule.ts';
 import type { BackendName } from '../engine/config/config.ts';
+import { busyCores } from './busy_cores.ts';
 import { defaultWasmThreads, enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from '../engine/patches/node_wasm_threads.ts';
 
 const require = createRequire(import.meta.url);
@@ -90,8 +91,8 @@ export interface NodeBackendOptions {
 export async function selectNodeBackend(preference: BackendName, options: NodeBackendOptions = {}): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
-  // Threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N, else on idle cores.
-  const threads = wasmThreadsFromEnv() || defaultWasmThreads(os.availableParallelism(), os.loadavg()[0]);
+  // Threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N, else on cores idle right now.
+  const threads = wasmThreadsFromEnv() || (preference === 'wasm' || preference === 'auto' ? defaultWasmThreads(os.availableParallelism(), await busyCores()) : 1);
   if (threads > 1) enableNodeWasmThreads(threads);
   if (preference === 'webgpu') {
     const ok = await installNodeWebGpu(true);

@@ -22,7 +22,7 @@ describe('upstream (tfjs-backend-wasm 4.22): are the Node thread patches still n
 
 describe('defaultWasmThreads', () => {
   it('uses every core (at most 4) when the load leaves them free, else one thread', () => {
-    expect(defaultWasmThreads(2, 0.3)).toBe(2);
+    expect(defaultWasmThreads(2, 0.3)).toBe(2); // 0.3 cores busy with other work
     expect(defaultWasmThreads(2, 1.2)).toBe(1);
     expect(defaultWasmThreads(16, 2)).toBe(4);
     expect(defaultWasmThreads(1, 0)).toBe(1);

@@ -41,12 +41,13 @@ export function wasmThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number
 }
 
 /**
- * Threads when DISTILL_WASM_THREADS is not set: every core (at most 4) when the machine's 1-minute load leaves
- * them free (load < cores / 2), else 1. Threads pay only on idle cores: on the 2-core bench machine 2 threads ran
- * the headline cell 1.3–1.5× faster when idle and slower than 1 under a load of 4+ (BENCHMARKS.md).
+ * Threads when DISTILL_WASM_THREADS is not set: every core (at most 4) when the cores other work keeps busy
+ * (`busy`, measured just before: cli/busy_cores.ts) leave most of them free (busy < cores / 2), else 1. Threads
+ * pay only on idle cores: on the 2-core bench machine 2 threads ran the headline cell 1.3–1.5× faster when idle
+ * and slower than 1 under a load of 4+ (BENCHMARKS.md).
  */
-export function defaultWasmThreads(cores: number, load1: number): number {
-  if (cores < 2 || !(load1 < cores / 2)) return 1;
+export function defaultWasmThreads(cores: number, busy: number): number {
+  if (cores < 2 || !(busy < cores / 2)) return 1;
   return Math.min(cores, 4);
 }
 
