@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { concatChunked } from '../ops/chunked.ts';
 import { prefersExplicitTranspose } from '../ops/matmul.ts';
+import { sliceColumns } from '../ops/slice_columns.ts';
 import { transpose2d } from '../ops/transpose_2d.ts';
 
 export { BIG, DENSE_HEAD_CHUNK_FLOATS, HEAD_CACHE_FLOATS, HEAD_CHUNK_FLOATS, chunkRanges, type ChunkRange } from './plan.ts';
@@ -132,13 +133,11 @@ export function chunkedHeadOp(
 
 /** Columns [start, start + C) of a [P, V] tensor with a −BIG column appended → [P, C + 1]. */
 export function extendedSlice(logits: Tensor2D, c: ChunkRange): Tensor2D {
-  const rows = logits.shape[0];
-  const part = c.start === 0 && c.size === logits.shape[1] ? logits : tf.slice(logits, [0, c.start], [rows, c.size]);
-  return tf.concat2d([part, tf.fill([rows, 1], -BIG)], 1);
+  return sliceColumns(logits, c.start, c.size, -BIG);
 }
 
 function dropLastColumn(x: Tensor2D): Tensor2D {
-  return tf.slice(x, [0, 0], [x.shape[0], x.shape[1] - 1]);
+  return sliceColumns(x, 0, x.shape[1] - 1);
 }
 
 /** Rows [start, start + C) of the weight plus a zero row: [C + 1, D]. */

@@ -16,6 +16,8 @@ import type { Divergence } from '../config/config.ts';
 import { DIVERGENCE_TERMS, type DivergenceParams } from '../losses/divergences/index.ts';
 import { LOG_PROB_FLOOR } from '../losses/log_math.ts';
 import { addNChunked, concatChunked } from '../ops/chunked.ts';
+import { exp } from '../ops/exp.ts';
+import { floorAt } from '../ops/floor_at.ts';
 import { chunkedHeadOp, chunkRanges, DENSE_HEAD_CHUNK_FLOATS, extendedSlice, foldChunks, headRows, headWidth, HEAD_CACHE_FLOATS, type ChunkLogits, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
 
 export interface DenseRequest {
@@ -95,7 +97,7 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
   const labels = request.labels;
   const n = divergences.length;
   const temper = (x: Tensor2D): Tensor2D => (t === 1 ? x : tf.div(x, t));
-  const logProbsOf = (x: Tensor2D, [m, l]: LsePair) => tf.maximum(tf.sub(tf.sub(temper(x), col(m)), col(l)), LOG_PROB_FLOOR) as Tensor2D;
+  const logProbsOf = (x: Tensor2D, [m, l]: LsePair) => floorAt(tf.sub(tf.sub(temper(x), col(m)), col(l)) as Tensor2D, LOG_PROB_FLOOR);
   const logProbs = (sExt: Tensor2D, tExt: Tensor2D, lseS: LsePair, lseT: LsePair) => ({ lq: logProbsOf(sExt, lseS), lp: logProbsOf(tExt, lseT) });
 
   const packed = chunkedHeadOp(
@@ -157,7 +159,7 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
       const terms: Tensor2D[] = [];
       if (n > 0) {
         const { lq, lp } = logProbs(sExt, tExt, [mS, lS], [mT, lT]);
-        const q = tf.exp(lq);
+        const q = exp(lq);
         divergences.forEach((d, i) => {
           const { g } = DIVERGENCE_TERMS[d.name](lp, lq, d.params);
           terms.push(tf.mul(tf.sub(g, tf.mul(q, col(gSums[i]))), tf.div(dCol(i), t)));
@@ -166,7 +168,7 @@ export function denseHeadStats(head: HeadInput, request: DenseRequest, options: 
       let k = n;
       if (request.mse) terms.push(tf.mul(tf.sub(sExt, tExt), tf.mul(dCol(k++), 2 / v)));
       if (labelsT) {
-        terms.push(tf.mul(tf.exp(tf.sub(sExt, col(lse1))), dCol(k++)));
+        terms.push(tf.mul(exp(tf.sub(sExt, col(lse1))), dCol(k++)));
         const { idx, inChunk } = labelIndex(labelsT, c);
         const dLabel = tf.reshape(dCol(k++), [p]);
         terms.push(tf.scatterND(idx, tf.mul(dLabel, inChunk), [p, c.size + 1]));

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { linearTransposedWeight } from '../ops/linear.ts';
 import { matMul2dTransposeB } from '../ops/matmul.ts';
+import { sliceColumns } from '../ops/slice_columns.ts';
 import { chunkRanges, headRows, headWidth, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
 
 export function headLogits(head: HeadInput): Tensor2D {
@@ -20,7 +21,7 @@ export function headLogits(head: HeadInput): Tensor2D {
 
 /** Logits of columns [start, start + C) (no gradient: inference only). */
 function chunkOf(head: HeadInput, c: ChunkRange): Tensor2D {
-  if (head.kind === 'logits') return tf.slice(head.logits, [0, c.start], [head.logits.shape[0], c.size]);
+  if (head.kind === 'logits') return sliceColumns(head.logits, c.start, c.size);
   const w = tf.slice(head.weight, [c.start, 0], [c.size, head.weight.shape[1]]);
   const logits = matMul2dTransposeB(head.features, w); // wasm: explicit transpose (ops/matmul.ts)
   return head.bias ? tf.add<Tensor2D>(logits, tf.slice(head.bias, [c.start], [c.size])) : logits;

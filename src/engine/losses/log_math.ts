@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
+import { exp } from '../ops/exp.ts';
 import { floorAt } from '../ops/floor_at.ts';
 
 /**
@@ -12,7 +13,7 @@ import { floorAt } from '../ops/floor_at.ts';
  */
 export function logAddExp<T extends Tensor>(a: T, b: T): T {
   const m = tf.maximum(a, b);
-  return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(b, m)))));
+  return tf.add(m, tf.log(tf.add(exp(tf.sub(a, m)), exp(tf.sub(b, m)))));
 }
 
 /**

@@ -13,6 +13,7 @@
  * | batch-matmul            | batched matmuls run a scalar loop (XNNPACK only for batch 1)      | wasm_batch_matmul.ts         |
  * | take-rows               | GatherV2 of embedding rows is a general strided gather            | wasm_take_rows.ts            |
  * | transpose-2d            | Transpose does one strided read per element                       | wasm_transpose_2d.ts         |
+ * | slice-columns           | Slice of a column range walks it element by element in JS         | wasm_slice_columns.ts        |
  *
  * Two more read tfjs internals without installing anything: tape.ts (the gradient tape being recorded, for
  * ops/log_softmax.ts's cache), and the wasm thread pool set-ups that their platform's entry installs before
@@ -22,6 +23,7 @@
  */
 import { registerWasmBatchMatMul } from './wasm_batch_matmul.ts';
 import { registerWasmSharedIdentity } from './wasm_shared_identity.ts';
+import { registerWasmSliceColumns } from './wasm_slice_columns.ts';
 import { registerWasmTakeRows } from './wasm_take_rows.ts';
 import { registerWasmTranspose2D } from './wasm_transpose_2d.ts';
 import { registerWasmUnsortedSegmentSum } from './wasm_unsorted_segment_sum.ts';
@@ -36,6 +38,7 @@ export const PATCHES = Object.freeze({
   'batch-matmul': registerWasmBatchMatMul,
   'take-rows': registerWasmTakeRows,
   'transpose-2d': registerWasmTranspose2D,
+  'slice-columns': registerWasmSliceColumns,
 });
 export type PatchName = keyof typeof PATCHES;
 

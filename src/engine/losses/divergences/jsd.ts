@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { exp } from '../../ops/exp.ts';
 import type { DivergenceDef } from './types.ts';
 import { klTerms } from './kl.ts';
 import { rklTerms } from './rkl.ts';
@@ -18,8 +19,8 @@ export const jsdTerms: DivergenceDef = (logP, logQ, params) => {
   if (!(b >= 0 && b <= 1)) throw new Error(`jsd_beta must be in [0, 1], got ${b}`);
   if (b === 0) return klTerms(logP, logQ, params);
   if (b === 1) return rklTerms(logP, logQ, params);
-  const p = tf.exp(logP);
-  const q = tf.exp(logQ);
+  const p = exp(logP);
+  const q = exp(logQ);
   const logM = logMix(logP, logQ, b);
   const fromQ = tf.mul(q, tf.sub(logQ, logM));
   return { f: tf.add(tf.mul(tf.mul(p, tf.sub(logP, logM)), b), tf.mul(fromQ, 1 - b)), g: tf.mul(fromQ, 1 - b) };

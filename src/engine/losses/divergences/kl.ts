@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { exp } from '../../ops/exp.ts';
 import type { DivergenceDef } from './types.ts';
 
 /**
@@ -6,6 +7,6 @@ import type { DivergenceDef } from './types.ts';
  *   f = p·(log p − log q),   g = ∂/∂log q = −p.
  */
 export const klTerms: DivergenceDef = (logP, logQ) => {
-  const p = tf.exp(logP);
+  const p = exp(logP);
   return { f: tf.mul(p, tf.sub(logP, logQ)), g: tf.neg(p) };
 };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { exp } from '../../ops/exp.ts';
 import type { DivergenceDef } from './types.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { DivergenceDef } from './types.ts';
  *   f = q·(log q − log p),   g = ∂/∂log q = q·(log q − log p + 1).
  */
 export const rklTerms: DivergenceDef = (logP, logQ) => {
-  const q = tf.exp(logQ);
+  const q = exp(logQ);
   const r = tf.sub(logQ, logP);
   return { f: tf.mul(q, r), g: tf.mul(q, tf.add(r, 1)) };
 };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { exp } from '../../ops/exp.ts';
 import type { DivergenceDef } from './types.ts';
 import { logMix } from '../log_math.ts';
 
@@ -9,7 +10,7 @@ import { logMix } from '../log_math.ts';
  *   f = p·(log p − log m),   g = ∂/∂log q = −p·(1 − α)·q / m.
  */
 export const skewKlTerms: DivergenceDef = (logP, logQ, { skew_alpha: a }) => {
-  const p = tf.exp(logP);
+  const p = exp(logP);
   const logM = logMix(logP, logQ, a);
-  return { f: tf.mul(p, tf.sub(logP, logM)), g: tf.mul(tf.neg(p), tf.mul(tf.exp(tf.sub(logQ, logM)), 1 - a)) };
+  return { f: tf.mul(p, tf.sub(logP, logM)), g: tf.mul(tf.neg(p), tf.mul(exp(tf.sub(logQ, logM)), 1 - a)) };
 };

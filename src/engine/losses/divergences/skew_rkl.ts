@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { exp } from '../../ops/exp.ts';
 import type { DivergenceDef } from './types.ts';
 import { logMix } from '../log_math.ts';
 
@@ -7,8 +8,8 @@ import { logMix } from '../log_math.ts';
  *   f = q·(log q − log m),   g = ∂/∂log q = q·(log q − log m + 1 − α·q / m).
  */
 export const skewRklTerms: DivergenceDef = (logP, logQ, { skew_alpha: a }) => {
-  const q = tf.exp(logQ);
+  const q = exp(logQ);
   const logM = logMix(logP, logQ, 1 - a);
   const r = tf.sub(logQ, logM);
-  return { f: tf.mul(q, r), g: tf.mul(q, tf.sub(tf.add(r, 1), tf.mul(tf.exp(r), a))) };
+  return { f: tf.mul(q, r), g: tf.mul(q, tf.sub(tf.add(r, 1), tf.mul(exp(r), a))) };
 };
