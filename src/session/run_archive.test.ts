@@ -136,6 +136,9 @@ describe('runs in IndexedDB', () => {
     await new Promise<void>((resolve) => {
       const tx = raw.transaction('checkpoints', 'readwrite');
       tx.objectStore('checkpoints').put({ id: 'broken', step: 'twenty' });
+      // whole, but a tensor's values neither a Blob nor a Float32Array
+      const record = checkpoint('plain', 1);
+      tx.objectStore('checkpoints').put({ ...record, checkpoint: { ...record.checkpoint, params: [{ name: 'w', dtype: 'F32', shape: [2], data: [1, 2] }] } });
       tx.oncomplete = () => resolve();
     });
     raw.close();

@@ -67,7 +67,11 @@ export function isCheckpointRecord(v: unknown): v is CheckpointRecord {
   return [cp.params, cp.adam.m, cp.adam.v].every((list) => Array.isArray(list) && list.every(isTensor));
 }
 
-/** A checkpoint tensor as stored: its values a Blob (checkpoints now) or a Float32Array (records stored before). */
+/**
+ * A checkpoint tensor as stored: its values a Blob (checkpoints now) or a Float32Array (records stored before).
+ * A Blob is known by its tag, which holds across realms and for the subclass a worker's wasm patch installs.
+ */
 function isTensor(v: unknown): boolean {
-  return isObject(v) && typeof v.name === 'string' && Array.isArray(v.shape) && (v.data instanceof Blob || v.data instanceof Float32Array);
+  if (!isObject(v) || typeof v.name !== 'string' || !Array.isArray(v.shape)) return false;
+  return v.data instanceof Float32Array || Object.prototype.toString.call(v.data) === '[object Blob]';
 }

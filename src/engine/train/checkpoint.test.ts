@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdamW } from '../optim/adamw.ts';
+import { factorySwappingBlob } from '../patches/browser_wasm_threads.ts';
 import { createRng } from '../rng.ts';
 import type { CheckpointTensor, TrainerCheckpoint } from '../trainer_types.ts';
 import { restoreCheckpoint, takeCheckpoint, type CheckpointParts } from './checkpoint.ts';
@@ -78,6 +79,19 @@ describe('trainer checkpoints', () => {
     await expect(restoreCheckpoint(into, old)).resolves.toBe(7);
     expect(await values(into.trainable)).toEqual(await values(from.trainable));
     expect(await values(into.optimizer.state.v)).toEqual(await values(from.optimizer.state.v));
+  });
+
+  it("restores Blobs made before the worker's wasm threads patch replaced the global Blob with its subclass", async () => {
+    const cp = await takeCheckpoint(from, 9); // native Blobs, as the page posts them
+    const native = globalThis.Blob;
+    globalThis.Blob = factorySwappingBlob(native, 'factory'); // what patches/browser_wasm_threads.ts installs in the worker
+    try {
+      expect(cp.params[0].data instanceof globalThis.Blob).toBe(false);
+      await expect(restoreCheckpoint(into, cp)).resolves.toBe(9);
+    } finally {
+      globalThis.Blob = native;
+    }
+    expect(await values(into.trainable)).toEqual(await values(from.trainable));
   });
 
   it('refuses a checkpoint of another shape or size before it changes anything', async () => {

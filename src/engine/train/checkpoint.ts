@@ -53,7 +53,7 @@ function matchAll(vars: ReadonlyMap<string, tf.Variable>, tensors: readonly Chec
   const byName = new Map(tensors.map((a) => [a.name, a]));
   for (const [name, v] of vars) {
     const a = byName.get(name);
-    const size = a ? (a.data instanceof Blob ? a.data.size : a.data.byteLength) : -1;
+    const size = a ? (a.data instanceof Float32Array ? a.data.byteLength : a.data.size) : -1;
     if (!a || a.shape.join(',') !== v.shape.join(',') || size !== v.size * F32_BYTES) {
       throw new Error(`checkpoint ${what} "${name}" is missing or has another shape: was it taken with another config?`);
     }
@@ -61,11 +61,15 @@ function matchAll(vars: ReadonlyMap<string, tf.Variable>, tensors: readonly Chec
   return byName;
 }
 
-/** Assigns every variable from its tensor, reading a Blob only when its variable's turn comes. */
+/**
+ * Assigns every variable from its tensor, reading a Blob only when its variable's turn comes. Told apart by
+ * `instanceof Float32Array`, never `instanceof Blob`: the page's worker replaces its global Blob with a
+ * subclass (patches/browser_wasm_threads.ts), of which a Blob posted to it is no instance.
+ */
 async function assignAll(vars: ReadonlyMap<string, tf.Variable>, byName: ReadonlyMap<string, CheckpointTensor>): Promise<void> {
   for (const [name, v] of vars) {
     const { data } = byName.get(name) as CheckpointTensor;
-    const values = data instanceof Blob ? new Float32Array(await data.arrayBuffer()) : data;
+    const values = data instanceof Float32Array ? data : new Float32Array(await data.arrayBuffer());
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
   }
 }
