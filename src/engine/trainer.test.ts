@@ -200,7 +200,7 @@ describe('trainer', () => {
     b.dispose();
     const resumed: number[] = [];
     const c = await createTrainer(set, mergeConfig(config), { onStep: (r) => resumed.push(...r.map((x) => x.total)) });
-    c.loadCheckpoint(checkpoint);
+    await c.loadCheckpoint(checkpoint);
     expect(c.currentStep()).toBe(6);
     await c.start();
     c.dispose();

@@ -246,9 +246,9 @@ export async function createTrainer(
     return takeCheckpoint(checkpointParts, step);
   }
 
-  function loadCheckpoint(checkpoint: TrainerCheckpoint): void {
+  async function loadCheckpoint(checkpoint: TrainerCheckpoint): Promise<void> {
     if (running) throw new Error('pause the run before restoring a checkpoint');
-    step = restoreCheckpoint(checkpointParts, checkpoint);
+    step = await restoreCheckpoint(checkpointParts, checkpoint);
     if (status === 'done' && step < config.steps) status = 'paused';
   }
 

@@ -74,11 +74,15 @@ export interface Trainer {
   evaluate(indices?: readonly number[]): Promise<EvalRecord>;
   /**
    * Everything needed to continue this run exactly where it is: weights, AdamW moments and step, and the
-   * positions of the seeded batch and dropout streams (the caller keeps the history).
+   * positions of the seeded batch and dropout streams (the caller keeps the history). Each tensor is read,
+   * checked finite and made a Blob before the next is read; rejects when one holds a NaN or ±Inf.
    */
   saveCheckpoint(): Promise<TrainerCheckpoint>;
-  /** Restores a checkpoint of a run with the same config and data; training then continues the same curve. */
-  loadCheckpoint(checkpoint: TrainerCheckpoint): void;
+  /**
+   * Restores a checkpoint of a run with the same config and data (keep the run paused until it resolves);
+   * training then continues the same curve.
+   */
+  loadCheckpoint(checkpoint: TrainerCheckpoint): Promise<void>;
   /**
    * Replaces the student's weights with exported ones, as model.safetensors holds them (torch names and layout;
    * a `distill.hidden_projection.weight` entry restores the cosine projection); names and shapes must match.
@@ -152,11 +156,23 @@ export interface ExamplePrediction {
   positions: number;
 }
 
-/** A resumable snapshot of a trainer (plain arrays: storable in IndexedDB, postable to a worker). */
+/**
+ * One tensor of a checkpoint: its float32 values as a Blob of their little-endian bytes (what a checkpoint
+ * takes: a Blob posts to the page and into IndexedDB as a handle, its bytes kept by the browser, off every JS
+ * heap), or as a Float32Array (checkpoints stored before they held Blobs: still restored).
+ */
+export interface CheckpointTensor {
+  name: string;
+  dtype: 'F32';
+  shape: number[];
+  data: Blob | Float32Array;
+}
+
+/** A resumable snapshot of a trainer (Blobs and numbers: storable in IndexedDB, postable to a worker). */
 export interface TrainerCheckpoint {
   version: 1;
   step: number;
-  params: NamedArray[];
-  adam: { step: number; m: NamedArray[]; v: NamedArray[] };
+  params: CheckpointTensor[];
+  adam: { step: number; m: CheckpointTensor[]; v: CheckpointTensor[] };
   rng: { stream: { order: number[]; cursor: number; rng: number }; dropout: number };
 }

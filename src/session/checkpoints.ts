@@ -1,8 +1,10 @@
 /**
  * The checkpoint keeper: each checkpoint the worker posts becomes a CheckpointRecord (the trainer's snapshot +
  * the run's config, history and evaluations up to its step + which data file it needs), kept in memory for
- * in-page recovery and written to IndexedDB for recovery after a reload. The data file's bytes are stored
- * with the first checkpoint of a run when they fit STORED_SET_MAX_BYTES. Writes are queued in order.
+ * in-page recovery and written to IndexedDB for recovery after a reload. The checkpoint's tensors are the
+ * Blobs the worker made (engine/train/checkpoint.ts): kept and stored as they came, they hold no bytes on the
+ * page's heap (a 250k-vocabulary student's ~370 MiB stay in the browser's blob store). The data file's bytes
+ * are stored with the first checkpoint of a run when they fit STORED_SET_MAX_BYTES. Writes are queued in order.
  *
  * When a run ends, `end()` closes it to further checkpoints and resolves once the queued writes have landed;
  * its checkpoint is then dropped in the same IndexedDB transaction that stores the finished run (run_end.ts),

@@ -7,7 +7,8 @@ import type { CheckpointRecord } from '../store/checkpoint_record.ts';
 
 const record = (id: string, createdAt: number) => ({ ...parseReport('{"config": {}, "history": []}', 'r.json', id), createdAt, imported: false });
 
-const checkpoint = (id: string, savedAt: number): CheckpointRecord => ({
+/** A checkpoint record; `data`: its one tensor as a Blob (as checkpoints are taken) or a Float32Array (records stored before). */
+const checkpoint = (id: string, savedAt: number, data: Blob | Float32Array = new Blob([Float32Array.of(1, 2)])): CheckpointRecord => ({
   id,
   savedAt,
   step: 20,
@@ -24,7 +25,7 @@ const checkpoint = (id: string, savedAt: number): CheckpointRecord => ({
   evals: [],
   recoveries: [],
   failed: null,
-  checkpoint: { version: 1, step: 20, params: [{ name: 'w', dtype: 'F32', shape: [2], data: Float32Array.of(1, 2) }], adam: { step: 20, m: [], v: [] }, rng: { stream: { order: [1, 0], cursor: 1, rng: 5 }, dropout: 7 } },
+  checkpoint: { version: 1, step: 20, params: [{ name: 'w', dtype: 'F32', shape: [2], data }], adam: { step: 20, m: [], v: [] }, rng: { stream: { order: [1, 0], cursor: 1, rng: 5 }, dropout: 7 } },
 });
 
 describe('runs in IndexedDB', () => {
@@ -85,11 +86,16 @@ describe('runs in IndexedDB', () => {
 
   it('keeps an unfinished run\'s checkpoint and data file, newest first, and deletes them', async () => {
     const db = await openRunArchive(indexedDB, `test-${Math.random()}`);
-    await db.putCheckpoint(checkpoint('old', 1), new Blob([new Uint8Array([1, 2, 3])]));
+    await db.putCheckpoint(checkpoint('old', 1, Float32Array.of(3, 4)), new Blob([new Uint8Array([1, 2, 3])]));
     await db.putCheckpoint(checkpoint('new', 2));
     const list = await db.listCheckpoints();
     expect(list.map((c) => c.id)).toEqual(['new', 'old']);
-    expect(Array.from(list[0].checkpoint.params[0].data)).toEqual([1, 2]); // typed arrays survive
+    // a checkpoint's tensors are stored as the Blobs they are; a record stored before, with Float32Arrays, still reads
+    const [stored, old] = [list[0].checkpoint.params[0].data, list[1].checkpoint.params[0].data];
+    expect(stored).toBeInstanceOf(Blob);
+    expect(Array.from(new Float32Array(await (stored as Blob).arrayBuffer()))).toEqual([1, 2]);
+    expect(old).toBeInstanceOf(Float32Array);
+    expect(Array.from(old as Float32Array)).toEqual([3, 4]);
     expect((await db.getSet('old'))?.size).toBe(3);
     expect(await db.getSet('new')).toBeNull();
     await db.deleteCheckpoint('old');
@@ -130,6 +136,9 @@ describe('runs in IndexedDB', () => {
     await new Promise<void>((resolve) => {
       const tx = raw.transaction('checkpoints', 'readwrite');
       tx.objectStore('checkpoints').put({ id: 'broken', step: 'twenty' });
+      // whole, but a tensor's values neither a Blob nor a Float32Array
+      const record = checkpoint('plain', 1);
+      tx.objectStore('checkpoints').put({ ...record, checkpoint: { ...record.checkpoint, params: [{ name: 'w', dtype: 'F32', shape: [2], data: [1, 2] }] } });
       tx.oncomplete = () => resolve();
     });
     raw.close();

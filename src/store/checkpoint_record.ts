@@ -2,6 +2,8 @@
  * A resumable run as IndexedDB keeps it between page loads: the trainer's checkpoint (weights, AdamW moments,
  * step, seeded stream positions) with everything the page needs to show the run again and continue the same
  * curves — its config, history and evaluations up to the checkpoint's step, and which data file it needs.
+ * The checkpoint's tensors are Blobs (IndexedDB keeps their bytes in the browser's blob files, off the page's
+ * heap); records stored before hold Float32Arrays, and resume as well.
  *
  * One record per unfinished run (keyed by run id), overwritten at each checkpoint, deleted when the run
  * completes, is stopped, or a new run starts. The data set's bytes are stored beside it when they fit
@@ -61,5 +63,15 @@ export function isCheckpointRecord(v: unknown): v is CheckpointRecord {
   if (!isObject(v.config) || !isObject(v.set) || typeof v.set.bytes !== 'number' || typeof v.set.fingerprint !== 'string') return false;
   if (!Array.isArray(v.history) || !Array.isArray(v.evals) || !Array.isArray(v.recoveries)) return false;
   const cp = v.checkpoint;
-  return isObject(cp) && cp.version === 1 && Array.isArray(cp.params) && isObject(cp.adam) && isObject(cp.rng);
+  if (!isObject(cp) || cp.version !== 1 || !isObject(cp.adam) || !isObject(cp.rng)) return false;
+  return [cp.params, cp.adam.m, cp.adam.v].every((list) => Array.isArray(list) && list.every(isTensor));
+}
+
+/**
+ * A checkpoint tensor as stored: its values a Blob (checkpoints now) or a Float32Array (records stored before).
+ * A Blob is known by its tag, which holds across realms and for the subclass a worker's wasm patch installs.
+ */
+function isTensor(v: unknown): boolean {
+  if (!isObject(v) || typeof v.name !== 'string' || !Array.isArray(v.shape)) return false;
+  return v.data instanceof Float32Array || Object.prototype.toString.call(v.data) === '[object Blob]';
 }

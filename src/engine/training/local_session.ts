@@ -242,7 +242,7 @@ export function createLocalSession(deps: LocalSessionDeps): LocalSession {
       trainer().loadStudent(tensors);
     },
     async restore(checkpoint) {
-      requireRun().restore(checkpoint);
+      await requireRun().restore(checkpoint);
       return trainer().currentStep();
     },
     subscribe(listener) {

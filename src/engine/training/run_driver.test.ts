@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig } from '../config/merge.ts';
-import type { TrainerCheckpoint } from '../trainer_types.ts';
 import type { SessionEvent } from './session.ts';
-import { createRunDriver, isFiniteCheckpoint } from './run_driver.ts';
+import { createRunDriver } from './run_driver.ts';
 import { fakeTrainer } from './testing.ts';
 import { tinyMlmSet } from '../testing/tiny_sets.ts';
 
@@ -84,7 +83,7 @@ describe('run driver', () => {
 
   it('restore continues the cadence from the checkpoint step; a disposed driver posts nothing', async () => {
     const { driver, events, of } = drive({ steps: 60, checkpoint_every: 10 });
-    driver.restore({ version: 1, step: 35, params: [], adam: { step: 35, m: [], v: [] }, rng: { stream: { order: [], cursor: 0, rng: 0 }, dropout: 0 } });
+    await driver.restore({ version: 1, step: 35, params: [], adam: { step: 35, m: [], v: [] }, rng: { stream: { order: [], cursor: 0, rng: 0 }, dropout: 0 } });
     driver.start();
     await until(() => of('done').length > 0);
     expect(checkpointSteps(events)).toEqual([45, 55]);
@@ -94,11 +93,21 @@ describe('run driver', () => {
     expect(events.length).toBe(count);
   });
 
-  it('never posts a checkpoint holding a non-finite value', () => {
-    const named = (data: number[]) => ({ name: 'w', dtype: 'F32' as const, shape: [data.length], data: Float32Array.from(data) });
-    const cp = (w: number[], m: number[]): TrainerCheckpoint => ({ version: 1, step: 1, params: [named(w)], adam: { step: 1, m: [named(m)], v: [named([0])] }, rng: { stream: { order: [], cursor: 0, rng: 0 }, dropout: 0 } });
-    expect(isFiniteCheckpoint(cp([1, 2], [0]))).toBe(true);
-    expect(isFiniteCheckpoint(cp([1, Number.NaN], [0]))).toBe(false);
-    expect(isFiniteCheckpoint(cp([1, 2], [Number.POSITIVE_INFINITY]))).toBe(false);
+  it('a refused checkpoint (a non-finite weight: saveCheckpoint rejects) is skipped; the next window tries again', async () => {
+    const { driver, events, of, trainer } = drive({ steps: 30, checkpoint_every: 10, checkpoint_seconds: 0 });
+    const take = trainer.saveCheckpoint.bind(trainer);
+    let refuse = true;
+    trainer.saveCheckpoint = async () => {
+      if (refuse) {
+        refuse = false;
+        throw new Error('no checkpoint: weight "w" holds NaN at index 0');
+      }
+      return take();
+    };
+    driver.start();
+    await until(() => of('done').length > 0);
+    // refused at 10; `last` stayed at 0, so the window ending at 15 is due (15 − 0 ≥ 10) and taken
+    expect(checkpointSteps(events)).toEqual([15, 25]);
+    expect(of('done')).toEqual([{ type: 'done', reason: 'completed', step: 30 }]);
   });
 });

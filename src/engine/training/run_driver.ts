@@ -22,7 +22,7 @@ export interface RunDriver {
   pause(): void;
   stop(): void;
   /** Restores a checkpoint into the paused trainer; the cadence counts from its step. */
-  restore(checkpoint: TrainerCheckpoint): void;
+  restore(checkpoint: TrainerCheckpoint): Promise<void>;
   /** Stops posting events (the trainer itself is disposed by the session). */
   dispose(): void;
 }
@@ -77,14 +77,14 @@ export function createRunDriver(emit: (event: SessionEvent) => void, options: Ru
 
   async function takeCheckpoint(t: Trainer): Promise<void> {
     try {
+      // Refused (rejects) when a weight or moment is non-finite (train/checkpoint.ts): the previous one stays.
       const checkpoint = await t.saveCheckpoint();
-      // The engine never applies a non-finite update, but a checkpoint must never carry one (a NaN written
-      // into a weight from outside, e.g. the debug fault): keep the previous one instead.
-      if (disposed || !isFiniteCheckpoint(checkpoint)) return;
+      if (disposed) return;
       last = { step: checkpoint.step, at: now() };
       post({ type: 'checkpoint', checkpoint });
     } catch {
-      // Not fatal: the run goes on and the next window tries again (`last` is unchanged).
+      // Not fatal (a non-finite weight, a failed read): the run goes on and the next window tries again
+      // (`last` is unchanged).
     }
   }
 
@@ -156,8 +156,8 @@ export function createRunDriver(emit: (event: SessionEvent) => void, options: Ru
       wantRunning = false;
       trainer().stop();
     },
-    restore(checkpoint) {
-      trainer().loadCheckpoint(checkpoint);
+    async restore(checkpoint) {
+      await trainer().loadCheckpoint(checkpoint);
       last = { step: checkpoint.step, at: now() };
     },
     dispose() {
@@ -165,14 +165,6 @@ export function createRunDriver(emit: (event: SessionEvent) => void, options: Ru
       wantRunning = false;
     },
   };
-}
-
-/** True when every weight and AdamW moment of the checkpoint is finite. */
-export function isFiniteCheckpoint(checkpoint: TrainerCheckpoint): boolean {
-  for (const a of [...checkpoint.params, ...checkpoint.adam.m, ...checkpoint.adam.v]) {
-    for (let i = 0; i < a.data.length; i++) if (!Number.isFinite(a.data[i])) return false;
-  }
-  return true;
 }
 
 function message(err: unknown): string {

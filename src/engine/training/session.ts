@@ -198,7 +198,8 @@ export type SessionEvent =
   /**
    * A resumable snapshot of the running trainer (weights, AdamW moments, step, seeded stream positions), taken
    * between report windows every checkpoint_every steps / checkpoint_seconds, and when the run is paused.
-   * Never holds a non-finite value.
+   * Never holds a non-finite value. Its tensors are Blobs: posted to the page as handles (nothing to transfer,
+   * no copy on either side), stored in IndexedDB as they are.
    */
   | { type: 'checkpoint'; checkpoint: TrainerCheckpoint }
   /** The GPU device behind the webgpu backend was lost: this session's tfjs state is unusable. */

@@ -115,7 +115,7 @@ export function fakeTrainer(
     async saveCheckpoint() {
       return { version: 1 as const, step, params: [], adam: { step, m: [], v: [] }, rng: { stream: { order: [], cursor: 0, rng: 0 }, dropout: 0 } };
     },
-    loadCheckpoint(checkpoint) {
+    async loadCheckpoint(checkpoint) {
       step = checkpoint.step;
       pending = [];
       if (status === 'done' && step < config.steps) status = 'paused';
