@@ -11,7 +11,9 @@ import { TopKList } from './TopKList.tsx';
 
 const TOPK = 5;
 
+/** A token's text; id −1 is a trimmed dense teacher's dropped-token bucket (engine/data/vocab_outputs.ts). */
 export function tokenText(vocab: readonly string[] | null, id: number): string {
+  if (id === -1) return '(any dropped token)';
   const s = vocab?.[id];
   return s === undefined ? `#${id}` : s;
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { SummaryTable } from './SummaryTable.tsx';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
-import { ExampleBrowser } from './ExampleBrowser.tsx';
+import { ExampleBrowser, tokenText } from './ExampleBrowser.tsx';
 import { ComparePanel } from './ComparePanel.tsx';
 import { LangLoyaltyChart } from './LangLoyaltyChart.tsx';
 import { makeHarness, renderWith, until } from '../testing.tsx';
@@ -60,6 +60,11 @@ describe('LangLoyaltyChart', () => {
 });
 
 describe('ExampleBrowser', () => {
+  it('names tokens from the vocabulary, by id without one, and the dropped-token bucket (−1) as such', () => {
+    expect(tokenText(['a', 'b'], 1)).toBe('b');
+    expect(tokenText(null, 7)).toBe('#7');
+    expect(tokenText(['a', 'b'], -1)).toBe('(any dropped token)');
+  });
   it('renders vocabulary strings as text (never HTML) and shows both top-5 lists on click', async () => {
     const h = makeHarness();
     await h.session.init();
