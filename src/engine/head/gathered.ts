@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { scatterUpdate } from '../ops/scatter_update.ts';
+import { sliceColumns } from '../ops/slice_columns.ts';
 import { BIG, chunkedHeadOp, chunkRanges, foldChunks, headRows, headWidth, HEAD_CACHE_FLOATS, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
 
 export interface GatherRequest {
@@ -37,31 +38,33 @@ export interface GatheredStats {
 }
 
 /**
- * Per-chunk indices of the requested ids into the flattened chunk [P·(C + 1)]: row·(C + 1) + column, entries
- * outside the chunk pointing at their row's −BIG column C; `flat` is the [P·J, 1] index list of a 1-D gather /
- * scatter, in row-major order of ids. Built from same-shape [P·J] ops only: on tfjs-wasm, stacking (row, column)
- * pairs (Pack), tiling the rows (Tile), a 3-D Slice and broadcast int32 arithmetic each ran a slow generic loop
- * (≈ 60 ms a headline step together).
+ * Per-chunk indices of the requested ids, (row, column) pairs [P·J, 2] in row-major order of ids; entries outside
+ * the chunk point at their row's −BIG column C. Built from same-shape [P·J] ops and float32 broadcasts: on
+ * tfjs-wasm, stacking the pairs (Pack, or an int32 Concat), tiling the rows (Tile), int32 broadcasts and a 3-D
+ * Slice each ran a slow generic loop (≈ 60 ms a headline step together). 2-D indices into the chunk itself, not flat ones into a 1-D view of it:
+ * tfjs counts a reshaped view's bytes again, and the step estimate bounds what tfjs counts.
  */
-function chunkIndices(ids: Tensor2D, c: ChunkRange): { flat: Tensor2D; inChunk: Tensor2D } {
+function chunkIndices(ids: Tensor2D, c: ChunkRange): { idx: Tensor2D; inChunk: Tensor2D } {
   const [p, j] = ids.shape;
   const local = tf.sub(tf.reshape(ids, [p * j]), tf.scalar(c.start, 'int32'));
   const inside = tf.logicalAnd(tf.greaterEqual(local, 0), tf.less(local, c.size)); // [P·J] bool
   const target = tf.where(inside, local, tf.fill([p * j], c.size, 'int32'));
   const row = tf.floorDiv(tf.range(0, p * j, 1, 'int32'), tf.scalar(j, 'int32'));
-  const flat = tf.add(target, tf.mul(row, tf.scalar(c.size + 1, 'int32')));
-  return { flat: tf.reshape(flat, [p * j, 1]) as Tensor2D, inChunk: tf.reshape(inside, [p, j]) as Tensor2D };
+  // (row, target) = row·[1, 0] + target·[0, 1], in float32 (exact: both < 2^24) and cast once
+  const column = (x: Tensor, unit: number[]) => tf.mul(tf.reshape(tf.cast(x, 'float32'), [p * j, 1]), tf.tensor2d([unit]));
+  const idx = tf.cast(tf.add(column(row, [1, 0]), column(target, [0, 1])), 'int32') as Tensor2D;
+  return { idx, inChunk: tf.reshape(inside, [p, j]) as Tensor2D };
 }
 
 /** The chunk's logits with the first `exclude` ids set to −BIG (and the indices, for the gathers). */
 function maskedChunk(sExt: Tensor2D, ids: Tensor2D, exclude: number, c: ChunkRange) {
-  const { flat, inChunk } = chunkIndices(ids, c);
-  if (exclude === 0) return { xm: sExt, flat, inChunk };
+  const { idx, inChunk } = chunkIndices(ids, c);
+  if (exclude === 0) return { xm: sExt, idx, inChunk };
   const [p, j] = ids.shape;
-  const excluded = exclude === j ? flat : tf.reshape(tf.slice(tf.reshape(flat, [p, j]), [0, 0], [p, exclude]), [p * exclude, 1]);
+  const excluded = exclude === j ? idx : chunkIndices(sliceColumns(ids, 0, exclude), c).idx;
   // every write is −BIG, so the duplicates aimed at the spare column cannot conflict
-  const xm = tf.reshape(scatterUpdate(tf.reshape(sExt, [-1]), excluded as Tensor2D, tf.fill([p * exclude], -BIG)), sExt.shape) as Tensor2D;
-  return { xm, flat, inChunk };
+  const xm = scatterUpdate(sExt, excluded, tf.fill([p * exclude], -BIG));
+  return { xm, idx, inChunk };
 }
 
 /** log(exp(a) + exp(b)) for [P] vectors (finite stand-ins for −∞ stay finite). */
@@ -90,8 +93,8 @@ export function gatheredHeadStats(head: HeadInput, request: GatherRequest, optio
       const init: Tensor[] = [tf.zeros([p, j]), tf.fill([p], -BIG), tf.fill([p], -Infinity), tf.zeros([p], 'int32')];
       const [gathered, tail, , best] = foldChunks(chunks, init, ([g, t, bestValue, bestIndex], c) => {
         const sExt = logitsOf(c);
-        const { xm, flat, inChunk } = maskedChunk(sExt, ids, exclude, c);
-        const picked = tf.mul(tf.reshape(tf.gatherND(tf.reshape(sExt, [-1]), flat), [p, j]), tf.cast(inChunk, 'float32'));
+        const { xm, idx, inChunk } = maskedChunk(sExt, ids, exclude, c);
+        const picked = tf.mul(tf.reshape(tf.gatherND(sExt, idx), [p, j]), tf.cast(inChunk, 'float32'));
         const sm = tf.softmax(xm) as Tensor2D;
         const lse = tf.sub(tf.max(xm, 1), tf.log(tf.max(sm, 1))) as Tensor1D;
         if (cache) softmaxes.push(tf.keep(sm));
@@ -115,14 +118,14 @@ export function gatheredHeadStats(head: HeadInput, request: GatherRequest, optio
       const grad = dy as Tensor2D;
       const dGathered = tf.slice(grad, [0, 0], [p, j]);
       const dTail = tf.reshape(tf.slice(grad, [0, j], [p, 1]), [p]);
-      const { xm, flat, inChunk } = cache ? { xm: null, ...chunkIndices(sIds, c) } : maskedChunk(logitsOf(c), sIds, exclude, c);
+      const { xm, idx, inChunk } = cache ? { xm: null, ...chunkIndices(sIds, c) } : maskedChunk(logitsOf(c), sIds, exclude, c);
       const sm = cache ? (saved[2 + nChunks + c.index] as Tensor2D) : (tf.softmax(xm as Tensor2D) as Tensor2D);
       // a tail that is empty (≈ −BIG) has no gradient: every entry of its chunk softmax is a masked one
       const live = tf.greater(tail, -BIG / 2);
       const factor = tf.where(live, tf.mul(dTail, tf.exp(tf.sub(lse, tail))), tf.zerosLike(dTail));
       const fromTail = tf.mul(sm, tf.reshape(factor, [p, 1]));
       // scatterND sums duplicates (a label that is also a top-k id gets both terms)
-      const fromIds = tf.reshape(tf.scatterND(flat, tf.reshape(tf.mul(dGathered, tf.cast(inChunk, 'float32')), [p * j]), [p * (c.size + 1)]), [p, c.size + 1]);
+      const fromIds = tf.scatterND(idx, tf.reshape(tf.mul(dGathered, tf.cast(inChunk, 'float32')), [p * j]), [p, c.size + 1]);
       return tf.add(fromTail, fromIds) as Tensor2D;
     },
   ) as Tensor2D;

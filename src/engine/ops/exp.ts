@@ -11,5 +11,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 
 export function exp<T extends Tensor>(x: T): T {
   if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32') return tf.exp(x);
-  return tf.div(tf.sigmoid(x), tf.sigmoid(tf.neg(x)));
+  // tidy: only the result outlives the call (the chunked ops' step estimate counts one tensor per eˣ); a tape
+  // still has what it saved (tfjs keeps its own references)
+  return tf.tidy(() => tf.div(tf.sigmoid(x), tf.sigmoid(tf.neg(x))));
 }
