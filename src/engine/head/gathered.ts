@@ -41,8 +41,9 @@ export interface GatheredStats {
  * Per-chunk indices of the requested ids, (row, column) pairs [P·J, 2] in row-major order of ids; entries outside
  * the chunk point at their row's −BIG column C. Built from same-shape [P·J] ops and float32 broadcasts: on
  * tfjs-wasm, stacking the pairs (Pack, or an int32 Concat), tiling the rows (Tile), int32 broadcasts and a 3-D
- * Slice each ran a slow generic loop (≈ 60 ms a headline step together). 2-D indices into the chunk itself, not flat ones into a 1-D view of it:
- * tfjs counts a reshaped view's bytes again, and the step estimate bounds what tfjs counts.
+ * Slice each ran a slow generic loop (≈ 60 ms a headline step together). 2-D indices into the chunk itself,
+ * not flat ones into a 1-D view of it: tfjs counts a reshaped view's bytes again, and the step estimate
+ * (memory/step_estimate.ts) bounds what tfjs counts.
  */
 function chunkIndices(ids: Tensor2D, c: ChunkRange): { idx: Tensor2D; inChunk: Tensor2D } {
   const [p, j] = ids.shape;
