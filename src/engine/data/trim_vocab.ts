@@ -88,16 +88,14 @@ export function trimSet(set: DistillSet, teacherIds: Int32Array): { set: Distill
     const { logits } = set.teacher;
     const rows = logits.length / v;
     const out = new Float32Array(rows * size);
+    const isKept = Uint8Array.from(toStudent, (s) => (s >= 0 ? 1 : 0));
     for (let r = 0; r < rows; r++) {
       const src = logits.subarray(r * v, (r + 1) * v);
       const dst = out.subarray(r * size, (r + 1) * size);
       teacherIds.forEach((t, s) => (dst[s] = src[t]));
-      // log Σ over the dropped ids, in float64 (−1e30 when nothing is dropped: the bucket is then empty)
-      let m = -Infinity;
-      for (let t = 0; t < v; t++) if (toStudent[t] < 0 && src[t] > m) m = src[t];
-      let sum = 0;
-      for (let t = 0; t < v; t++) if (toStudent[t] < 0) sum += Math.exp(src[t] - m);
-      dst[kept] = sum > 0 ? m + Math.log(sum) : -1e30;
+      // −1e30 when nothing is dropped: the bucket is then empty
+      const lse = logSumExpOutside(src, isKept);
+      dst[kept] = lse > -Infinity ? lse : -1e30;
     }
     teacher = { kind: 'dense', logits: out, width: size, droppedColumn: true };
   }
@@ -235,14 +233,14 @@ export function trimVocabularyRows<T extends { name: string; shape: number[]; da
         if (kept[id]) continue;
         for (let j = 0; j < width; j++) out[map.tailId * width + j] += t.data[id * width + j] / dropped;
       }
-      if (t.shape.length === 1 && dropped > 0) out[map.tailId] = logSumExpOf(t.data, kept);
+      if (t.shape.length === 1 && dropped > 0) out[map.tailId] = logSumExpOutside(t.data, kept);
     }
     return { ...t, shape: [rows, ...t.shape.slice(1)], data: out };
   });
 }
 
-/** log Σ_{v not kept} exp(x_v) in float64. */
-function logSumExpOf(x: Float32Array | Int32Array, kept: Uint8Array): number {
+/** log Σ_{v not kept} exp(x_v) in float64 (−∞ when every id is kept): the dropped-token bucket's logit. */
+function logSumExpOutside(x: Float32Array | Int32Array, kept: Uint8Array): number {
   let m = -Infinity;
   x.forEach((value, id) => !kept[id] && value > m && (m = value));
   let sum = 0;

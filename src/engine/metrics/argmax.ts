@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { gatherRows } from '../losses/gather.ts';
+import { sliceColumns } from '../ops/slice_columns.ts';
 import type { TeacherBatch } from '../losses/teacher.ts';
 
 /** argmax_v s_p,v over the full output space: int32 [P] (first index on ties). */
@@ -15,9 +16,8 @@ export function studentArgmax(studentLogits /* [P, V] */: Tensor2D): Tensor1D {
  */
 export function teacherArgmax(teacher: TeacherBatch): Tensor1D {
   if (teacher.kind === 'dense') {
-    const [rows, width] = teacher.logits.shape;
     // a trimmed set's dropped-token bucket (the last column) is not a token: the argmax leaves it out
-    return tf.argMax(teacher.droppedColumn ? tf.slice(teacher.logits, [0, 0], [rows, width - 1]) : teacher.logits, 1);
+    return tf.argMax(teacher.droppedColumn ? sliceColumns(teacher.logits, 0, teacher.logits.shape[1] - 1) : teacher.logits, 1);
   }
   const rows = teacher.ids.shape[0];
   const best: Tensor2D = tf.reshape(tf.argMax(teacher.logits, 1), [rows, 1]); // [P, 1] index into K
