@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { selectNodeBackend } from '../src/cli/node_runtime.ts';
 import { prepareVocabulary } from '../src/engine/data/trim_vocab.ts';
 import { installPatches } from '../src/engine/patches/index.ts';
+import { wasmThreadsInUse } from '../src/engine/patches/threads.ts';
 import { createTrainer } from '../src/engine/trainer.ts';
 import { benchSet, type TeacherKind } from './bench_set.ts';
 import { HEADLINE, makeCell, type Backend } from './grid.ts';
@@ -52,7 +53,7 @@ for (const k of profile.kernels) {
   byName.set(key, e);
   kernelMs += ms;
 }
-console.log(`${choice.name}${choice.name === 'wasm' ? ` (threads ${(await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()})` : ''}: ${wallMs.toFixed(0)} ms/step unprofiled; profiled step ${profiledMs.toFixed(0)} ms, ${profile.kernels.length} kernels, ${kernelMs.toFixed(0)} ms in kernels, ${(profiledMs - kernelMs).toFixed(0)} ms outside kernels`);
+console.log(`${choice.name}${choice.name === 'wasm' ? ` (threads ${wasmThreadsInUse()})` : ''}: ${wallMs.toFixed(0)} ms/step unprofiled; profiled step ${profiledMs.toFixed(0)} ms, ${profile.kernels.length} kernels, ${kernelMs.toFixed(0)} ms in kernels, ${(profiledMs - kernelMs).toFixed(0)} ms outside kernels`);
 if (values.trace) {
   for (const k of profile.kernels) {
     const shapes = k.inputShapes.map((s) => (s ? s.join('x') : '?')).join(', ');

@@ -6,10 +6,11 @@
  * build with N threads, the page being cross-origin isolated; without it, single-threaded SIMD.
  */
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/engine/backend.ts';
 import { installPatches } from '../../src/engine/patches/index.ts';
 import { prepareWasmThreads, withThreadCap } from '../../src/engine/patches/browser_wasm_threads.ts';
+import { wasmThreadsInUse } from '../../src/engine/patches/threads.ts';
 import { oursHandler } from '../peers/ours_handler.ts';
 import type { PeerReply, PeerRequest } from '../peers/protocol.ts';
 import { WASM_PATHS } from './wasm_paths.ts';
@@ -23,7 +24,7 @@ const handle = oursHandler(
     where: 'browser',
     userAgent: navigator.userAgent,
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
-    wasmThreads: tf.getBackend() === 'wasm' ? getThreadsCount() : null,
+    wasmThreads: tf.getBackend() === 'wasm' ? wasmThreadsInUse() : null,
   }),
 );
 

@@ -5,8 +5,8 @@
  * DISTILL_WASM_THREADS=N in its environment selects the threaded wasm build (src/engine/patches/node_wasm_threads.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectNodeBackend } from '../../src/cli/node_runtime.ts';
+import { wasmThreadsInUse } from '../../src/engine/patches/threads.ts';
 import { oursHandler } from './ours_handler.ts';
 import { serve } from './serve.ts';
 
@@ -18,4 +18,4 @@ await import('../../src/engine/patches/index.ts').then(
   },
 );
 
-await serve(oursHandler(selectNodeBackend, () => ({ where: 'node', wasmThreads: tf.getBackend() === 'wasm' ? getThreadsCount() : null })), { peer: 'ours' });
+await serve(oursHandler(selectNodeBackend, () => ({ where: 'node', wasmThreads: tf.getBackend() === 'wasm' ? wasmThreadsInUse() : null })), { peer: 'ours' });

@@ -5,7 +5,7 @@
  * its own thread when no worker can start (in_thread.ts).
  */
 import { backend as currentBackend } from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -14,6 +14,7 @@ import { calibrateStudent } from '../engine/calibrate.ts';
 import { selectBrowserBackend } from './browser_backend.ts';
 import { installPatches } from '../engine/patches/index.ts';
 import { prepareWasmThreads, withThreadCap } from '../engine/patches/browser_wasm_threads.ts';
+import { wasmThreadsInUse } from '../engine/patches/threads.ts';
 import { createLocalSession, type LocalSession } from '../engine/training/local_session.ts';
 import { createTrainer } from '../engine/trainer.ts';
 import { readDistillSet } from '../io/read.ts';
@@ -53,7 +54,7 @@ export function createBrowserSession(wasmThreads: number): BrowserSession {
     async selectBackend(preference, run) {
       const init = (name: ConcreteBackend) => withThreadCap(threads.threads, () => tryBackend(name, {}));
       const picked = await withThreadCap(threads.threads, () => selectBrowserBackend(preference, { ...run, init }));
-      const choice = picked.name === 'wasm' ? { ...picked, threads: getThreadsCount() } : picked;
+      const choice = picked.name === 'wasm' ? { ...picked, threads: wasmThreadsInUse() } : picked;
       const selected = choice.name === 'webgpu' ? gpuDeviceOf(currentBackend()) : null;
       device = selected;
       // Only the device of the current run matters (an earlier run's webgpu backend may linger unused).

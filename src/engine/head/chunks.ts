@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { concatChunked } from '../ops/chunked.ts';
+import { columnSums } from '../ops/column_sums.ts';
 import { prefersExplicitTranspose } from '../ops/matmul.ts';
 import { sliceColumns } from '../ops/slice_columns.ts';
 import { transpose2d } from '../ops/transpose_2d.ts';
@@ -152,14 +153,15 @@ function linearChunk(x: Tensor2D, w: Tensor2D, b: Tensor1D | undefined, c: Chunk
   const wExt = extendedWeight(w, c);
   const bPart: Tensor1D = b ? (c.start === 0 && c.size === b.shape[0] ? b : tf.slice(b, [c.start], [c.size])) : tf.zeros([c.size]);
   const bExt = tf.concat1d([bPart, tf.fill([1], -BIG)]);
-  // wasm: XNNPACK serves only untransposed operands (a transposed flag falls onto a ~10× slower loop)
+  // wasm without the GEMM patch: XNNPACK serves only untransposed operands (a flag falls onto a ~10× slower loop)
   if (prefersExplicitTranspose()) return tf.fused.matMul({ a: x, b: transpose2d(wExt), bias: bExt }) as Tensor2D;
   return tf.fused.matMul({ a: x, b: wExt, transposeB: true, bias: bExt }) as Tensor2D;
 }
 
 /**
- * Gradients of logits = X·Wᵀ + b for one chunk: dX = ds·W, dW = dsᵀ·X, db = Σ_rows ds. On wasm dsᵀ is
- * formed once and serves both dW (untransposed operands) and db (a last-axis sum; an axis-0 sum transposes).
+ * Gradients of logits = X·Wᵀ + b for one chunk: dX = ds·W, dW = dsᵀ·X, db = Σ_rows ds. On wasm with the GEMM
+ * patch ds is a transposed operand as it is and db one pass down its rows (ops/column_sums.ts); without it
+ * dsᵀ is formed once and serves both dW (untransposed operands) and db (a last-axis sum).
  */
 function linearChunkGrads(ds: Tensor2D, x: Tensor2D, w: Tensor2D): { dx: Tensor2D; dw: Tensor2D; db: Tensor1D } {
   const dx: Tensor2D = tf.matMul(ds, w);
@@ -167,7 +169,7 @@ function linearChunkGrads(ds: Tensor2D, x: Tensor2D, w: Tensor2D): { dx: Tensor2
     const dsT = transpose2d(ds); // [C + 1, P]
     return { dx, dw: tf.matMul(dsT, x) as Tensor2D, db: tf.sum(dsT, 1) as Tensor1D };
   }
-  return { dx, dw: tf.matMul(ds, x, true, false) as Tensor2D, db: tf.sum(ds, 0) as Tensor1D };
+  return { dx, dw: tf.matMul(ds, x, true, false) as Tensor2D, db: columnSums(ds) };
 }
 
 /** Runs `step` for every chunk, threading an accumulator; each step's temporaries are freed before the next. */

@@ -14,6 +14,9 @@
  */
 import { env } from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setGemmThreading } from './gemm/gemm_pool.ts';
+import { spawnBrowserGemmWorker } from './gemm/spawn_browser.ts';
+import { xnnpackThreads } from './threads.ts';
 import { checkTfjsVersion } from './version.ts';
 import threadedFactorySource from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';
 
@@ -67,7 +70,8 @@ export function prepareWasmThreads(threads: number, crossOriginIsolated: boolean
     scope.Blob = factorySwappingBlob(scope.Blob, threadedFactorySource);
     swapped = true;
   }
-  setThreadsCount(threads);
+  setThreadsCount(xnnpackThreads(threads));
+  setGemmThreading(spawnBrowserGemmWorker, threads);
   return { threads };
 }
 

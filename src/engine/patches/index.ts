@@ -10,10 +10,11 @@
  * |-------------------------|-------------------------------------------------------------------|------------------------------|
  * | unsorted-segment-sum    | no UnsortedSegmentSum: tf.gather's gradient (embeddings) fails    | wasm_unsorted_segment_sum.ts |
  * | shared-identity         | Identity copies; every tensor a gradient saves is cloned          | wasm_shared_identity.ts      |
- * | batch-matmul            | batched matmuls run a scalar loop (XNNPACK only for batch 1)      | wasm_batch_matmul.ts         |
  * | take-rows               | GatherV2 of embedding rows is a general strided gather            | wasm_take_rows.ts            |
  * | transpose-2d            | Transpose does one strided read per element                       | wasm_transpose_2d.ts         |
  * | slice-columns           | Slice of a column range walks it element by element in JS         | wasm_slice_columns.ts        |
+ * | gemm                    | XNNPACK's GEMM is slow here; batched or transposed products are a | wasm_gemm.ts, gemm/          |
+ * |                         | scalar loop (XNNPACK only for batch 1, untransposed)              |                              |
  *
  * Two more read tfjs internals without installing anything: tape.ts (the gradient tape being recorded, for
  * ops/log_softmax.ts's cache), and the wasm thread pool set-ups that their platform's entry installs before
@@ -21,7 +22,7 @@
  * count) and node_wasm_threads.ts (Node, opt-in: the threads flag, blob: workers, the core count). Each file
  * has a test beside it that says whether upstream still needs it.
  */
-import { registerWasmBatchMatMul } from './wasm_batch_matmul.ts';
+import { registerWasmGemm } from './wasm_gemm.ts';
 import { registerWasmSharedIdentity } from './wasm_shared_identity.ts';
 import { registerWasmSliceColumns } from './wasm_slice_columns.ts';
 import { registerWasmTakeRows } from './wasm_take_rows.ts';
@@ -35,10 +36,10 @@ export { checkTfjsVersion, PATCHED_TFJS_VERSION, TfjsVersionError, tfjsVersions,
 export const PATCHES = Object.freeze({
   'unsorted-segment-sum': registerWasmUnsortedSegmentSum,
   'shared-identity': registerWasmSharedIdentity,
-  'batch-matmul': registerWasmBatchMatMul,
   'take-rows': registerWasmTakeRows,
   'transpose-2d': registerWasmTranspose2D,
   'slice-columns': registerWasmSliceColumns,
+  gemm: registerWasmGemm,
 });
 export type PatchName = keyof typeof PATCHES;
 
@@ -59,6 +60,11 @@ export function installPatches(options: PatchOptions = {}): void {
     PATCHES[name]();
     installed.add(name);
   }
+}
+
+/** Whether installPatches() registered patch `name`. */
+export function patchInstalled(name: PatchName): boolean {
+  return installed.has(name);
 }
 
 /** Throws, naming the missing call, when an op that needs patch `name` runs before installPatches(). */

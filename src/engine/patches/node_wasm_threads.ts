@@ -18,6 +18,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setGemmThreading } from './gemm/gemm_pool.ts';
+import { spawnNodeGemmWorker } from './gemm/spawn_node.ts';
+import { xnnpackThreads } from './threads.ts';
 import { checkTfjsVersion } from './version.ts';
 
 const require = createRequire(import.meta.url);
@@ -78,7 +81,8 @@ export function enableNodeWasmThreads(threads: number): void {
     return file;
   };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  setThreadsCount(threads);
+  setThreadsCount(xnnpackThreads(threads));
+  setGemmThreading(spawnNodeGemmWorker, threads);
 }
 
 /** Runs `init` (the wasm backend's initialisation) with os.cpus() reporting 2·threads cores. */

@@ -1,0 +1,144 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { gemmModuleBytes, KC } from './gemm_module.ts';
+import { setGemmThreading } from './gemm_pool.ts';
+import { gemmFor, type Gemm, type GemmOperands, type WasmHeap } from './gemm_runtime.ts';
+import { spawnNodeGemmWorker } from './spawn_node.ts';
+
+const BYTES = 4;
+
+/** A heap with a bump allocator (free is a no-op: each test's heap is thrown away). */
+function makeHeap(pages: number, shared = false, threads = 1): WasmHeap & { f32: () => Float32Array; alloc: (floats: number) => number } {
+  const memory = shared ? new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true }) : new WebAssembly.Memory({ initial: pages });
+  let top = 64;
+  const malloc = (bytes: number) => {
+    const p = top;
+    top += Math.ceil(bytes / 64) * 64;
+    if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / 65536));
+    return p;
+  };
+  return { memory, malloc, free: () => undefined, threads, f32: () => new Float32Array(memory.buffer), alloc: (floats) => malloc(floats * BYTES) };
+}
+
+/** Deterministic values in [-1, 1) (a small LCG: no test depends on Math.random). */
+function fill(f32: Float32Array, at: number, count: number, seed: number): void {
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    f32[at / BYTES + i] = s / 2 ** 31 - 1;
+  }
+}
+
+interface Case { m: number; n: number; k: number; tA: boolean; tB: boolean; bias: boolean }
+
+/** Runs one product on `heap` and returns the largest |C − reference| (float64 reference) and the guard value. */
+function check(gemm: Gemm, heap: ReturnType<typeof makeHeap>, { m, n, k, tA, tB, bias }: Case, seed = 1): { maxErr: number; guard: number; scale: number } {
+  const a = heap.alloc(m * k);
+  const b = heap.alloc(k * n);
+  const c = heap.alloc(m * n + 16);
+  const bi = heap.alloc(n);
+  let f = heap.f32();
+  fill(f, a, m * k, seed);
+  fill(f, b, k * n, seed + 1);
+  fill(f, bi, n, seed + 2);
+  f.fill(NaN, c / BYTES, c / BYTES + m * n); // every element of C must be written
+  f.fill(7, c / BYTES + m * n, c / BYTES + m * n + 16); // nothing past C may be
+  const o: GemmOperands = {
+    a, aRowStride: tA ? BYTES : k * BYTES, aKStride: tA ? m * BYTES : BYTES,
+    b, bKStride: tB ? BYTES : n * BYTES, bColStride: tB ? k * BYTES : BYTES,
+    m, n, k, c, bias: bias ? bi : 0,
+  };
+  gemm.run(o);
+  f = heap.f32();
+  const A = (r: number, i: number) => f[(a + (tA ? i * m + r : r * k + i) * BYTES) / BYTES];
+  const B = (i: number, j: number) => f[(b + (tB ? j * k + i : i * n + j) * BYTES) / BYTES];
+  let maxErr = 0;
+  for (let r = 0; r < m; r++) {
+    for (let j = 0; j < n; j++) {
+      let s = bias ? f[bi / BYTES + j] : 0;
+      for (let i = 0; i < k; i++) s += A(r, i) * B(i, j);
+      const got = f[c / BYTES + r * n + j];
+      maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
+    }
+  }
+  return { maxErr, guard: f[c / BYTES + m * n + 15], scale: Math.sqrt(k) };
+}
+
+describe('gemm module', () => {
+  it('is valid WebAssembly, shared and not', () => {
+    expect(WebAssembly.validate(gemmModuleBytes(false))).toBe(true);
+    expect(WebAssembly.validate(gemmModuleBytes(true))).toBe(true);
+  });
+
+  const heap = makeHeap(64);
+  const gemm = gemmFor(heap);
+  // Edges: M not a multiple of 4, N not of 8, K across packed blocks (KC) and not a multiple of 4.
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [5, 9, 3], [7, 13, KC + 3], [9, 17, 2 * KC + 1], [16, 24, 33]];
+  for (const [m, n, k] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        const bias = (m + n) % 2 === 1;
+        it(`[${m}, ${k}]${tA ? 'ᵀ' : ''} · [${k}, ${n}]${tB ? 'ᵀ' : ''}${bias ? ' + bias' : ''} equals a float64 reference`, () => {
+          const { maxErr, guard, scale } = check(gemm, heap, { m, n, k, tA, tB, bias });
+          expect(maxErr).toBeLessThan(1e-6 * scale * 8);
+          expect(guard).toBe(7);
+        });
+      }
+    }
+  }
+
+  it('an empty inner dimension gives the bias (or zeros)', () => {
+    const c = heap.alloc(6);
+    const bias = heap.alloc(3);
+    heap.f32().set([1, 2, 3], bias / BYTES);
+    heap.f32().fill(NaN, c / BYTES, c / BYTES + 6);
+    gemm.run({ a: 0, aRowStride: 0, aKStride: 4, b: 0, bKStride: 12, bColStride: 4, m: 2, n: 3, k: 0, c, bias });
+    expect([...heap.f32().subarray(c / BYTES, c / BYTES + 6)]).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
+  it('column sums equal a float64 reference (a tail past the last group of four)', () => {
+    const [rows, cols] = [37, 23];
+    const a = heap.alloc(rows * cols);
+    const out = heap.alloc(cols);
+    fill(heap.f32(), a, rows * cols, 9);
+    gemm.colSums(a, rows, cols, out);
+    const f = heap.f32();
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += f[a / BYTES + r * cols + j];
+      expect(f[out / BYTES + j]).toBeCloseTo(s, 5);
+    }
+  });
+});
+
+describe('gemm on worker threads (a shared heap)', () => {
+  afterAll(() => setGemmThreading(undefined, 1));
+
+  it('splits rows between the caller and a worker with the same result as one thread', async () => {
+    setGemmThreading(spawnNodeGemmWorker, 2);
+    const heap = makeHeap(256, true, 2);
+    const gemm = gemmFor(heap);
+    for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(gemm.threads).toBe(2);
+    // Large enough to be split (MIN_THREADED_FLOPS), odd sizes so that both shares have edges.
+    for (const shape of [{ m: 203, n: 77, k: 301, tA: false, tB: true, bias: true }, { m: 130, n: 64, k: 600, tA: true, tB: false, bias: false }]) {
+      const { maxErr, guard, scale } = check(gemm, heap, shape, 5);
+      expect(maxErr).toBeLessThan(1e-6 * scale * 8);
+      expect(guard).toBe(7);
+    }
+    gemm.dispose();
+  });
+
+  it('a worker that traps makes the call throw instead of hanging', async () => {
+    setGemmThreading(spawnNodeGemmWorker, 2);
+    const heap = makeHeap(16, true, 2);
+    const gemm = gemmFor(heap);
+    for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const a = heap.alloc(256 * 256);
+    // C lies past the end of the heap: every share's first store traps, the worker's included.
+    expect(() => gemm.run({ a, aRowStride: 1024, aKStride: 4, b: a, bKStride: 1024, bColStride: 4, m: 256, n: 256, k: 256, c: 2 ** 30, bias: 0 })).toThrow(/out of bounds|trapped/);
+    // The pool still serves the next call.
+    const { maxErr } = check(gemm, heap, { m: 130, n: 40, k: 300, tA: false, tB: false, bias: false }, 3);
+    expect(maxErr).toBeLessThan(1e-4);
+    gemm.dispose();
+  });
+});

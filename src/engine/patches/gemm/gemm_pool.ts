@@ -1,0 +1,124 @@
+/**
+ * Worker threads for the GEMM kernels: each runs its own instance of the same module on the same shared heap
+ * (tfjs's threaded build allocates a shared WebAssembly.Memory), so a product is split by rows with no copies.
+ *
+ * Protocol over one Int32Array on a SharedArrayBuffer:
+ *   [0] job number: the caller writes every worker's arguments, then increments it and notifies;
+ *   [1] workers done with the current job; [2] 1 when a worker's call threw; [3] workers serving;
+ *   [SLOT + 16·w ...] worker w's 12 gemm arguments.
+ * A worker that starts late still sees the job (Atomics.wait returns at once when [0] has moved). The caller
+ * blocks in Atomics.wait (the CLI's main thread, or the page's training worker: both may block).
+ *
+ * How a thread is started is the platform's (Node's worker_threads, the browser's blob: Worker), given with the
+ * thread count by setGemmThreading from its entry; without it the kernels run on the calling thread only.
+ */
+
+const SLOT = 8;
+const ARGS = 12;
+const WAIT_MS = 120_000; // a worker that never answers is an error, not a hang
+
+/** What a started worker receives. */
+export interface GemmWorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  index: number;
+}
+
+/** Starts one worker running WORKER_SOURCE's `serve(data)`; resolves once it is serving. */
+export type GemmWorkerSpawner = (source: string, data: GemmWorkerData) => { ready: Promise<void>; terminate(): void };
+
+/** The worker's whole program (plain JS, no imports): `serve` is called with GemmWorkerData. */
+export const WORKER_SOURCE = `
+function serve(d, signalReady) {
+  const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  const ctl = new Int32Array(d.control);
+  const p = ${SLOT} + 16 * d.index;
+  let seen = 0;
+  Atomics.add(ctl, 3, 1);
+  signalReady();
+  for (;;) {
+    Atomics.wait(ctl, 0, seen);
+    seen = Atomics.load(ctl, 0);
+    if (seen < 0) return;
+    try {
+      gemm(ctl[p], ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7], ctl[p + 8], ctl[p + 9], ctl[p + 10], ctl[p + 11]);
+    } catch (e) {
+      Atomics.store(ctl, 2, 1);
+    }
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  }
+}
+`;
+
+let threading: { spawn: GemmWorkerSpawner; threads: number } | undefined;
+
+/**
+ * The platform's way of starting a worker and the threads a product may use in all, the caller's included
+ * (its entry calls this before the wasm backend starts; threads < 2 or no spawner: the caller alone).
+ */
+export function setGemmThreading(spawn: GemmWorkerSpawner | undefined, threads: number): void {
+  threading = spawn && threads > 1 ? { spawn, threads } : undefined;
+}
+
+/** Threads a product may use in all (1 unless setGemmThreading asked for more). */
+export function gemmThreads(): number {
+  return threading?.threads ?? 1;
+}
+
+export interface GemmPool {
+  /** Workers serving (0 until they have started; the caller runs alone meanwhile). */
+  readonly workers: number;
+  /** Runs gemm with argsByWorker[w] on worker w, while the caller runs its own share (`own`), then waits. */
+  run(argsByWorker: readonly number[][], own: () => void): void;
+  dispose(): void;
+}
+
+/** A pool of `workers` threads over `memory`, or undefined when the platform gave no spawner. */
+export function createGemmPool(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): GemmPool | undefined {
+  const spawn = threading?.spawn;
+  if (!spawn || workers < 1) return undefined;
+  const control = new SharedArrayBuffer((SLOT + 16 * workers) * 4);
+  const ctl = new Int32Array(control);
+  const started = Array.from({ length: workers }, (_, index) => spawn(WORKER_SOURCE, { module, memory, control, index }));
+  // Counted by the workers themselves ([3]), so that a caller that never yields still sees them arrive; all
+  // or none: a pool short of a worker (one failed to start) stays at 0 and the caller keeps running alone.
+  let serving = 0;
+  let disposed = false;
+  for (const w of started) w.ready.catch(() => undefined);
+  return {
+    get workers() {
+      if (serving === 0 && !disposed && Atomics.load(ctl, 3) === workers) serving = workers;
+      return serving;
+    },
+    run(argsByWorker, own) {
+      if (argsByWorker.length !== serving || serving === 0) throw new Error(`gemm pool: ${argsByWorker.length} shares for ${serving} workers`);
+      argsByWorker.forEach((args, w) => {
+        if (args.length !== ARGS) throw new Error(`gemm pool: ${ARGS} arguments expected, got ${args.length}`);
+        ctl.set(args.map((x) => x | 0), SLOT + 16 * w);
+      });
+      Atomics.store(ctl, 1, 0);
+      Atomics.add(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      let ownError: unknown;
+      try {
+        own();
+      } catch (err) {
+        ownError = err;
+      }
+      for (let done = Atomics.load(ctl, 1); done < serving; done = Atomics.load(ctl, 1)) {
+        if (Atomics.wait(ctl, 1, done, WAIT_MS) === 'timed-out') throw new Error(`gemm pool: a worker gave no answer in ${WAIT_MS / 1000} s`);
+      }
+      if (ownError !== undefined) throw ownError;
+      if (Atomics.exchange(ctl, 2, 0) !== 0) throw new Error('gemm pool: a worker trapped (an operand outside the heap?)');
+    },
+    dispose() {
+      Atomics.store(ctl, 0, -1);
+      Atomics.notify(ctl, 0);
+      for (const w of started) w.terminate();
+      serving = 0;
+      disposed = true;
+    },
+  };
+}
