@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { columnSums } from '../ops/column_sums.ts';
 import { medianMsPair } from './testing.ts';
-import { upstreamProduct } from './wasm_gemm.ts';
+import { upstreamKernel } from './register.ts';
 
 /** op(a)·op(b) (+ bias) in float64 from the tensors' values, batch axes broadcast when one side has size 1. */
 function reference(a: tf.Tensor, b: tf.Tensor, tA: boolean, tB: boolean, bias?: tf.Tensor): number[] {
@@ -89,8 +89,21 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm gemm (BatchMatMul, _FusedMatMul
     });
   });
 
+  it('Max over the last axis (keepDims or not) equals the values; other axes and dtypes keep tfjs own kernel', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 5, 11], 0, 1, 'float32', 10);
+      const v = x.arraySync() as number[][][];
+      const want = v.map((m) => m.map((row) => Math.max(...row)));
+      expect(tf.max(x, -1).arraySync()).toEqual(want);
+      expect(tf.max(x, 2, true).shape).toEqual([3, 5, 1]);
+      expect(tf.max(x, 1).arraySync()).toEqual(v.map((m) => m[0].map((_, j) => Math.max(...m.map((row) => row[j])))));
+      expect(tf.max(x).arraySync()).toBe(Math.max(...v.flat(2)));
+      expect(tf.max(tf.tensor2d([[1, 7, 3]], [1, 3], 'int32'), 1).arraySync()).toEqual([7]);
+    });
+  });
+
   it('upstream: a batch of attention products is still several times slower on tfjs own kernel', async () => {
-    const upstream = upstreamProduct(tf.BatchMatMul)!;
+    const upstream = upstreamKernel(tf.BatchMatMul)!;
     const a = tf.randomNormal([128, 64, 32]); // [B·H, L, dh] × [B·H, dh, L]
     const b = tf.randomNormal([128, 32, 64]);
     const backend = tf.backend();
@@ -105,7 +118,7 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm gemm (BatchMatMul, _FusedMatMul
   });
 
   it('upstream: a product with a transposed operand is still much slower on tfjs own kernel', async () => {
-    const upstream = upstreamProduct(tf.BatchMatMul);
+    const upstream = upstreamKernel(tf.BatchMatMul);
     expect(upstream).toBeDefined();
     const a = tf.randomNormal([1, 512, 128]);
     const b = tf.randomNormal([1, 512, 128]);

@@ -18,6 +18,21 @@ describe('sliceColumns (every backend)', () => {
   });
 });
 
+describe('tf.split along the last axis (every backend; on wasm the row-copy SplitV)', () => {
+  it('equals the columns, with sizes, a count or -1; other axes and the gradient as tfjs', async () => {
+    const x = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [2, 2, 6]);
+    const v = (await x.array()) as number[][][];
+    const cut = (a: number, b: number) => v.map((m) => m.map((row) => row.slice(a, b)));
+    const [p, q, r] = tf.split(x, [1, -1, 2], 2);
+    expect([await p.array(), await q.array(), await r.array()]).toEqual([cut(0, 1), cut(1, 4), cut(4, 6)]);
+    expect(await tf.split(x, 3, -1)[1].array()).toEqual(cut(2, 4));
+    expect(await tf.split(tf.cast(x, 'int32'), 2, 2)[1].array()).toEqual(cut(3, 6));
+    expect(await tf.split(x, 2, 0)[1].array()).toEqual([v[1]]);
+    const g = tf.grad((t: tf.Tensor) => tf.addN(tf.split(t, [1, 2, 3], 2).map((part, i) => part.sum().mul(i + 1))))(x);
+    expect((await g.array()) as number[][][]).toEqual(v.map((m) => m.map(() => [1, 2, 2, 3, 3, 3])));
+  });
+});
+
 describe.runIf(tf.getBackend() === 'wasm')('wasm slice columns', () => {
   it('refuses columns outside the tensor', () => {
     const x = tf.zeros([2, 3]);

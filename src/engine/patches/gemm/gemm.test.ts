@@ -108,6 +108,24 @@ describe('gemm module', () => {
       expect(f[out / BYTES + j]).toBeCloseTo(s, 5);
     }
   });
+
+  it('row maxima: tails past the last group of four, short rows, NaN propagates', () => {
+    for (const [rows, cols] of [[5, 1], [3, 3], [4, 17], [2, 64]]) {
+      const a = heap.alloc(rows * cols);
+      const out = heap.alloc(rows);
+      fill(heap.f32(), a, rows * cols, rows + cols);
+      heap.f32()[a / BYTES + cols - 1] = 5; // the first row's maximum in its last column (a tail, when any)
+      gemm.rowMax(a, rows, cols, out);
+      const f = heap.f32();
+      for (let r = 0; r < rows; r++) expect(f[out / BYTES + r]).toBe(Math.max(...f.subarray(a / BYTES + r * cols, a / BYTES + (r + 1) * cols)));
+      expect(f[out / BYTES]).toBe(5);
+    }
+    const a = heap.alloc(8);
+    const out = heap.alloc(1);
+    heap.f32().set([1, 2, NaN, 3, 4, 5, 6, 7], a / BYTES);
+    gemm.rowMax(a, 1, 8, out);
+    expect(heap.f32()[out / BYTES]).toBeNaN();
+  });
 });
 
 describe('gemm on worker threads (a shared heap)', () => {

@@ -14,33 +14,17 @@
  * tiles spill, unrolling k measured slower). Relaxed SIMD's fused multiply-add measured no faster, and needs a
  * flag in Node 20: not used.
  *
- * Exports: gemm(a, sr, sk, bp, rows, n, k, c, ldc, bias, ap, scratch), packB(b, sk, sn, k, n, bp),
- * colSums(a, rows, cols, out). Pointers and strides are byte offsets into the heap.
+ * Exports: gemm(a, sr, sk, bp, rows, n, k, c, ldc, bias, ap, scratch), packB(b, sk, sn, k, n, bp), and the
+ * row-wise reductions of reductions.ts. Pointers and strides are byte offsets into the heap.
  */
-import { Code, writeModule, type WasmFunction } from './wasm_writer.ts';
+import { colSums, rowMax } from './reductions.ts';
+import { Code, forUp, locals, minU, writeModule, type WasmFunction } from './wasm_writer.ts';
 
 export const MR = 4; // rows of a C tile (one A panel)
 export const NR = 8; // columns of a C tile (one B panel)
 export const KC = 256; // inner indices per packed A block
 const NB = 32; // B panels per column block
 const F = 4; // bytes per float32
-
-/** Locals by index: parameters first, then i32 locals, then v128 locals (writeModule's order). */
-function locals(params: readonly string[], i32: readonly string[], v128: readonly string[]) {
-  const at: Record<string, number> = {};
-  [...params, ...i32, ...v128].forEach((n, i) => (at[n] = i));
-  return { at, fn: (code: Code, exportName?: string): WasmFunction => ({ exportName, params: params.length, locals: { i32: i32.length, v128: v128.length }, code }) };
-}
-
-/** `for (i = i; i < lim(); i += step) body()`, the body's branch depths relative to its own loop. */
-function forUp(c: Code, i: number, lim: (c: Code) => void, step: number | ((c: Code) => void), body: () => void): void {
-  c.block().loop();
-  c.get(i); lim(c); c.geU().brIf(1);
-  body();
-  c.get(i);
-  if (typeof step === 'number') c.i32(step); else step(c);
-  c.add().set(i).br(0).end().end();
-}
 
 const TILE = 0, PACK_A = 1, COPY = 2; // function indices, in gemmModuleBytes order
 
@@ -147,11 +131,6 @@ function packA(): WasmFunction {
     });
   });
   return L.fn(c);
-}
-
-/** Leaves min(x, y) (unsigned) on the stack. */
-function minU(c: Code, x: (c: Code) => void, y: (c: Code) => void): void {
-  x(c); y(c); x(c); y(c); c.ltU().select();
 }
 
 /** copy(src, srcStride, dst, dstStride, rows, cols): a rows × cols float block, strides in bytes. */
@@ -274,39 +253,9 @@ function packB(): WasmFunction {
   return L.fn(c, 'packB');
 }
 
-/** colSums(a, rows, cols, out): out[j] = Σ_r A[r][j] for a row-major [rows, cols] A, four columns a v128. */
-function colSums(): WasmFunction {
-  const L = locals(['a', 'rows', 'cols', 'out'], ['r', 'j', 'cols4', 'row'], []);
-  const v = L.at;
-  const c = new Code();
-  c.get(v.cols).i32(-4).and().set(v.cols4);
-  c.i32(0).set(v.j);
-  forUp(c, v.j, (c) => c.get(v.cols), 1, () => {
-    c.get(v.out).get(v.j).i32(2).shl().add().f32Const0().f32Store(0);
-  });
-  c.i32(0).set(v.r);
-  forUp(c, v.r, (c) => c.get(v.rows), 1, () => {
-    c.get(v.a).get(v.r).get(v.cols).mul().i32(2).shl().add().set(v.row);
-    c.i32(0).set(v.j);
-    forUp(c, v.j, (c) => c.get(v.cols4), 4, () => {
-      c.get(v.out).get(v.j).i32(2).shl().add();
-      c.get(v.out).get(v.j).i32(2).shl().add().v128Load(0);
-      c.get(v.row).get(v.j).i32(2).shl().add().v128Load(0);
-      c.f32x4Add().v128Store(0);
-    });
-    forUp(c, v.j, (c) => c.get(v.cols), 1, () => {
-      c.get(v.out).get(v.j).i32(2).shl().add();
-      c.get(v.out).get(v.j).i32(2).shl().add().f32Load(0);
-      c.get(v.row).get(v.j).i32(2).shl().add().f32Load(0);
-      c.f32Add().f32Store(0);
-    });
-  });
-  return L.fn(c, 'colSums');
-}
-
 /** The module's bytes; `shared` when the heap it imports is a shared memory (tfjs's threaded build). */
 export function gemmModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const functions = [tile(), packA(), copy(), gemm(), packB(), colSums()];
+  const functions = [tile(), packA(), copy(), gemm(), packB(), colSums(), rowMax()];
   return writeModule(functions, shared);
 }
 

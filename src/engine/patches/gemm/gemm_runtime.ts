@@ -40,6 +40,8 @@ export interface Gemm {
   run(o: GemmOperands): void;
   /** out[j] = Σ_r A[r][j] for the row-major [rows, cols] matrix at a (one thread: a memory-bound pass). */
   colSums(a: number, rows: number, cols: number, out: number): void;
+  /** out[r] = max_j A[r][j] for the row-major [rows, cols ≥ 1] matrix at a, NaN-propagating (one thread). */
+  rowMax(a: number, rows: number, cols: number, out: number): void;
   /** Threads a large product runs on now (1 + the workers serving). */
   readonly threads: number;
   dispose(): void;
@@ -49,6 +51,7 @@ interface Exports {
   gemm(...args: number[]): void;
   packB(b: number, sk: number, sn: number, k: number, n: number, bp: number): void;
   colSums(a: number, rows: number, cols: number, out: number): void;
+  rowMax(a: number, rows: number, cols: number, out: number): void;
 }
 
 /** Products below this many flops run on the calling thread (a wake-up costs more than they take). */
@@ -126,6 +129,7 @@ function bindGemm(heap: WasmHeap): Gemm {
   return {
     run,
     colSums: (a, rows, cols, out) => ex.colSums(a, rows, cols, out),
+    rowMax: (a, rows, cols, out) => ex.rowMax(a, rows, cols, out),
     get threads() {
       return 1 + (pool?.workers ?? 0);
     },

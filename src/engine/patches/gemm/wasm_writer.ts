@@ -97,7 +97,10 @@ export class Code {
     return this.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
   }
   f32Add(): this { return this.op(0x92); }
+  f32Max(): this { return this.op(0x97); }
   f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Max(): this { return this.simd(0xe9); }
+  f32x4Lane(lane: number): this { return this.simd(0x1f, lane); }
   f32x4Mul(): this { return this.simd(0xe6); }
 }
 
@@ -129,4 +132,26 @@ export function writeModule(functions: readonly WasmFunction[], shared: boolean)
     ...section(7, exports),
     ...section(10, vec(bodies)),
   ]);
+}
+
+/** Locals by index: parameters first, then i32 locals, then v128 locals (writeModule's order). */
+export function locals(params: readonly string[], i32: readonly string[], v128: readonly string[]) {
+  const at: Record<string, number> = {};
+  [...params, ...i32, ...v128].forEach((n, i) => (at[n] = i));
+  return { at, fn: (code: Code, exportName?: string): WasmFunction => ({ exportName, params: params.length, locals: { i32: i32.length, v128: v128.length }, code }) };
+}
+
+/** `for (i = i; i < lim(); i += step) body()`, the body's branch depths relative to its own loop. */
+export function forUp(c: Code, i: number, lim: (c: Code) => void, step: number | ((c: Code) => void), body: () => void): void {
+  c.block().loop();
+  c.get(i); lim(c); c.geU().brIf(1);
+  body();
+  c.get(i);
+  if (typeof step === 'number') c.i32(step); else step(c);
+  c.add().set(i).br(0).end().end();
+}
+
+/** Leaves min(x, y) (unsigned) on the stack. */
+export function minU(c: Code, x: (c: Code) => void, y: (c: Code) => void): void {
+  x(c); y(c); x(c); y(c); c.ltU().select();
 }
