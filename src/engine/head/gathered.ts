@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { scaleRowsScatterAdd } from '../ops/scale_rows_scatter_add.ts';
 import { scatterUpdate } from '../ops/scatter_update.ts';
 import { sliceColumns } from '../ops/slice_columns.ts';
 import { BIG, chunkedHeadOp, chunkRanges, foldChunks, headRows, headWidth, HEAD_CACHE_FLOATS, type ChunkRange, type HeadInput, type HeadOptions } from './chunks.ts';
@@ -124,10 +125,9 @@ export function gatheredHeadStats(head: HeadInput, request: GatherRequest, optio
       // a tail that is empty (≈ −BIG) has no gradient: every entry of its chunk softmax is a masked one
       const live = tf.greater(tail, -BIG / 2);
       const factor = tf.where(live, tf.mul(dTail, tf.exp(tf.sub(lse, tail))), tf.zerosLike(dTail));
-      const fromTail = tf.mul(sm, tf.reshape(factor, [p, 1]));
-      // scatterND sums duplicates (a label that is also a top-k id gets both terms)
-      const fromIds = tf.scatterND(idx, tf.reshape(tf.mul(dGathered, tf.cast(inChunk, 'float32')), [p * j]), [p, c.size + 1]);
-      return tf.add(fromTail, fromIds) as Tensor2D;
+      // softmax · factor + the ids' terms, duplicates summed (a label that is also a top-k id gets both)
+      const fromIds = tf.reshape(tf.mul(dGathered, tf.cast(inChunk, 'float32')), [p * j]) as Tensor1D;
+      return scaleRowsScatterAdd(sm, factor as Tensor1D, idx, fromIds);
     },
   ) as Tensor2D;
 

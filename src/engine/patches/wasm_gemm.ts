@@ -123,13 +123,42 @@ function lastAxisMax(args: MatMulArgs): tf.TensorInfo | undefined {
   return out;
 }
 
+export const SCALE_ROWS_SCATTER_ADD = 'DistillScaleRowsScatterAdd';
+
+/**
+ * 'DistillScaleRowsScatterAdd': out [P, W] = x ⊙ factor[:, None] + scatterND(indices, updates, [P, W]), for
+ * float32 x [P, W], factor [P], updates [N] and int32 (row, column) indices [N, 2], duplicates summed. One
+ * pass over x where tfjs takes three (Multiply, a dense ScatterNd, Add: ≈ 15 ms each at [2048, 8193]).
+ */
+function scaleRowsScatterAdd(args: MatMulArgs): tf.TensorInfo {
+  const { x, factor, indices, updates } = args.inputs as Record<string, tf.TensorInfo>;
+  const [p, w] = x.shape;
+  const n = updates.shape[0];
+  const ok = x.dtype === 'float32' && factor.dtype === 'float32' && updates.dtype === 'float32' && indices.dtype === 'int32'
+    && x.shape.length === 2 && factor.shape.join() === `${p}` && updates.shape.length === 1 && indices.shape.join() === `${n},2`;
+  if (!ok) throw new Error(`${SCALE_ROWS_SCATTER_ADD}: expected float32 x [P, W], factor [P], updates [N], int32 indices [N, 2]; got ${[x, factor, indices, updates].map((t) => `${t.dtype} [${t.shape}]`).join(', ')}`);
+  const backend = args.backend;
+  const pairs = (backend as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Int32Array }).typedArrayFromHeap(indices);
+  for (let i = 0; i < n; i++) {
+    const [r, c] = [pairs[2 * i], pairs[2 * i + 1]];
+    if (!(r >= 0 && r < p && c >= 0 && c < w)) throw new Error(`${SCALE_ROWS_SCATTER_ADD}: index (${r}, ${c}) outside [${p}, ${w}]`);
+  }
+  const out = (backend as unknown as WasmInternals).makeOutput([p, w], 'float32');
+  if (p > 0 && w > 0) {
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+    wasmGemm(backend).scaleRowsScatterAdd(at(x), p, w, at(factor), at(out), at(indices), at(updates), n);
+  }
+  return out;
+}
+
 /**
  * Sends the wasm backend's BatchMatMul and _FusedMatMul through the GEMM and its last-axis Max through
- * rowMax, and adds DistillColumnSums (idempotent).
+ * rowMax, and adds DistillColumnSums and DistillScaleRowsScatterAdd (idempotent).
  */
 export function registerWasmGemm(): void {
   overrideWasmKernel<MatMulArgs>(tf.BatchMatMul, (args) => product(args, false));
   overrideWasmKernel<MatMulArgs>(tf._FusedMatMul, (args) => product(args, true));
   overrideWasmKernel<MatMulArgs>(tf.Max, lastAxisMax);
   registerWasmKernelOnce(COLUMN_SUMS, columnSums);
+  registerWasmKernelOnce(SCALE_ROWS_SCATTER_ADD, scaleRowsScatterAdd);
 }

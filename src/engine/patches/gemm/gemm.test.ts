@@ -146,6 +146,33 @@ describe('gemm on worker threads (a shared heap)', () => {
     gemm.dispose();
   });
 
+  it('row passes split over the worker too: row maxima and scaled rows plus a scatter-add', async () => {
+    setGemmThreading(spawnNodeGemmWorker, 2);
+    const heap = makeHeap(256, true, 2);
+    const gemm = gemmFor(heap);
+    for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const [rows, cols] = [301, 1001]; // ≥ MIN_THREADED_FLOATS, odd sizes
+    const [a, out, factor, maxes] = [heap.alloc(rows * cols), heap.alloc(rows * cols), heap.alloc(rows), heap.alloc(rows)];
+    const [pairs, values] = [heap.alloc(6), heap.alloc(3)];
+    fill(heap.f32(), a, rows * cols, 11);
+    fill(heap.f32(), factor, rows, 12);
+    new Int32Array(heap.memory.buffer, pairs, 6).set([300, 1000, 0, 0, 300, 1000]);
+    heap.f32().set([1, 2, 3], values / BYTES);
+    gemm.rowMax(a, rows, cols, maxes);
+    gemm.scaleRowsScatterAdd(a, rows, cols, factor, out, pairs, values, 3);
+    const f = heap.f32();
+    const A = (r: number, j: number) => f[a / BYTES + r * cols + j];
+    for (const r of [0, 150, 151, 300]) {
+      let m = -Infinity;
+      for (let j = 0; j < cols; j++) m = Math.max(m, A(r, j));
+      expect(f[maxes / BYTES + r]).toBe(m);
+      for (const j of [1, 500, 999]) expect(f[out / BYTES + r * cols + j]).toBe(Math.fround(A(r, j) * f[factor / BYTES + r]));
+    }
+    expect(f[out / BYTES]).toBeCloseTo(A(0, 0) * f[factor / BYTES] + 2, 5);
+    expect(f[out / BYTES + rows * cols - 1]).toBeCloseTo(A(300, 1000) * f[factor / BYTES + 300] + 4, 5);
+    gemm.dispose();
+  });
+
   it('a worker that traps makes the call throw instead of hanging', async () => {
     setGemmThreading(spawnNodeGemmWorker, 2);
     const heap = makeHeap(16, true, 2);

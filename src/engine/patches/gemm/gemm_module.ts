@@ -17,7 +17,7 @@
  * Exports: gemm(a, sr, sk, bp, rows, n, k, c, ldc, bias, ap, scratch), packB(b, sk, sn, k, n, bp), and the
  * row-wise reductions of reductions.ts. Pointers and strides are byte offsets into the heap.
  */
-import { colSums, rowMax } from './reductions.ts';
+import { colSums, rowMax, scaleRows, scatterAdd } from './reductions.ts';
 import { Code, forUp, locals, minU, writeModule, type WasmFunction } from './wasm_writer.ts';
 
 export const MR = 4; // rows of a C tile (one A panel)
@@ -255,7 +255,7 @@ function packB(): WasmFunction {
 
 /** The module's bytes; `shared` when the heap it imports is a shared memory (tfjs's threaded build). */
 export function gemmModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const functions = [tile(), packA(), copy(), gemm(), packB(), colSums(), rowMax()];
+  const functions = [tile(), packA(), copy(), gemm(), packB(), colSums(), rowMax(), scaleRows(), scatterAdd()];
   return writeModule(functions, shared);
 }
 

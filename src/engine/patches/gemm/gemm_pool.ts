@@ -5,7 +5,7 @@
  * Protocol over one Int32Array on a SharedArrayBuffer:
  *   [0] job number: the caller writes every worker's arguments, then increments it and notifies;
  *   [1] workers done with the current job; [2] 1 when a worker's call threw; [3] workers serving;
- *   [SLOT + 16·w ...] worker w's 12 gemm arguments.
+ *   [SLOT + 16·w] the export worker w runs (an index into KERNELS), [SLOT + 16·w + 1 ...] its ≤ 12 arguments.
  * A worker that starts late still sees the job (Atomics.wait returns at once when [0] has moved). The caller
  * blocks in Atomics.wait (the CLI's main thread, or the page's training worker: both may block).
  *
@@ -15,6 +15,16 @@
 
 const SLOT = 8;
 const ARGS = 12;
+
+/** The module's exports a worker can run, by index (each takes ≤ ARGS i32 arguments, extra ones ignored). */
+export const KERNELS = ['gemm', 'rowMax', 'scaleRows'] as const;
+export type KernelName = (typeof KERNELS)[number];
+
+/** One worker's share of a job: which export, with which arguments. */
+export interface Share {
+  kernel: KernelName;
+  args: readonly number[];
+}
 const WAIT_MS = 120_000; // a worker that never answers is an error, not a hang
 
 /** What a started worker receives. */
@@ -31,7 +41,8 @@ export type GemmWorkerSpawner = (source: string, data: GemmWorkerData) => { read
 /** The worker's whole program (plain JS, no imports): `serve` is called with GemmWorkerData. */
 export const WORKER_SOURCE = `
 function serve(d, signalReady) {
-  const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+  const kernels = [${KERNELS.map((k) => `ex.${k}`).join(', ')}];
   const ctl = new Int32Array(d.control);
   const p = ${SLOT} + 16 * d.index;
   let seen = 0;
@@ -42,7 +53,7 @@ function serve(d, signalReady) {
     seen = Atomics.load(ctl, 0);
     if (seen < 0) return;
     try {
-      gemm(ctl[p], ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7], ctl[p + 8], ctl[p + 9], ctl[p + 10], ctl[p + 11]);
+      kernels[ctl[p]](ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7], ctl[p + 8], ctl[p + 9], ctl[p + 10], ctl[p + 11], ctl[p + 12]);
     } catch (e) {
       Atomics.store(ctl, 2, 1);
     }
@@ -70,8 +81,8 @@ export function gemmThreads(): number {
 export interface GemmPool {
   /** Workers serving (0 until they have started; the caller runs alone meanwhile). */
   readonly workers: number;
-  /** Runs gemm with argsByWorker[w] on worker w, while the caller runs its own share (`own`), then waits. */
-  run(argsByWorker: readonly number[][], own: () => void): void;
+  /** Runs shares[w] on worker w while the caller runs its own share (`own`), then waits for all. */
+  run(shares: readonly Share[], own: () => void): void;
   dispose(): void;
 }
 
@@ -92,11 +103,12 @@ export function createGemmPool(module: WebAssembly.Module, memory: WebAssembly.M
       if (serving === 0 && !disposed && Atomics.load(ctl, 3) === workers) serving = workers;
       return serving;
     },
-    run(argsByWorker, own) {
-      if (argsByWorker.length !== serving || serving === 0) throw new Error(`gemm pool: ${argsByWorker.length} shares for ${serving} workers`);
-      argsByWorker.forEach((args, w) => {
-        if (args.length !== ARGS) throw new Error(`gemm pool: ${ARGS} arguments expected, got ${args.length}`);
-        ctl.set(args.map((x) => x | 0), SLOT + 16 * w);
+    run(shares, own) {
+      if (shares.length !== serving || serving === 0) throw new Error(`gemm pool: ${shares.length} shares for ${serving} workers`);
+      shares.forEach(({ kernel, args }, w) => {
+        if (args.length > ARGS) throw new Error(`gemm pool: at most ${ARGS} arguments, got ${args.length}`);
+        ctl[SLOT + 16 * w] = KERNELS.indexOf(kernel);
+        ctl.set(args.map((x) => x | 0), SLOT + 16 * w + 1);
       });
       Atomics.store(ctl, 1, 0);
       Atomics.add(ctl, 0, 1);

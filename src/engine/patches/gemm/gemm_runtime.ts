@@ -6,7 +6,7 @@
  * scratch and writes its own rows of C; shares are whole 4-row panels, so no two threads touch one tile.
  */
 import { gemmModuleBytes, MR, NR, packedABytes, packedBBytes } from './gemm_module.ts';
-import { createGemmPool, type GemmPool } from './gemm_pool.ts';
+import { createGemmPool, type GemmPool, type KernelName } from './gemm_pool.ts';
 
 /** The heap the operands live in and its allocator (tfjs-backend-wasm's Emscripten malloc). */
 export interface WasmHeap {
@@ -40,8 +40,13 @@ export interface Gemm {
   run(o: GemmOperands): void;
   /** out[j] = Σ_r A[r][j] for the row-major [rows, cols] matrix at a (one thread: a memory-bound pass). */
   colSums(a: number, rows: number, cols: number, out: number): void;
-  /** out[r] = max_j A[r][j] for the row-major [rows, cols ≥ 1] matrix at a, NaN-propagating (one thread). */
+  /** out[r] = max_j A[r][j] for the row-major [rows, cols ≥ 1] matrix at a, NaN-propagating. */
   rowMax(a: number, rows: number, cols: number, out: number): void;
+  /**
+   * out = A ⊙ factor[r] (row r scaled by factor[r]) + Σ_i values[i] at (row_i, col_i), for the row-major
+   * [rows, cols] A at a; pairs are n (row, col) int32 pairs inside it. The LM head's gradient in one pass.
+   */
+  scaleRowsScatterAdd(a: number, rows: number, cols: number, factor: number, out: number, pairs: number, values: number, n: number): void;
   /** Threads a large product runs on now (1 + the workers serving). */
   readonly threads: number;
   dispose(): void;
@@ -51,11 +56,13 @@ interface Exports {
   gemm(...args: number[]): void;
   packB(b: number, sk: number, sn: number, k: number, n: number, bp: number): void;
   colSums(a: number, rows: number, cols: number, out: number): void;
-  rowMax(a: number, rows: number, cols: number, out: number): void;
+  scatterAdd(out: number, cols: number, pairs: number, values: number, n: number): void;
+  [name: string]: (...args: number[]) => void;
 }
 
-/** Products below this many flops run on the calling thread (a wake-up costs more than they take). */
+/** Products below this many flops, or row passes below this many floats, run on the calling thread alone. */
 const MIN_THREADED_FLOPS = 1 << 22;
+const MIN_THREADED_FLOATS = 1 << 18;
 const BYTES = 4;
 const TILE_BYTES = MR * NR * BYTES;
 
@@ -76,6 +83,22 @@ function bindGemm(heap: WasmHeap): Gemm {
   const module = new WebAssembly.Module(gemmModuleBytes(shared));
   const ex = new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports as unknown as Exports;
   const pool: GemmPool | undefined = shared && heap.threads > 1 ? createGemmPool(module, heap.memory, heap.threads - 1) : undefined;
+
+  /**
+   * Runs `kernel` over rows [0, rows), split in runs of whole `align`-row groups between the caller and the
+   * pool's workers when `threaded`; argsFor(r0, count) gives a share's arguments.
+   */
+  function splitRows(kernel: KernelName, rows: number, align: number, threaded: boolean, argsFor: (r0: number, count: number) => number[]): void {
+    const workers = pool && threaded ? pool.workers : 0;
+    const per = Math.ceil(Math.ceil(rows / align) / (workers + 1)) * align;
+    const shares = Array.from({ length: workers + 1 }, (_, s) => {
+      const r0 = Math.min(rows, s * per);
+      return argsFor(r0, Math.min(per, rows - r0));
+    });
+    const own = () => ex[kernel](...shares[0]);
+    if (workers > 0) pool!.run(shares.slice(1).map((args) => ({ kernel, args })), own);
+    else own();
+  }
 
   function fillBias(o: GemmOperands): void {
     const out = new Float32Array(heap.memory.buffer, o.c, o.m * o.n);
@@ -108,19 +131,11 @@ function bindGemm(heap: WasmHeap): Gemm {
         dst.set(new Float32Array(heap.memory.buffer, o.bias, o.n));
       }
       ex.packB(o.b, o.bKStride, o.bColStride, o.k, o.n, bp);
-      const workers = pool && 2 * o.m * o.n * o.k >= MIN_THREADED_FLOPS ? pool.workers : 0;
-      const panels = Math.ceil(o.m / MR);
-      const rowsPerShare = Math.ceil(panels / (workers + 1)) * MR;
-      const shares = Array.from({ length: workers + 1 }, (_, s) => {
-        const r0 = Math.min(o.m, s * rowsPerShare);
-        const rows = Math.min(rowsPerShare, o.m - r0);
+      splitRows('gemm', o.m, MR, 2 * o.m * o.n * o.k >= MIN_THREADED_FLOPS, (r0, rows) => {
         const ap = alloc(packedABytes(Math.max(rows, 1)));
         const scratch = alloc(TILE_BYTES);
         return [o.a + r0 * o.aRowStride, o.aRowStride, o.aKStride, bp, rows, o.n, o.k, o.c + r0 * o.n * BYTES, o.n * BYTES, biasPadded, ap, scratch];
       });
-      const own = () => ex.gemm(...shares[0]);
-      if (workers > 0) pool!.run(shares.slice(1), own);
-      else own();
     } finally {
       for (const p of allocated) heap.free(p);
     }
@@ -129,7 +144,12 @@ function bindGemm(heap: WasmHeap): Gemm {
   return {
     run,
     colSums: (a, rows, cols, out) => ex.colSums(a, rows, cols, out),
-    rowMax: (a, rows, cols, out) => ex.rowMax(a, rows, cols, out),
+    rowMax: (a, rows, cols, out) => splitRows('rowMax', rows, 1, rows * cols >= MIN_THREADED_FLOATS, (r0, n) => [a + r0 * cols * BYTES, n, cols, out + r0 * BYTES]),
+    scaleRowsScatterAdd(a, rows, cols, factor, out, pairs, values, n) {
+      const rowBytes = cols * BYTES;
+      splitRows('scaleRows', rows, 1, rows * cols >= MIN_THREADED_FLOATS, (r0, count) => [a + r0 * rowBytes, count, cols, factor + r0 * BYTES, out + r0 * rowBytes]);
+      ex.scatterAdd(out, cols, pairs, values, n);
+    },
     get threads() {
       return 1 + (pool?.workers ?? 0);
     },

@@ -84,6 +84,7 @@ export class Code {
   br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
   brIf(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
   call(fn: number): this { return this.op(0x10, ...uleb(fn)); }
+  i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   f32Const0(): this { return this.op(0x43, 0, 0, 0, 0); }
@@ -98,6 +99,7 @@ export class Code {
   }
   f32Add(): this { return this.op(0x92); }
   f32Max(): this { return this.op(0x97); }
+  f32Mul(): this { return this.op(0x94); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Max(): this { return this.simd(0xe9); }
   f32x4Lane(lane: number): this { return this.simd(0x1f, lane); }

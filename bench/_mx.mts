@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import { installPatches } from '../src/engine/patches/index.ts';
+import { upstreamKernel } from '../src/engine/patches/register.ts';
+import { selectNodeBackend } from '../src/cli/node_runtime.ts';
+installPatches();
+await selectNodeBackend('wasm');
+const x = tf.randomNormal([2048, 8193]);
+const time = (name: string, f: () => void) => { f(); const t0 = performance.now(); for (let i = 0; i < 10; i++) f(); console.log(name, ((performance.now() - t0) / 10).toFixed(2), 'ms'); };
+time('ours max', () => tf.max(x, 1).dispose());
+const up = upstreamKernel('Max')!;
+time('upstream max', () => { const o = up({ inputs: { x }, backend: tf.backend(), attrs: { reductionIndices: [1], keepDims: false } }) as tf.TensorInfo; tf.backend().disposeData(o.dataId); });
+time('sum', () => tf.sum(x, 1).dispose());
+time('softmax', () => tf.softmax(x).dispose());
+process.exit(0);
