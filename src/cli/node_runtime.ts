@@ -18,6 +18,7 @@ import {
 } from '../engine/backend_rule.ts';
 import type { BackendName } from '../engine/config/config.ts';
 import { busyCores } from './busy_cores.ts';
+import { enableNodeRelaxedSimd } from '../engine/patches/node_relaxed_simd.ts';
 import { defaultWasmThreads, enableNodeWasmThreads, wasmThreadsFromEnv, withCoreCount } from '../engine/patches/node_wasm_threads.ts';
 
 const require = createRequire(import.meta.url);
@@ -90,6 +91,7 @@ export interface NodeBackendOptions {
  */
 export async function selectNodeBackend(preference: BackendName, options: NodeBackendOptions = {}): Promise<BackendChoice> {
   const wasmPaths = nodeWasmPaths();
+  enableNodeRelaxedSimd(); // the wasm GEMM's fused multiply-add (engine/patches/node_relaxed_simd.ts)
   if (preference === 'webgl') throw new Error('webgl exists only in a browser; use auto, webgpu, wasm or cpu');
   // Threaded wasm (engine/patches/node_wasm_threads.ts): DISTILL_WASM_THREADS=N, else on cores idle right now.
   const threads = wasmThreadsFromEnv() || (preference === 'wasm' || preference === 'auto' ? defaultWasmThreads(os.availableParallelism(), await busyCores()) : 1);

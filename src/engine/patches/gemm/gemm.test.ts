@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { gemmModuleBytes, KC } from './gemm_module.ts';
+import { gemmModuleBytes, KC, packedABytes, packedBBytes, relaxedSimdSupported } from './gemm_module.ts';
 import { setGemmThreading } from './gemm_pool.ts';
 import { gemmFor, type Gemm, type GemmOperands, type WasmHeap } from './gemm_runtime.ts';
 import { spawnNodeGemmWorker } from './spawn_node.ts';
@@ -64,9 +64,28 @@ function check(gemm: Gemm, heap: ReturnType<typeof makeHeap>, { m, n, k, tA, tB,
 }
 
 describe('gemm module', () => {
-  it('is valid WebAssembly, shared and not', () => {
+  it('is valid WebAssembly, shared and not, with relaxed SIMD where the engine has it (Node: the test setup turns it on)', () => {
     expect(WebAssembly.validate(gemmModuleBytes(false))).toBe(true);
     expect(WebAssembly.validate(gemmModuleBytes(true))).toBe(true);
+    expect(relaxedSimdSupported()).toBe(true);
+    expect(WebAssembly.validate(gemmModuleBytes(true, true))).toBe(true);
+  });
+
+  it('the fused multiply-add tile and the plain one agree (the runtime uses the first here)', () => {
+    const h = makeHeap(64);
+    const [m, n, k] = [13, 21, 300];
+    const [a, b, bp, ap, scratch, c1, c2] = [h.alloc(m * k), h.alloc(k * n), h.malloc(packedBBytes(k, n)), h.malloc(packedABytes(m)), h.alloc(32), h.alloc(m * n), h.alloc(m * n)];
+    fill(h.f32(), a, m * k, 21);
+    fill(h.f32(), b, k * n, 22);
+    const run = (fma: boolean, c: number) => {
+      const ex = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(false, fma)), { env: { memory: h.memory } }).exports as Record<string, (...x: number[]) => void>;
+      ex.packB(b, n * BYTES, BYTES, k, n, bp);
+      ex.gemm(a, k * BYTES, BYTES, bp, m, n, k, c, n * BYTES, 0, ap, scratch);
+    };
+    run(true, c1);
+    run(false, c2);
+    const f = h.f32();
+    for (let i = 0; i < m * n; i++) expect(Math.abs(f[c1 / BYTES + i] - f[c2 / BYTES + i])).toBeLessThan(1e-5);
   });
 
   const heap = makeHeap(64);

@@ -10,9 +10,10 @@
  *
  * Why not tfjs's XNNPACK: on the 2-core bench machine its wasm GEMM ran the LM head's three products at
  * 13–25 GFLOP/s on two threads, and an operand transposed by flag falls onto a 1.3 GFLOP/s loop. This 4 × 8
- * tile measured ≈ 25 GFLOP/s on one thread (V8's code for it: 8 mul + 8 add + 6 loads a k, no spills; larger
- * tiles spill, unrolling k measured slower). Relaxed SIMD's fused multiply-add measured no faster, and needs a
- * flag in Node 20: not used.
+ * tile measured ≈ 20–25 GFLOP/s on one thread (V8's code for it: 8 mul + 8 add + 6 loads a k, no spills;
+ * larger tiles spill, unrolling k measured slower), and ≈ 30 % more with relaxed SIMD's f32x4.relaxed_madd
+ * (8 fused multiply-adds a k), used wherever the engine validates it (Chromium ≥ 114; Node 20 behind
+ * --experimental-wasm-relaxed-simd, which node_relaxed_simd.ts turns on).
  *
  * Exports: gemm(a, sr, sk, bp, rows, n, k, c, ldc, bias, ap, scratch), packB(b, sk, sn, k, n, bp), and the
  * row-wise reductions of reductions.ts. Pointers and strides are byte offsets into the heap.
@@ -47,8 +48,11 @@ function transpose4(c: Code, rows: readonly number[], tmp: readonly number[], be
   });
 }
 
-/** tile(ap, bp, kc, c, ldc, src, srcStride, load): the 4 × 8 C tile at c = (load ? tile at src : 0) + Ap·Bp. */
-function tile(): WasmFunction {
+/**
+ * tile(ap, bp, kc, c, ldc, src, srcStride, load): the 4 × 8 C tile at c = (load ? tile at src : 0) + Ap·Bp,
+ * its multiply-adds relaxed SIMD's f32x4.relaxed_madd when `fma` (one instruction, fused on x86 with FMA3).
+ */
+function tile(fma: boolean): WasmFunction {
   const acc = Array.from({ length: 2 * MR }, (_, i) => `acc${i}`);
   const L = locals(['ap', 'bp', 'kc', 'c', 'ldc', 'src', 'srcStride', 'load'], ['end', 'cc'], [...acc, 'b0', 'b1', 'av']);
   const v = L.at;
@@ -69,7 +73,8 @@ function tile(): WasmFunction {
     c.get(v.ap).v128Splat32(F * r).set(v.av);
     for (const [h, b] of [[0, v.b0], [1, v.b1]] as const) {
       const a = v[`acc${2 * r + h}`];
-      c.get(a).get(v.av).get(b).f32x4Mul().f32x4Add().set(a);
+      if (fma) c.get(v.av).get(b).get(a).f32x4RelaxedMadd().set(a); // acc += av · b, fused where the CPU has FMA
+      else c.get(a).get(v.av).get(b).f32x4Mul().f32x4Add().set(a);
     }
   }
   c.get(v.ap).i32(MR * F).add().set(v.ap);
@@ -253,11 +258,25 @@ function packB(): WasmFunction {
   return L.fn(c, 'packB');
 }
 
-/** The module's bytes; `shared` when the heap it imports is a shared memory (tfjs's threaded build). */
-export function gemmModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const functions = [tile(), packA(), copy(), gemm(), packB(), colSums(), rowMax(), scaleRows(), scatterAdd()];
+/**
+ * The module's bytes; `shared` when the heap it imports is a shared memory (tfjs's threaded build), `fma` to use
+ * relaxed SIMD's multiply-add (relaxedSimdSupported()).
+ */
+export function gemmModuleBytes(shared: boolean, fma = false): Uint8Array<ArrayBuffer> {
+  const functions = [tile(fma), packA(), copy(), gemm(), packB(), colSums(), rowMax(), scaleRows(), scatterAdd()];
   return writeModule(functions, shared);
 }
+
+/** Whether this engine accepts relaxed SIMD (checked once, on a one-instruction module). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    const c = new Code();
+    const probe = c.get(0).get(0).get(0).f32x4RelaxedMadd().set(0);
+    relaxed = WebAssembly.validate(writeModule([{ params: 0, locals: { i32: 0, v128: 1 }, code: probe }], false));
+  }
+  return relaxed;
+}
+let relaxed: boolean | undefined;
 
 /** Bytes of packed A one call of gemm needs for `rows` rows. */
 export function packedABytes(rows: number): number {

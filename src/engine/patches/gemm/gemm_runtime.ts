@@ -5,7 +5,7 @@
  * Per call: B is packed once (packB, by the caller), then every share packs its own A blocks into its own
  * scratch and writes its own rows of C; shares are whole 4-row panels, so no two threads touch one tile.
  */
-import { gemmModuleBytes, MR, NR, packedABytes, packedBBytes } from './gemm_module.ts';
+import { gemmModuleBytes, MR, NR, packedABytes, packedBBytes, relaxedSimdSupported } from './gemm_module.ts';
 import { createGemmPool, type GemmPool, type KernelName } from './gemm_pool.ts';
 
 /** The heap the operands live in and its allocator (tfjs-backend-wasm's Emscripten malloc). */
@@ -80,7 +80,7 @@ export function gemmFor(heap: WasmHeap): Gemm {
 
 function bindGemm(heap: WasmHeap): Gemm {
   const shared = typeof SharedArrayBuffer !== 'undefined' && heap.memory.buffer instanceof SharedArrayBuffer;
-  const module = new WebAssembly.Module(gemmModuleBytes(shared));
+  const module = new WebAssembly.Module(gemmModuleBytes(shared, relaxedSimdSupported()));
   const ex = new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports as unknown as Exports;
   const pool: GemmPool | undefined = shared && heap.threads > 1 ? createGemmPool(module, heap.memory, heap.threads - 1) : undefined;
 

@@ -101,6 +101,7 @@ export class Code {
   f32Max(): this { return this.op(0x97); }
   f32Mul(): this { return this.op(0x94); }
   f32x4Add(): this { return this.simd(0xe4); }
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
   f32x4Max(): this { return this.simd(0xe9); }
   f32x4Lane(lane: number): this { return this.simd(0x1f, lane); }
   f32x4Mul(): this { return this.simd(0xe6); }
