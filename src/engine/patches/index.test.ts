@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { installPatches, PATCHED_TFJS_VERSION, requirePatch, TfjsVersionError, tfjsVersions } from './index.ts';
+import { xnnpackThreads } from './threads.ts';
 import { COLUMN_SUMS } from './wasm_gemm.ts';
 
 describe('installPatches', () => {
@@ -11,6 +12,10 @@ describe('installPatches', () => {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
     expect(() => requirePatch('gemm')).not.toThrow();
+  });
+  it('with the GEMM installed, XNNPACK gets one thread of those asked for (the GEMM takes them: threads.ts)', () => {
+    expect(xnnpackThreads(4)).toBe(1);
+    expect(xnnpackThreads(1)).toBe(1);
   });
   it('stops loudly on another tfjs version, saying what to re-check', () => {
     const versions = { 'tfjs-core': '4.23.0', 'tfjs-backend-wasm': '4.22.0' };

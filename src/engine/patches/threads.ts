@@ -6,12 +6,15 @@
  * XNNPACK 1 ≈ 950. XNNPACK's idle threads spin before they sleep and take the core the GEMM's worker needs.
  */
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { gemmThreads } from './gemm/gemm_pool.ts';
+import { callerCanBlock, gemmThreads } from './gemm/gemm_pool.ts';
 import { patchInstalled } from './index.ts';
 
-/** Threads for tfjs's own XNNPACK pool when `threads` are asked for in all. */
+/**
+ * Threads for tfjs's own XNNPACK pool when `threads` are asked for in all: 1 when the GEMM's pool can serve
+ * (installed, and the caller may block: not a page's main thread), else all of them.
+ */
 export function xnnpackThreads(threads: number): number {
-  return patchInstalled('gemm') ? 1 : threads;
+  return patchInstalled('gemm') && callerCanBlock() ? 1 : threads;
 }
 
 /** Threads the wasm backend's products run on now: the GEMM's (when installed) or XNNPACK's. */

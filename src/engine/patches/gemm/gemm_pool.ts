@@ -73,9 +73,26 @@ export function setGemmThreading(spawn: GemmWorkerSpawner | undefined, threads: 
   threading = spawn && threads > 1 ? { spawn, threads } : undefined;
 }
 
-/** Threads a product may use in all (1 unless setGemmThreading asked for more). */
+/**
+ * Whether this thread may block in Atomics.wait, as the caller of a pooled job does: Node's threads and
+ * browser workers may; a browser page's main thread may not (the bench's in-page peers run there).
+ */
+export function callerCanBlock(): boolean {
+  if (canBlock === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0); // 'not-equal' at once where allowed
+      canBlock = true;
+    } catch {
+      canBlock = false;
+    }
+  }
+  return canBlock;
+}
+let canBlock: boolean | undefined;
+
+/** Threads a product may use in all (1 unless setGemmThreading asked for more and the caller may block). */
 export function gemmThreads(): number {
-  return threading?.threads ?? 1;
+  return threading && callerCanBlock() ? threading.threads : 1;
 }
 
 export interface GemmPool {
@@ -89,7 +106,7 @@ export interface GemmPool {
 /** A pool of `workers` threads over `memory`, or undefined when the platform gave no spawner. */
 export function createGemmPool(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): GemmPool | undefined {
   const spawn = threading?.spawn;
-  if (!spawn || workers < 1) return undefined;
+  if (!spawn || workers < 1 || !callerCanBlock()) return undefined;
   const control = new SharedArrayBuffer((SLOT + 16 * workers) * 4);
   const ctl = new Int32Array(control);
   const started = Array.from({ length: workers }, (_, index) => spawn(WORKER_SOURCE, { module, memory, control, index }));
