@@ -5,7 +5,9 @@
  * feature flags at validation; the flag is process-wide, worker threads included). Node entries only.
  */
 import v8 from 'node:v8';
+import { probeRelaxedSimd } from './gemm/gemm_module.ts';
 
+/** Turns the flag on where relaxed SIMD is not validated yet (a Node that has it on by default is left alone). */
 export function enableNodeRelaxedSimd(): void {
-  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (!probeRelaxedSimd()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 }

@@ -56,9 +56,16 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm gemm (BatchMatMul, _FusedMatMul
       const a = tf.randomNormal([3, 6, 10], 0, 1, 'float32', 1);
       const b = tf.randomNormal([1, 10, 7], 0, 1, 'float32', 2);
       expectClose(tf.matMul(a, b), reference(a, b, false, false), [3, 6, 7]);
+      // Batch axes of different ranks broadcast as tfjs's own kernel does: [3] with [1, 1] → [1, 3].
+      const a3 = tf.randomNormal([3, 6, 10], 0, 1, 'float32', 11);
+      const b4 = tf.randomNormal([1, 1, 10, 7], 0, 1, 'float32', 12);
+      expectClose(tf.matMul(a3, b4), reference(a3, b4, false, false), [1, 3, 6, 7]);
+      const a1 = tf.randomNormal([1, 1, 6, 10], 0, 1, 'float32', 13);
+      const b3 = tf.randomNormal([3, 10, 7], 0, 1, 'float32', 14);
+      expectClose(tf.matMul(a1, b3), reference(a1, b3, false, false), [1, 3, 6, 7]);
       const a4 = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 3);
-      const b4 = tf.randomNormal([2, 3, 6, 5], 0, 1, 'float32', 4);
-      expectClose(tf.matMul(a4, b4, true, true), reference(a4, b4, true, true), [2, 3, 4, 6]);
+      const b4b = tf.randomNormal([2, 3, 6, 5], 0, 1, 'float32', 4);
+      expectClose(tf.matMul(a4, b4b, true, true), reference(a4, b4b, true, true), [2, 3, 4, 6]);
     });
   });
 

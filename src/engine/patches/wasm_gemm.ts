@@ -70,7 +70,7 @@ function product(args: MatMulArgs, fused: boolean): tf.TensorInfo | undefined {
   if (bias && (bias.dtype !== 'float32' || size(bias.shape) !== n || bias.shape.slice(0, -1).some((d) => d !== 1))) return undefined;
   const backend = args.backend;
   const batch = Math.max(ba, bb);
-  const lead = ba >= bb && leadA.length >= leadB.length ? leadA : leadB;
+  const lead = tf.backend_util.assertAndGetBroadcastShape(leadA, leadB); // one side's batch is 1, or both equal
   const out = (backend as unknown as WasmInternals).makeOutput([...lead, m, n], 'float32');
   const gemm = wasmGemm(backend);
   const aOff = heapOffset(backend, a);

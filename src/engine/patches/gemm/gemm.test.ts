@@ -91,7 +91,7 @@ describe('gemm module', () => {
   const heap = makeHeap(64);
   const gemm = gemmFor(heap);
   // Edges: M not a multiple of 4, N not of 8, K across packed blocks (KC) and not a multiple of 4.
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [5, 9, 3], [7, 13, KC + 3], [9, 17, 2 * KC + 1], [16, 24, 33]];
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [5, 9, 3], [7, 13, KC + 3], [9, 17, 2 * KC + 1], [16, 24, 33], [6, 263, 40]]; // 263 columns: a second block of 32 panels
   for (const [m, n, k] of shapes) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
@@ -192,16 +192,29 @@ describe('gemm on worker threads (a shared heap)', () => {
     gemm.dispose();
   });
 
-  it('a worker that traps makes the call throw instead of hanging', async () => {
+  it('a worker that traps makes the call throw instead of hanging, and the next call runs clean', async () => {
     setGemmThreading(spawnNodeGemmWorker, 2);
-    const heap = makeHeap(16, true, 2);
+    // A heap that cannot grow (64 pages), whose allocator rewinds on free: scratch never moves C's bound.
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+    let top = 64;
+    const heap = {
+      memory, threads: 2,
+      malloc: (bytes: number) => ((top += Math.ceil(bytes / 64) * 64), top - Math.ceil(bytes / 64) * 64),
+      free: (p: number) => void (top = Math.min(top, p)),
+      f32: () => new Float32Array(memory.buffer),
+      alloc: (floats: number) => heap.malloc(floats * BYTES),
+    };
     const gemm = gemmFor(heap);
     for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(gemm.threads).toBe(2);
     const a = heap.alloc(256 * 256);
-    // C lies past the end of the heap: every share's first store traps, the worker's included.
-    expect(() => gemm.run({ a, aRowStride: 1024, aKStride: 4, b: a, bKStride: 1024, bColStride: 4, m: 256, n: 256, k: 256, c: 2 ** 30, bias: 0 })).toThrow(/out of bounds|trapped/);
-    // The pool still serves the next call.
-    const { maxErr } = check(gemm, heap, { m: 130, n: 40, k: 300, tA: false, tB: false, bias: false }, 3);
+    // Rows [0, 128) of C (the caller's share) end exactly at the heap's end; the worker's rows [128, 256) lie past it.
+    const c = memory.buffer.byteLength - 128 * 256 * BYTES;
+    expect(() => gemm.run({ a, aRowStride: 1024, aKStride: 4, b: a, bKStride: 1024, bColStride: 4, m: 256, n: 256, k: 256, c, bias: 0 })).toThrow(/a worker trapped/);
+    // Both shares trapping: the caller's own error is thrown, and the worker's flag must not outlive the call.
+    expect(() => gemm.run({ a, aRowStride: 1024, aKStride: 4, b: a, bKStride: 1024, bColStride: 4, m: 256, n: 256, k: 256, c: 2 ** 30, bias: 0 })).toThrow(/out of bounds/);
+    // The next threaded product (≥ MIN_THREADED_FLOPS) succeeds: the trap flag was cleared.
+    const { maxErr } = check(gemm, heap, { m: 256, n: 64, k: 300, tA: false, tB: true, bias: true }, 3);
     expect(maxErr).toBeLessThan(1e-4);
     gemm.dispose();
   });

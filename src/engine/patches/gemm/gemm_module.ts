@@ -267,13 +267,15 @@ export function gemmModuleBytes(shared: boolean, fma = false): Uint8Array<ArrayB
   return writeModule(functions, shared);
 }
 
-/** Whether this engine accepts relaxed SIMD (checked once, on a one-instruction module). */
+/** Whether this engine accepts relaxed SIMD now (a one-instruction module, validated afresh). */
+export function probeRelaxedSimd(): boolean {
+  const probe = new Code().get(0).get(0).get(0).f32x4RelaxedMadd().set(0);
+  return WebAssembly.validate(writeModule([{ params: 0, locals: { i32: 0, v128: 1 }, code: probe }], false));
+}
+
+/** probeRelaxedSimd() as first asked by a module build (the kernels of one process stay one variant). */
 export function relaxedSimdSupported(): boolean {
-  if (relaxed === undefined) {
-    const c = new Code();
-    const probe = c.get(0).get(0).get(0).f32x4RelaxedMadd().set(0);
-    relaxed = WebAssembly.validate(writeModule([{ params: 0, locals: { i32: 0, v128: 1 }, code: probe }], false));
-  }
+  relaxed ??= probeRelaxedSimd();
   return relaxed;
 }
 let relaxed: boolean | undefined;

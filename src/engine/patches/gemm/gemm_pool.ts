@@ -115,7 +115,7 @@ export function createGemmPool(module: WebAssembly.Module, memory: WebAssembly.M
   let serving = 0;
   let disposed = false;
   for (const w of started) w.ready.catch(() => undefined);
-  return {
+  const pool: GemmPool = {
     get workers() {
       if (serving === 0 && !disposed && Atomics.load(ctl, 3) === workers) serving = workers;
       return serving;
@@ -137,10 +137,15 @@ export function createGemmPool(module: WebAssembly.Module, memory: WebAssembly.M
         ownError = err;
       }
       for (let done = Atomics.load(ctl, 1); done < serving; done = Atomics.load(ctl, 1)) {
-        if (Atomics.wait(ctl, 1, done, WAIT_MS) === 'timed-out') throw new Error(`gemm pool: a worker gave no answer in ${WAIT_MS / 1000} s`);
+        if (Atomics.wait(ctl, 1, done, WAIT_MS) === 'timed-out') {
+          // the worker may still write into this job's scratch, which the caller frees: never use it again
+          pool.dispose();
+          throw new Error(`gemm pool: a worker gave no answer in ${WAIT_MS / 1000} s (the pool is closed; products run on one thread)`);
+        }
       }
+      const workerTrapped = Atomics.exchange(ctl, 2, 0) !== 0; // cleared before any throw: the next job starts clean
       if (ownError !== undefined) throw ownError;
-      if (Atomics.exchange(ctl, 2, 0) !== 0) throw new Error('gemm pool: a worker trapped (an operand outside the heap?)');
+      if (workerTrapped) throw new Error('gemm pool: a worker trapped (an operand outside the heap?)');
     },
     dispose() {
       Atomics.store(ctl, 0, -1);
@@ -150,4 +155,5 @@ export function createGemmPool(module: WebAssembly.Module, memory: WebAssembly.M
       disposed = true;
     },
   };
+  return pool;
 }
