@@ -23,7 +23,7 @@ describe('scaleRowsScatterAdd (every backend)', () => {
     const indices = tf.stack([rows, cols], 1) as tf.Tensor2D;
     const updates = tf.randomNormal([n], 0, 1, 'float32', 5) as tf.Tensor1D;
     const want = tf.add(tf.mul(x, tf.reshape(factor, [p, 1])), tf.scatterND(indices, updates, [p, w]));
-    const err = tf.max(tf.abs(tf.sub(scaleRowsScatterAdd(x, factor, indices, updates), want))).dataSync()[0];
+    const err = (await tf.max(tf.abs(tf.sub(scaleRowsScatterAdd(x, factor, indices, updates), want))).data())[0]; // async: webgpu in Node has no readSync
     expect(err).toBeLessThan(1e-5);
   });
 });
