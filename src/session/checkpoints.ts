@@ -66,6 +66,8 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
   /** Runs whose data file is already stored with their checkpoint. */
   const setStored = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
+  /** Checkpoints accepted (posted while their run was active) and not yet written, in the order they came. */
+  let arriving: Promise<void> = Promise.resolve();
   const act = () => store.getState();
 
   /** Runs IndexedDB work in order; a failure leaves a notice (in-page recovery still has `current`). */
@@ -80,17 +82,25 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
     return queue;
   };
 
+  /** IndexedDB work queued behind the checkpoints accepted so far. */
+  const after = (work: (db: RunArchive) => Promise<void>) => {
+    const done = arriving.then(() => write(work));
+    arriving = done;
+    return done;
+  };
+
   return {
     latest: (runId) => (current && current.id === runId ? current : null),
-    async save(checkpoint) {
+    save(checkpoint) {
       const s = act();
       const set = currentSet();
       // A checkpoint posted once the run has ended (saving, or finished) must not outlive the run's record.
-      if (!s.run.runId || !s.run.config || !set || !isActive(s.run.status)) return;
+      if (!s.run.runId || !s.run.config || !set || !isActive(s.run.status)) return Promise.resolve();
+      // The record is read from the store now, as the checkpoint arrives. The run may end or fail while the set's
+      // fingerprint is computed; a checkpoint posted while it was active is still its own to keep, and end() and
+      // markFailed wait for it.
       const runId = s.run.runId;
-      const identity = await identityOf(set);
-      const storeSet = !setStored.has(runId) && set.blob.size <= STORED_SET_MAX_BYTES;
-      const record: CheckpointRecord = {
+      const started = {
         id: runId,
         savedAt: Date.now(),
         step: checkpoint.step,
@@ -101,47 +111,58 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
         backend: s.run.backend,
         paramCount: s.run.paramCount,
         dataset: s.data.summary ? datasetOf(s.data.summary) : null,
-        set: identity,
-        setStored: storeSet || setStored.has(runId),
         history: s.metrics.history.filter((r) => r.step <= checkpoint.step),
         evals: s.metrics.evals.filter((e) => e.step <= checkpoint.step),
         recoveries: s.run.recoveries,
         failed: null,
         checkpoint,
       };
-      if (act().run.runId !== runId || !isActive(act().run.status)) return; // another run started, or this one ended, meanwhile
-      current = record;
-      await write(async (d) => {
-        await d.putCheckpoint(record, storeSet ? set.blob : undefined);
-        if (storeSet) setStored.add(runId);
+      const landed = arriving.then(async () => {
+        const identity = await identityOf(set);
+        if (act().run.runId !== runId) return; // another run started meanwhile (and discarded this one's checkpoints)
+        const storeSet = !setStored.has(runId) && set.blob.size <= STORED_SET_MAX_BYTES;
+        const record: CheckpointRecord = { ...started, set: identity, setStored: storeSet || setStored.has(runId) };
+        current = record;
+        await write(async (d) => {
+          await d.putCheckpoint(record, storeSet ? set.blob : undefined);
+          if (storeSet) setStored.add(runId);
+        });
+        // Shown once written (or once IndexedDB has failed: then it lives in this tab only, as the notice says).
+        if (act().run.runId === runId) act().runEvent({ type: 'checkpointed', step: checkpoint.step });
       });
-      // Shown once written (or once IndexedDB has failed: then it lives in this tab only, as the notice says).
-      if (act().run.runId === runId) act().runEvent({ type: 'checkpointed', step: checkpoint.step });
+      arriving = landed.catch(() => undefined);
+      return landed;
     },
     adopt(record) {
       current = record;
       if (record.setStored) setStored.add(record.id);
     },
     async markFailed(runId, reason) {
+      await arriving; // the checkpoint posted before the failure is the one to mark
       if (!current || current.id !== runId) return;
       current = { ...current, failed: reason };
       const record = current;
       await write((d) => d.putCheckpoint(record));
     },
-    end: () => write(async () => {}),
+    end: () => arriving.then(() => write(async () => {})),
     dropped(runId) {
       if (current?.id === runId) current = null;
       setStored.delete(runId);
     },
-    async discard(runId) {
-      if (current?.id === runId) current = null;
-      setStored.delete(runId);
-      await write((d) => d.deleteCheckpoint(runId));
+    discard(runId) {
+      // After the checkpoints already accepted, so none of them is written back after its run is gone.
+      return after((d) => {
+        if (current?.id === runId) current = null;
+        setStored.delete(runId);
+        return d.deleteCheckpoint(runId);
+      });
     },
-    async discardAll() {
-      current = null;
-      setStored.clear();
-      await write((d) => d.clearCheckpoints());
+    discardAll() {
+      return after((d) => {
+        current = null;
+        setStored.clear();
+        return d.clearCheckpoints();
+      });
     },
   };
 }
