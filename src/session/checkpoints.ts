@@ -82,9 +82,12 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
     return queue;
   };
 
-  /** IndexedDB work queued behind the checkpoints accepted so far. */
-  const after = (work: (db: RunArchive) => Promise<void>) => {
-    const done = arriving.then(() => write(work));
+  /** Forgets in memory, then queues IndexedDB work, behind the checkpoints accepted so far. */
+  const after = (forget: () => void, work: (db: RunArchive) => Promise<void>) => {
+    const done = arriving.then(() => {
+      forget();
+      return write(work);
+    });
     arriving = done;
     return done;
   };
@@ -151,18 +154,22 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
     },
     discard(runId) {
       // After the checkpoints already accepted, so none of them is written back after its run is gone.
-      return after((d) => {
-        if (current?.id === runId) current = null;
-        setStored.delete(runId);
-        return d.deleteCheckpoint(runId);
-      });
+      return after(
+        () => {
+          if (current?.id === runId) current = null;
+          setStored.delete(runId);
+        },
+        (d) => d.deleteCheckpoint(runId),
+      );
     },
     discardAll() {
-      return after((d) => {
-        current = null;
-        setStored.clear();
-        return d.clearCheckpoints();
-      });
+      return after(
+        () => {
+          current = null;
+          setStored.clear();
+        },
+        (d) => d.clearCheckpoints(),
+      );
     },
   };
 }
