@@ -3,7 +3,8 @@
  * folder's own GEMM (gemm/): float32 operands in either orientation, equal batch sizes or one of them 1.
  * Anything else (other dtypes, an activation, PReLU weights, a bias that is not one row of N) goes to the
  * kernel tfjs registered, kept for that. Its Max over the last axis goes to the same module's rowMax (tfjs's
- * is a scalar loop: 23 ms for the LM head's [2048, 8193] logits, ≈ 4 ms here).
+ * is a scalar loop: 23 ms for the LM head's [2048, 8193] logits, ≈ 4 ms here), and its float32 Exp to the
+ * module's expVec (again a scalar loop in tfjs; gemm/elementwise.ts).
  *
  * Why: XNNPACK in tfjs-backend-wasm 4.22 ran the headline cell's LM-head products at 13–25 GFLOP/s on two
  * threads and sends a transposed operand to a 1.3 GFLOP/s scalar loop; the GEMM here packs a transposed
@@ -123,6 +124,17 @@ function lastAxisMax(args: MatMulArgs): tf.TensorInfo | undefined {
   return out;
 }
 
+/** eˣ of a float32 tensor through the module's expVec (gemm/elementwise.ts; tfjs's Exp is a scalar loop); else undefined. */
+function elementwiseExp(args: MatMulArgs): tf.TensorInfo | undefined {
+  const { x } = args.inputs as { x?: tf.TensorInfo };
+  if (!x || x.dtype !== 'float32') return undefined;
+  const backend = args.backend;
+  const out = (backend as unknown as WasmInternals).makeOutput([...x.shape], 'float32');
+  const n = size(x.shape);
+  if (n > 0) wasmGemm(backend).exp(heapOffset(backend, x), n, heapOffset(backend, out));
+  return out;
+}
+
 export const SCALE_ROWS_SCATTER_ADD = 'DistillScaleRowsScatterAdd';
 
 /**
@@ -152,13 +164,14 @@ function scaleRowsScatterAdd(args: MatMulArgs): tf.TensorInfo {
 }
 
 /**
- * Sends the wasm backend's BatchMatMul and _FusedMatMul through the GEMM and its last-axis Max through
- * rowMax, and adds DistillColumnSums and DistillScaleRowsScatterAdd (idempotent).
+ * Sends the wasm backend's BatchMatMul and _FusedMatMul through the GEMM, its last-axis Max through
+ * rowMax and its float32 Exp through expVec, and adds DistillColumnSums and DistillScaleRowsScatterAdd (idempotent).
  */
 export function registerWasmGemm(): void {
   overrideWasmKernel<MatMulArgs>(tf.BatchMatMul, (args) => product(args, false));
   overrideWasmKernel<MatMulArgs>(tf._FusedMatMul, (args) => product(args, true));
   overrideWasmKernel<MatMulArgs>(tf.Max, lastAxisMax);
+  overrideWasmKernel<MatMulArgs>(tf.Exp, elementwiseExp);
   registerWasmKernelOnce(COLUMN_SUMS, columnSums);
   registerWasmKernelOnce(SCALE_ROWS_SCATTER_ADD, scaleRowsScatterAdd);
 }

@@ -19,6 +19,7 @@
  * row-wise reductions of reductions.ts. Pointers and strides are byte offsets into the heap.
  */
 import { colSums, rowMax, scaleRows, scatterAdd } from './reductions.ts';
+import { expVec } from './elementwise.ts';
 import { Code, forUp, locals, minU, writeModule, type WasmFunction } from './wasm_writer.ts';
 
 export const MR = 4; // rows of a C tile (one A panel)
@@ -263,7 +264,7 @@ function packB(): WasmFunction {
  * relaxed SIMD's multiply-add (relaxedSimdSupported()).
  */
 export function gemmModuleBytes(shared: boolean, fma = false): Uint8Array<ArrayBuffer> {
-  const functions = [tile(fma), packA(), copy(), gemm(), packB(), colSums(), rowMax(), scaleRows(), scatterAdd()];
+  const functions = [tile(fma), packA(), copy(), gemm(), packB(), colSums(), rowMax(), scaleRows(), scatterAdd(), expVec(fma)];
   return writeModule(functions, shared);
 }
 

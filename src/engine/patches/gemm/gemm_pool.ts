@@ -17,7 +17,7 @@ const SLOT = 8;
 const ARGS = 12;
 
 /** The module's exports a worker can run, by index (each takes ≤ ARGS i32 arguments, extra ones ignored). */
-export const KERNELS = ['gemm', 'rowMax', 'scaleRows'] as const;
+export const KERNELS = ['gemm', 'rowMax', 'scaleRows', 'expVec'] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 /** One worker's share of a job: which export, with which arguments. */

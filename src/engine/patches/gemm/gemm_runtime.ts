@@ -47,6 +47,8 @@ export interface Gemm {
    * [rows, cols] A at a; pairs are n (row, col) int32 pairs inside it. The LM head's gradient in one pass.
    */
   scaleRowsScatterAdd(a: number, rows: number, cols: number, factor: number, out: number, pairs: number, values: number, n: number): void;
+  /** out[i] = eˣ of x[i] for the n floats at x (out may be x): elementwise.ts's expVec, its last n % 4 in JS. */
+  exp(x: number, n: number, out: number): void;
   /** Threads a large product runs on now (1 + the workers serving). */
   readonly threads: number;
   dispose(): void;
@@ -149,6 +151,13 @@ function bindGemm(heap: WasmHeap): Gemm {
       const rowBytes = cols * BYTES;
       splitRows('scaleRows', rows, 1, rows * cols >= MIN_THREADED_FLOATS, (r0, count) => [a + r0 * rowBytes, count, cols, factor + r0 * BYTES, out + r0 * rowBytes]);
       ex.scatterAdd(out, cols, pairs, values, n);
+    },
+    exp(x, n, out) {
+      const groups = n >>> 2;
+      splitRows('expVec', groups, 1, n >= MIN_THREADED_FLOATS, (g0, count) => [x + g0 * 4 * BYTES, count, out + g0 * 4 * BYTES]);
+      const tail = new Float32Array(heap.memory.buffer, out, n); // after the kernels: the heap does not grow in them
+      const src = new Float32Array(heap.memory.buffer, x, n);
+      for (let i = 4 * groups; i < n; i++) tail[i] = Math.exp(src[i]);
     },
     get threads() {
       return 1 + (pool?.workers ?? 0);

@@ -100,7 +100,28 @@ export class Code {
   f32Add(): this { return this.op(0x92); }
   f32Max(): this { return this.op(0x97); }
   f32Mul(): this { return this.op(0x94); }
+  /** v128.const of four equal float32 lanes. */
+  f32x4Const(x: number): this {
+    const lane = [...new Uint8Array(new Float32Array([x]).buffer)];
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
+  /** v128.const of four equal int32 lanes. */
+  i32x4Const(x: number): this {
+    const lane = [...new Uint8Array(new Int32Array([x]).buffer)];
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
   f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  /** f32x4.pmin(a, b) = b < a ? b : a (minps: a NaN a stays; cheaper than f32x4.min's NaN and ±0 rules). */
+  f32x4Pmin(): this { return this.simd(0xea); }
+  /** f32x4.pmax(a, b) = a < b ? b : a (maxps). */
+  f32x4Pmax(): this { return this.simd(0xeb); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  /** v128.bitselect(a, b, mask): a's bits where mask's are 1, else b's. */
+  v128Bitselect(): this { return this.simd(0x52); }
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
   f32x4Max(): this { return this.simd(0xe9); }
   f32x4Lane(lane: number): this { return this.simd(0x1f, lane); }
