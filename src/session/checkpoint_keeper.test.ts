@@ -3,6 +3,7 @@
  * fingerprint of a run's first checkpoint takes a while on a large file, or on a loaded machine): the
  * checkpoint the worker posted while the run was active is still written, marked failed when the run failed,
  * and written before end() resolves, so the finished run's record can drop it. One posted after the end is not.
+ * A fingerprint that fails drops its checkpoint with a notice and leaves the chain free for the next one.
  */
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
@@ -28,10 +29,18 @@ function runningWithSlowFingerprint() {
   s().runEvent({ type: 'configure', runId: 'run-1', config: { ...DEFAULT_CONFIG, steps: 50 } });
   s().runEvent({ type: 'status', status: 'running', step: 1 });
   let fingerprinted: (identity: SetIdentity) => void = () => undefined;
-  const set: LoadedSet = { blob: new Blob(['x']), name: 'tiny.safetensors', identity: new Promise((resolve) => (fingerprinted = resolve)) };
+  let unreadable: (err: Error) => void = () => undefined;
+  const set: LoadedSet = {
+    blob: new Blob(['x']),
+    name: 'tiny.safetensors',
+    identity: new Promise((resolve, reject) => {
+      fingerprinted = resolve;
+      unreadable = reject;
+    }),
+  };
   const db = openRunArchive(new IDBFactory());
   const keeper = createCheckpointKeeper({ store, db, currentSet: () => set });
-  return { s, db, keeper, fingerprint: () => fingerprinted({ name: set.name, bytes: 1, fingerprint: 'f' }) };
+  return { s, db, keeper, fingerprint: () => fingerprinted({ name: set.name, bytes: 1, fingerprint: 'f' }), unreadable: () => unreadable(new Error('NotReadableError')) };
 }
 
 describe('a checkpoint still being written when its run ends', () => {
@@ -68,5 +77,17 @@ describe('a checkpoint still being written when its run ends', () => {
     await discarded;
     expect(await (await r.db).listCheckpoints()).toEqual([]);
     expect(r.keeper.latest('run-1')).toBeNull();
+  });
+
+  it('a data file that cannot be fingerprinted drops that checkpoint with a notice; the next one is kept', async () => {
+    const r = runningWithSlowFingerprint();
+    const first = r.keeper.save(checkpointAt(5));
+    r.unreadable();
+    await first;
+    expect(r.s().run.notice).toMatch(/checkpoint at step 5 was not kept: the data file could not be read \(NotReadableError\)/);
+    await r.keeper.save(checkpointAt(10)); // the fingerprint is computed again, from the file
+    expect((await (await r.db).listCheckpoints()).map((c) => c.step)).toEqual([10]);
+    expect(r.s().run.checkpointStep).toBe(10);
+    await r.keeper.end(); // the chain is not stuck
   });
 });

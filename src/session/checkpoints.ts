@@ -66,7 +66,7 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
   /** Runs whose data file is already stored with their checkpoint. */
   const setStored = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
-  /** Checkpoints accepted (posted while their run was active) and not yet written, in the order they came. */
+  /** Checkpoints accepted (posted while their run was active) and not yet queued for writing, in order. */
   let arriving: Promise<void> = Promise.resolve();
   const act = () => store.getState();
 
@@ -88,7 +88,7 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
       forget();
       return write(work);
     });
-    arriving = done;
+    arriving = done.catch(() => undefined);
     return done;
   };
 
@@ -120,21 +120,42 @@ export function createCheckpointKeeper({ store, db, currentSet }: KeeperDeps): C
         failed: null,
         checkpoint,
       };
-      const landed = arriving.then(async () => {
-        const identity = await identityOf(set);
-        if (act().run.runId !== runId) return; // another run started meanwhile (and discarded this one's checkpoints)
+      // The chain holds each checkpoint until its fingerprint is known and its write is queued (not landed: the
+      // queue keeps the order from there), so latest() has it as soon as it can be written.
+      const queued = arriving.then(async () => {
+        let identity: SetIdentity;
+        try {
+          identity = await identityOf(set);
+        } catch (err) {
+          set.identity = undefined; // the next checkpoint tries again
+          act().runEvent({ type: 'notice', notice: `the checkpoint at step ${checkpoint.step} was not kept: the data file could not be read (${err instanceof Error ? err.message : String(err)})` });
+          return null;
+        }
+        if (act().run.runId !== runId) return null; // the page moved on (a new file, or a new run) meanwhile
         const storeSet = !setStored.has(runId) && set.blob.size <= STORED_SET_MAX_BYTES;
-        const record: CheckpointRecord = { ...started, set: identity, setStored: storeSet || setStored.has(runId) };
+        if (storeSet) setStored.add(runId); // now, so the next checkpoint does not store the file again
+        const record: CheckpointRecord = { ...started, set: identity, setStored: setStored.has(runId) };
         current = record;
-        await write(async (d) => {
-          await d.putCheckpoint(record, storeSet ? set.blob : undefined);
-          if (storeSet) setStored.add(runId);
+        const written = write(async (d) => {
+          try {
+            await d.putCheckpoint(record, storeSet ? set.blob : undefined);
+          } catch (err) {
+            if (storeSet) setStored.delete(runId);
+            throw err;
+          }
         });
+        return { written };
+      });
+      arriving = queued.then(
+        () => undefined,
+        () => undefined,
+      );
+      return queued.then(async (q) => {
+        if (!q) return;
+        await q.written;
         // Shown once written (or once IndexedDB has failed: then it lives in this tab only, as the notice says).
         if (act().run.runId === runId) act().runEvent({ type: 'checkpointed', step: checkpoint.step });
       });
-      arriving = landed.catch(() => undefined);
-      return landed;
     },
     adopt(record) {
       current = record;

@@ -4,15 +4,16 @@
  * takes four passes (≈ 13 ms). A pass over 16 MB costs ≈ 4 ms a thread here.
  *
  * eˣ is Cephes' expf, four lanes at a time: n = nearest(x·log₂e), r = x − n·ln2 (ln2 in two parts, the first
- * with 9 significant bits so n·C1 is exact), eʳ = 1 + r + r²·P(r) with Cephes' degree-5 P on
- * |r| ≤ ln2/2, and eˣ = eʳ·2ⁿ⁻¹·2 (2ⁿ⁻¹ from the exponent bits, so that n = 128 near ln(FLT_MAX) still
- * scales). x is clamped to [ln FLT_MIN, ln FLT_MAX] first; above it the result is +∞; below x ≈ −87 it
- * flushes to 0 (2ⁿ⁻¹ would be subnormal); NaN stays NaN (f32x4.min and max propagate it).
+ * with 9 significant bits so n·C1 is exact), eʳ = 1 + r + r²·P(r) with Cephes' degree-5 P on |r| ≤ ln2/2, and
+ * eˣ = eʳ·2ᵃ·2ⁿ⁻ᵃ with a = n >> 1: two normal powers of two from exponent bits, so that n = 128 (near
+ * ln FLT_MAX) and n down to −150 (subnormal results, as float32's own eˣ gives them) both scale. x is clamped
+ * to [−104, ln FLT_MAX] first (below −104 eˣ rounds to 0 in float32); above ln FLT_MAX the result is +∞.
+ * A NaN x stays NaN: the clamp's pmin/pmax return their first operand, x, when a comparison fails.
  */
 import { Code, forUp, locals, type WasmFunction } from './wasm_writer.ts';
 
 const LN_FLT_MAX = 88.72283935546875;
-const LN_FLT_MIN = -87.33654022216797;
+const LOWEST = -104; // eˣ < 2⁻¹⁵⁰ below it: 0 in float32
 const LOG2E = 1.4426950408889634;
 const ROUND = 12582912; // 1.5·2²³
 const C1 = 0.693359375;
@@ -29,13 +30,14 @@ const UNROLL = 4;
  * four (as long as a row maximum: memory-bound; tfjs-backend-wasm's own Exp ≈ 58 ms).
  */
 export function expVec(fma = false): WasmFunction {
-  const consts = { hi: LN_FLT_MAX, lo: LN_FLT_MIN, log2e: LOG2E, round: ROUND, c1: C1, c2: C2, one: 1, two: 2, inf: Infinity, ...Object.fromEntries(P.map((p, i) => [`p${i}`, p])) };
+  const consts = { hi: LN_FLT_MAX, lo: LOWEST, log2e: LOG2E, round: ROUND, c1: C1, c2: C2, one: 1, inf: Infinity, ...Object.fromEntries(P.map((p, i) => [`p${i}`, p])) };
   const lanes = (name: string) => Array.from({ length: UNROLL }, (_, u) => `${name}${u}`);
-  const L = locals(['a', 'groups', 'out'], ['g', 'at', 'main'], [...lanes('x'), ...lanes('n'), ...lanes('r'), ...lanes('y'), 'bias', ...Object.keys(consts)]);
+  const L = locals(['a', 'groups', 'out'], ['g', 'at', 'main'], [...lanes('x'), ...lanes('n'), ...lanes('r'), ...lanes('y'), 'magic', 'bias', ...Object.keys(consts)]);
   const v = L.at;
   const c = new Code();
   for (const [name, value] of Object.entries(consts)) c.f32x4Const(value).set(v[name]);
-  c.i32x4Const(126).set(v.bias);
+  c.i32x4Const(0x4b400000).set(v.magic); // ROUND's bits
+  c.i32x4Const(127).set(v.bias);
 
   /** eˣ of `count` vectors from a + at, written to out + at, step by step across the vectors. */
   const vectors = (count: number) => {
@@ -59,8 +61,19 @@ export function expVec(fma = false): WasmFunction {
       });
     }
     each((_x, _n, r, y) => c.get(y).get(r).get(r).f32x4Mul().f32x4Mul().get(r).f32x4Add().get(v.one).f32x4Add().set(y));
-    // 2ⁿ⁻¹ as float bits ((n − 1 + 127) << 23: ROUND's own bits, 0x4B400000, shift out), times y, times 2
-    each((_x, n, _r, y) => c.get(y).get(n).get(v.bias).i32x4Add().i32(23).i32x4Shl().f32x4Mul().get(v.two).f32x4Mul().set(y));
+    // n as an int32 (the sum's bits less ROUND's), a = n >> 1 (in r: free now), then y·2ᵃ·2ⁿ⁻ᵃ
+    each((_x, n, r) => c.get(n).get(v.magic).i32x4Sub().tee(n).i32(1).i32x4ShrS().set(r));
+    const pow2 = (k: () => void) => {
+      k();
+      c.get(v.bias).i32x4Add().i32(23).i32x4Shl();
+    };
+    each((_x, n, r, y) => {
+      c.get(y);
+      pow2(() => c.get(r));
+      c.f32x4Mul();
+      pow2(() => c.get(n).get(r).i32x4Sub());
+      c.f32x4Mul().set(y);
+    });
     // +∞ above ln FLT_MAX (x = +∞ included)
     each((x, _n, _r, y, offset) => {
       c.get(v.out).get(v.at).add();

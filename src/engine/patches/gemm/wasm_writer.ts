@@ -117,8 +117,10 @@ export class Code {
   /** f32x4.pmax(a, b) = a < b ? b : a (maxps). */
   f32x4Pmax(): this { return this.simd(0xeb); }
   f32x4Gt(): this { return this.simd(0x44); }
-  f32x4Lt(): this { return this.simd(0x43); }
   i32x4Add(): this { return this.simd(0xae); }
+  i32x4Sub(): this { return this.simd(0xb1); }
+  /** i32x4.shr_s(v, count): arithmetic shift right of each lane. */
+  i32x4ShrS(): this { return this.simd(0xac); }
   i32x4Shl(): this { return this.simd(0xab); }
   /** v128.bitselect(a, b, mask): a's bits where mask's are 1, else b's. */
   v128Bitselect(): this { return this.simd(0x52); }
