@@ -2,8 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setGemmThreading } from './gemm_pool.ts';
 import { gemmModuleBytes } from './gemm_module.ts';
 import { gemmFor } from './gemm_runtime.ts';
-import { spawnNodeGemmWorker } from './spawn_node.ts';
-import { makeHeap } from './testing.ts';
+import { makeHeap, threadedGemm } from './testing.ts';
 
 const BYTES = 4;
 const ULP_AT_1 = 2 ** -23;
@@ -76,10 +75,7 @@ describe('expVec on worker threads (a shared heap)', () => {
   afterAll(() => setGemmThreading(undefined, 1));
 
   it('splits the groups between the caller and a worker with the same values as one thread', async () => {
-    setGemmThreading(spawnNodeGemmWorker, 2);
-    const heap = makeHeap(64, true, 2);
-    const gemm = gemmFor(heap);
-    for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const { heap, gemm } = await threadedGemm(64);
     expect(gemm.threads).toBe(2);
     const xs = Array.from({ length: (1 << 18) + 3 }, (_, i) => Math.sin(i) * 30); // ≥ MIN_THREADED_FLOATS
     const threaded = expOf(xs, heap);

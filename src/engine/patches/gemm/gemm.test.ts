@@ -3,7 +3,7 @@ import { gemmModuleBytes, KC, packedABytes, packedBBytes, relaxedSimdSupported }
 import { setGemmThreading } from './gemm_pool.ts';
 import { gemmFor, type Gemm, type GemmOperands } from './gemm_runtime.ts';
 import { spawnNodeGemmWorker } from './spawn_node.ts';
-import { makeHeap } from './testing.ts';
+import { makeHeap, threadedGemm } from './testing.ts';
 
 const BYTES = 4;
 
@@ -139,10 +139,7 @@ describe('gemm on worker threads (a shared heap)', () => {
   afterAll(() => setGemmThreading(undefined, 1));
 
   it('splits rows between the caller and a worker with the same result as one thread', async () => {
-    setGemmThreading(spawnNodeGemmWorker, 2);
-    const heap = makeHeap(256, true, 2);
-    const gemm = gemmFor(heap);
-    for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const { heap, gemm } = await threadedGemm(256);
     expect(gemm.threads).toBe(2);
     // Large enough to be split (MIN_THREADED_FLOPS), odd sizes so that both shares have edges.
     for (const shape of [{ m: 203, n: 77, k: 301, tA: false, tB: true, bias: true }, { m: 130, n: 64, k: 600, tA: true, tB: false, bias: false }]) {
@@ -154,10 +151,7 @@ describe('gemm on worker threads (a shared heap)', () => {
   });
 
   it('row passes split over the worker too: row maxima and scaled rows plus a scatter-add', async () => {
-    setGemmThreading(spawnNodeGemmWorker, 2);
-    const heap = makeHeap(256, true, 2);
-    const gemm = gemmFor(heap);
-    for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const { heap, gemm } = await threadedGemm(256);
     const [rows, cols] = [301, 1001]; // ≥ MIN_THREADED_FLOATS, odd sizes
     const [a, out, factor, maxes] = [heap.alloc(rows * cols), heap.alloc(rows * cols), heap.alloc(rows), heap.alloc(rows)];
     const [pairs, values] = [heap.alloc(6), heap.alloc(3)];

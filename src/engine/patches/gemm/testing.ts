@@ -1,5 +1,7 @@
 /** Test helpers for the GEMM module (tests only). */
-import type { WasmHeap } from './gemm_runtime.ts';
+import { setGemmThreading } from './gemm_pool.ts';
+import { gemmFor, type Gemm, type WasmHeap } from './gemm_runtime.ts';
+import { spawnNodeGemmWorker } from './spawn_node.ts';
 
 const BYTES = 4;
 
@@ -16,3 +18,16 @@ export function makeHeap(pages: number, shared = false, threads = 1): WasmHeap &
   return { memory, malloc, free: () => undefined, threads, f32: () => new Float32Array(memory.buffer), alloc: (floats) => malloc(floats * BYTES) };
 }
 
+
+/**
+ * The kernels on a fresh shared heap of `pages` with one worker thread beside the caller (Node's
+ * worker_threads), once the worker serves or after 5 s (the caller checks gemm.threads where it matters).
+ * Reset with setGemmThreading(undefined, 1) after the tests.
+ */
+export async function threadedGemm(pages: number): Promise<{ heap: ReturnType<typeof makeHeap>; gemm: Gemm }> {
+  setGemmThreading(spawnNodeGemmWorker, 2);
+  const heap = makeHeap(pages, true, 2);
+  const gemm = gemmFor(heap);
+  for (let i = 0; i < 200 && gemm.threads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+  return { heap, gemm };
+}
